@@ -1,0 +1,71 @@
+/** A call that the comms module holds about a planning task (mirrors `CallRecord` in schema/comms.graphql). */
+export interface CallRecord {
+  id: string;
+  taskId: string;
+  phone: string;
+  /** ISO 8601 date-time in UTC. */
+  scheduledAt: string;
+  outcome: string;
+  notes: string | null;
+}
+
+/** What a caller supplies to add a record; the store assigns the id. */
+export type NewCallRecord = Omit<CallRecord, 'id'>;
+
+const SEED_EPOCH_MS = Date.UTC(2026, 0, 5, 9, 0, 0);
+const HOUR_MS = 60 * 60 * 1000;
+
+/** A small stable hash (FNV-1a, 32 bit) so seeded values depend only on the task id. */
+function hashTaskId(taskId: string): number {
+  let hash = 0x811c9dc5;
+  for (const char of taskId) {
+    hash ^= char.codePointAt(0) ?? 0;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+/**
+ * The record every task has before anything is added: derived from the task id alone, so tests can predict it.
+ *
+ * @example
+ * seedCallRecordFor('task-1'); // { id: 'call-task-1-seed', taskId: 'task-1', outcome: 'callback_requested', ... }
+ */
+export function seedCallRecordFor(taskId: string): CallRecord {
+  const hash = hashTaskId(taskId);
+  return {
+    id: `call-${taskId}-seed`,
+    taskId,
+    phone: `+420${String(600_000_000 + (hash % 100_000_000))}`,
+    scheduledAt: new Date(SEED_EPOCH_MS + (hash % (24 * 7)) * HOUR_MS).toISOString(),
+    outcome: 'callback_requested',
+    notes: `Seeded callback for task ${taskId}`,
+  };
+}
+
+/**
+ * In-memory call records for the example comms subgraph. Every task starts with its seeded record; added records
+ * follow it in insertion order. Example only: state lives in one process.
+ *
+ * @example
+ * const store = new CallRecordStore();
+ * store.add({ taskId: 't1', phone: '+420777000111', scheduledAt: '2026-02-01T10:00:00.000Z', outcome: 'answered', notes: null });
+ * store.listForTask('t1'); // [seeded record, added record]
+ */
+export class CallRecordStore {
+  private readonly addedByTask = new Map<string, CallRecord[]>();
+  private addedCount = 0;
+
+  /** The records of one task: its seeded record first, then the added ones. */
+  listForTask(taskId: string): CallRecord[] {
+    return [seedCallRecordFor(taskId), ...(this.addedByTask.get(taskId) ?? [])];
+  }
+
+  /** Stores a record and returns it with its assigned id (`call-<n>`). */
+  add(record: NewCallRecord): CallRecord {
+    this.addedCount += 1;
+    const stored: CallRecord = { ...record, id: `call-${this.addedCount}` };
+    this.addedByTask.set(record.taskId, [...(this.addedByTask.get(record.taskId) ?? []), stored]);
+    return stored;
+  }
+}

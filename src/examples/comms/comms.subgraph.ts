@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { parse, type GraphQLSchema } from 'graphql';
+import { CallRecordStore } from './call-record.store.js';
+import { executeGraphQLOverHttp, sendJson } from '../../platform/http/graphql-http.js';
+
+export { CallRecordStore, seedCallRecordFor, type CallRecord, type NewCallRecord } from './call-record.store.js';
+
+/** Location of the comms SDL; resolved from this file so it works from any working directory. */
+export const COMMS_SDL_URL = new URL('../../../schema/comms.graphql', import.meta.url);
+
+/** The caller facts the gateway forwards (X-User-Id, X-Org-Id, X-Request-Id), as one request carried them. */
+export interface SeenCaller {
+  userId?: string;
+  orgId?: string;
+  requestId?: string;
+}
+
+/** Options of {@link startCommsSubgraph}. */
+export interface CommsSubgraphOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Interface to bind; defaults to 127.0.0.1 (use 0.0.0.0 in a container). */
+  host?: string;
+  /** Records to serve; a fresh seeded store when omitted. */
+  store?: CallRecordStore;
+}
+
+/** A running comms subgraph. */
+export interface RunningCommsSubgraph {
+  /** The GraphQL endpoint, e.g. http://127.0.0.1:4002/graphql. */
+  url: string;
+  /** Caller headers of every GraphQL request received, in arrival order. */
+  seenCallers: SeenCaller[];
+  store: CallRecordStore;
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds the executable comms subgraph schema from schema/comms.graphql: `Task.callbacks` lists the store's records
+ * for the task id of each entity representation.
+ *
+ * @example
+ * const schema = buildCommsSchema(new CallRecordStore());
+ */
+export function buildCommsSchema(store: CallRecordStore = new CallRecordStore()): GraphQLSchema {
+  return buildSubgraphSchema({
+    typeDefs: parse(readFileSync(COMMS_SDL_URL, 'utf8')),
+    resolvers: {
+      Task: {
+        __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
+        callbacks: (task: { id: string }) => store.listForTask(task.id),
+      },
+    },
+  });
+}
+
+function firstHeader(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function callerOf(headers: IncomingHttpHeaders): SeenCaller {
+  const caller: SeenCaller = {};
+  const userId = firstHeader(headers, 'x-user-id');
+  const orgId = firstHeader(headers, 'x-org-id');
+  const requestId = firstHeader(headers, 'x-request-id');
+  if (userId !== undefined) caller.userId = userId;
+  if (orgId !== undefined) caller.orgId = orgId;
+  if (requestId !== undefined) caller.requestId = requestId;
+  return caller;
+}
+
+/**
+ * Starts the example comms subgraph: GraphQL at `/graphql`, `{"status":"ok"}` at `/health`.
+ *
+ * @example
+ * const comms = await startCommsSubgraph({ port: 0 });
+ * await fetch(comms.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ _service { sdl } }"}' });
+ * await comms.stop();
+ */
+export async function startCommsSubgraph(options: CommsSubgraphOptions = {}): Promise<RunningCommsSubgraph> {
+  const { port = 0, host = '127.0.0.1', store = new CallRecordStore() } = options;
+  const seenCallers: SeenCaller[] = [];
+  const httpServer = createServer((req, res) => {
+    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    if (pathname === '/health') return sendJson(res, 200, { status: 'ok' });
+    if (pathname !== '/graphql') return sendJson(res, 404, { error: 'Not found' });
+    seenCallers.push(callerOf(req.headers));
+    executeGraphQLOverHttp(apollo, req, res, async () => ({})).catch((error: unknown) => {
+      console.error('comms subgraph: request failed', error);
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
+      else res.end();
+    });
+  });
+  const apollo = new ApolloServer({
+    schema: buildCommsSchema(store),
+    // The process entry (main.ts) owns signal handling; a library call must not exit the host process.
+    stopOnTerminationSignals: false,
+    // Inline (ftv1) tracing only serves Apollo Studio reporting, which this example does not use.
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
+  });
+  await apollo.start();
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen({ port, host }, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  }).catch(async (error: unknown) => {
+    await apollo.stop(); // e.g. EADDRINUSE: release Apollo before reporting
+    throw error;
+  });
+  const { port: boundPort } = httpServer.address() as AddressInfo;
+  const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${boundPort}/graphql`,
+    seenCallers,
+    store,
+    stop: () => apollo.stop(),
+  };
+}

@@ -1,0 +1,28 @@
+import { ForbiddenError } from '../../platform/errors/planning-error.js';
+
+export const ROLES = ['viewer', 'member', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who is calling: established once per request by the trust mode (headers today; signed context, JWT later). */
+export interface Caller {
+  userId: string;
+  orgId: string;
+  roles: readonly Role[];
+}
+
+/** viewer reads; member also writes tasks and projects; admin also deletes projects. */
+export function assertCanRead(caller: Caller): void {
+  if (!caller.roles.some((r) => r === 'viewer' || r === 'member' || r === 'admin')) {
+    throw new ForbiddenError('Reading planning data needs the viewer, member or admin role');
+  }
+}
+
+export function assertCanWrite(caller: Caller): void {
+  if (!caller.roles.some((r) => r === 'member' || r === 'admin')) {
+    throw new ForbiddenError('Changing tasks and projects needs the member or admin role');
+  }
+}
+
+export function assertIsAdmin(caller: Caller): void {
+  if (!caller.roles.includes('admin')) throw new ForbiddenError('Deleting projects needs the admin role');
+}

@@ -1,0 +1,70 @@
+import type { Knex, SqlEntityManager } from '@mikro-orm/postgresql';
+import type { Connection } from './connection.js';
+import type { CursorCodec } from './cursor.js';
+import type { PageRequest } from './page-args.js';
+
+/** One sort order of a list: an SQL expression (with `id` as tie-breaker) and how to read its value from a row. */
+export interface SortKey<Row> {
+  /** SQL expression over the table's columns; must be the expression an index orders by. */
+  expression: string;
+  /** SQL type of the cursor value, used to cast the bound parameter. */
+  sqlType: 'timestamptz' | 'integer' | 'text';
+  direction: 'ASC' | 'DESC';
+  valueOf(row: Row): string | number;
+}
+
+export interface KeysetPageOptions<Row extends { id: string }> {
+  em: SqlEntityManager;
+  /** The filtered query (org scoping and filter applied), without order or limit. */
+  filtered: () => Knex.QueryBuilder;
+  sort: SortKey<Row>;
+  page: PageRequest;
+  codec: CursorCodec;
+  fingerprint: string;
+  toRow: (raw: Record<string, unknown>) => Row;
+}
+
+/**
+ * Reads one page by keyset (`(sortExpr, id) > (cursorValue, cursorId)`), never by OFFSET, so pages stay stable
+ * under inserts and cost the same deep in a list as at its head. One statement for the page; `totalCount` is a
+ * second one, only when asked for.
+ */
+export async function fetchKeysetPage<Row extends { id: string }>(options: KeysetPageOptions<Row>): Promise<Connection<Row>> {
+  const { em, sort, page, codec, fingerprint } = options;
+  const forward = page.direction === 'forward';
+  // Reading backward walks the index in the opposite direction, then the page is reversed.
+  const ascending = (sort.direction === 'ASC') === forward;
+  const dir = ascending ? 'asc' : 'desc';
+
+  const query = options.filtered().select('*');
+  if (page.cursor !== undefined) {
+    const position = codec.decode(page.cursor, fingerprint, page.cursorArgument);
+    query.whereRaw(`(${sort.expression}, id) ${ascending ? '>' : '<'} (?::${sort.sqlType}, ?::uuid)`, [position.k, position.id]);
+  }
+  query.orderByRaw(`${sort.expression} ${dir}, id ${dir}`).limit(page.size + 1);
+
+  const raws = await em.execute<Record<string, unknown>[]>(query);
+  const hasMore = raws.length > page.size;
+  const rows = raws.slice(0, page.size).map(options.toRow);
+  if (!forward) rows.reverse();
+
+  const edges = rows.map((node) => ({ node, cursor: codec.encode({ k: sort.valueOf(node), id: node.id, f: fingerprint }) }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: forward ? hasMore : page.cursor !== undefined,
+      hasPreviousPage: forward ? page.cursor !== undefined : hasMore,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount: memoize(async () => {
+      const [result] = await em.execute<Array<{ count: string }>>(options.filtered().count({ count: '*' }));
+      return Number(result?.count ?? 0);
+    }),
+  };
+}
+
+function memoize<T>(fn: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => (value ??= fn());
+}

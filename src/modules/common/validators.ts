@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { BadUserInputError } from '../../platform/errors/planning-error.js';
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/** A UUID (any version), as task and project ids are. */
+export const entityId = z.string().regex(UUID_RE, 'must be a UUID').transform((id) => id.toLowerCase());
+
+/** A user id as the identity module issues it. */
+export const userId = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(128, 'must be at most 128 characters')
+  .regex(/^[A-Za-z0-9._:@|-]+$/, 'may contain only letters, digits and . _ : @ | -');
+
+/**
+ * ISO 8601 date or date-time. Without a zone it is read as UTC; a date alone is midnight UTC. Impossible dates
+ * (2026-02-30, 25:00) are refused rather than rolled over.
+ */
+export const isoDateTime = z.string().transform((value, ctx) => {
+  const match = ISO_RE.exec(value.trim());
+  if (!match) {
+    ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 date-time, e.g. 2026-11-25T17:00:00Z' });
+    return z.NEVER;
+  }
+  const [, y, mo, d, h = '00', mi = '00', s = '00', frac = '0', zone = 'Z'] = match;
+  const normalizedZone = zone.toUpperCase() === 'Z' ? 'Z' : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone;
+  const ms = frac.padEnd(3, '0').slice(0, 3);
+  const date = new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}.${ms}${normalizedZone}`);
+  const calendar = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  const valid =
+    !Number.isNaN(date.getTime()) &&
+    calendar.getUTCMonth() === Number(mo) - 1 &&
+    calendar.getUTCDate() === Number(d) &&
+    Number(h) < 24 &&
+    Number(mi) < 60 &&
+    Number(s) < 60 &&
+    Number(y) >= 1900 &&
+    Number(y) <= 9999;
+  if (!valid) {
+    ctx.addIssue({ code: 'custom', message: 'is not a valid calendar date-time' });
+    return z.NEVER;
+  }
+  return date;
+});
+
+/** A JSON object of bounded size (16 KiB serialised). */
+export const jsonObject = z
+  .record(z.string(), z.unknown(), { message: 'must be a JSON object' })
+  .refine((value) => JSON.stringify(value).length <= 16_384, 'must be at most 16 KiB of JSON');
+
+/**
+ * Parses `value` with `schema`; failures become one BAD_USER_INPUT listing every offending field, each path
+ * prefixed with `prefix` (e.g. `input` -> `input.title`).
+ */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, prefix: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new BadUserInputError(
+    result.error.issues.map((issue) => ({
+      field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'),
+      message: issue.message,
+    })),
+  );
+}

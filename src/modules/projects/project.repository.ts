@@ -1,0 +1,55 @@
+import type { Knex, SqlEntityManager } from '@mikro-orm/postgresql';
+import type { Connection } from '../common/connection.js';
+import { type CursorCodec, listFingerprint } from '../common/cursor.js';
+import { fetchKeysetPage, type SortKey } from '../common/keyset-page.js';
+import type { PageRequest } from '../common/page-args.js';
+import { type Project, ProjectSchema } from './project.entity.js';
+import type { ProjectFilter, ProjectOrder } from './project.inputs.js';
+
+const SORTS: Record<ProjectOrder['field'], Omit<SortKey<Project>, 'direction'>> = {
+  CREATED_AT: { expression: 'created_at', sqlType: 'timestamptz', valueOf: (p) => p.createdAt.toISOString() },
+  UPDATED_AT: { expression: 'updated_at', sqlType: 'timestamptz', valueOf: (p) => p.updatedAt.toISOString() },
+  NAME: { expression: 'name', sqlType: 'text', valueOf: (p) => p.name },
+};
+
+/** All SQL about projects, scoped to one org. */
+export class ProjectRepository {
+  constructor(
+    private readonly em: SqlEntityManager,
+    private readonly codec: CursorCodec,
+  ) {}
+
+  async findByIds(orgId: string, ids: readonly string[]): Promise<Project[]> {
+    if (ids.length === 0) return [];
+    return this.em.find(ProjectSchema, { orgId, id: { $in: [...ids] } });
+  }
+
+  async list(orgId: string, filter: ProjectFilter, order: ProjectOrder, page: PageRequest): Promise<Connection<Project>> {
+    return fetchKeysetPage({
+      em: this.em,
+      filtered: () => this.filtered(orgId, filter),
+      sort: { ...SORTS[order.field], direction: order.direction },
+      page,
+      codec: this.codec,
+      fingerprint: listFingerprint(['project', orgId, filter, order]),
+      toRow: (raw) => this.em.map(ProjectSchema, raw),
+    });
+  }
+
+  private filtered(orgId: string, filter: ProjectFilter): Knex.QueryBuilder {
+    const q = this.em.getKnex()('planning_projects').where('org_id', orgId);
+    if (filter.status?.length) q.whereIn('status', filter.status);
+    if (filter.search) q.whereRaw(`name ilike ? escape '\\'`, [`%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`]);
+    return q;
+  }
+
+  /** Deletes the project; its tasks stay, without a project (foreign key ON DELETE SET NULL). */
+  async delete(orgId: string, id: string): Promise<{ deleted: boolean; detachedTaskCount: number }> {
+    const [row] = await this.em.execute<Array<{ detached: string }>>(
+      `select count(*) as detached from planning_tasks where org_id = ? and project_id = ?`,
+      [orgId, id],
+    );
+    const deleted = await this.em.nativeDelete(ProjectSchema, { orgId, id });
+    return { deleted: deleted > 0, detachedTaskCount: deleted > 0 ? Number(row?.detached ?? 0) : 0 };
+  }
+}

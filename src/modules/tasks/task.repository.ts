@@ -1,0 +1,223 @@
+import type { Knex, SqlEntityManager } from '@mikro-orm/postgresql';
+import type { Connection } from '../common/connection.js';
+import { type CursorCodec, listFingerprint } from '../common/cursor.js';
+import { fetchKeysetPage, type SortKey } from '../common/keyset-page.js';
+import type { PageRequest } from '../common/page-args.js';
+import { type Task, TaskSchema } from './task.entity.js';
+import type { TaskFilter, TaskOrder } from './task.inputs.js';
+import { priorityRank } from './task.values.js';
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : 'infinity');
+
+const SORTS: Record<TaskOrder['field'], Omit<SortKey<Task>, 'direction'>> = {
+  CREATED_AT: { expression: 'created_at', sqlType: 'timestamptz', valueOf: (t) => iso(t.createdAt) },
+  UPDATED_AT: { expression: 'updated_at', sqlType: 'timestamptz', valueOf: (t) => iso(t.updatedAt) },
+  DUE_DATE: {
+    expression: `coalesce(due_date, 'infinity'::timestamptz)`,
+    sqlType: 'timestamptz',
+    valueOf: (t) => iso(t.dueDate),
+  },
+  PRIORITY: { expression: 'priority', sqlType: 'integer', valueOf: (t) => priorityRank(t.priority) },
+  POSITION: { expression: 'position', sqlType: 'integer', valueOf: (t) => t.position },
+  TITLE: { expression: 'title', sqlType: 'text', valueOf: (t) => t.title },
+};
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** All SQL about tasks. Every method is scoped to one org. */
+export class TaskRepository {
+  constructor(
+    private readonly em: SqlEntityManager,
+    private readonly codec: CursorCodec,
+  ) {}
+
+  private get knex(): Knex {
+    return this.em.getKnex();
+  }
+
+  private toTask = (raw: Record<string, unknown>): Task => this.em.map(TaskSchema, raw);
+
+  async findByIds(orgId: string, ids: readonly string[]): Promise<Task[]> {
+    if (ids.length === 0) return [];
+    return this.em.find(TaskSchema, { orgId, id: { $in: [...ids] } });
+  }
+
+  /** Direct subtasks of several parents in one statement, in position order. */
+  async findSubtasks(orgId: string, parentIds: readonly string[]): Promise<Task[]> {
+    return this.em.find(
+      TaskSchema,
+      { orgId, parentId: { $in: [...parentIds] } },
+      { orderBy: { parentId: 'asc', position: 'asc', id: 'asc' } },
+    );
+  }
+
+  async countSubtasks(orgId: string, parentIds: readonly string[]): Promise<Map<string, number>> {
+    const rows = await this.em.execute<Array<{ parent_id: string; count: string }>>(
+      this.knex('planning_tasks')
+        .select('parent_id')
+        .count({ count: '*' })
+        .where('org_id', orgId)
+        .whereIn('parent_id', [...parentIds])
+        .groupBy('parent_id'),
+    );
+    return new Map(rows.map((r) => [r.parent_id, Number(r.count)]));
+  }
+
+  /** Counts (all, completed) of several projects in one statement. */
+  async countByProject(orgId: string, projectIds: readonly string[]): Promise<Map<string, { total: number; completed: number }>> {
+    const rows = await this.em.execute<Array<{ project_id: string; total: string; completed: string }>>(
+      `select project_id, count(*) as total, count(*) filter (where status = 'COMPLETED') as completed
+       from planning_tasks where org_id = ? and project_id = any(?::uuid[]) group by project_id`,
+      [orgId, [...projectIds]],
+    );
+    return new Map(rows.map((r) => [r.project_id, { total: Number(r.total), completed: Number(r.completed) }]));
+  }
+
+  /** One keyset page of the org's tasks matching `filter`. */
+  async list(orgId: string, filter: TaskFilter, order: TaskOrder, page: PageRequest): Promise<Connection<Task>> {
+    return fetchKeysetPage({
+      em: this.em,
+      filtered: () => this.filtered(orgId, filter),
+      sort: { ...SORTS[order.field], direction: order.direction },
+      page,
+      codec: this.codec,
+      fingerprint: listFingerprint(['task', orgId, filter, order]),
+      toRow: this.toTask,
+    });
+  }
+
+  /**
+   * The first page of several projects' task lists in one statement (a window function per project). Cursors of
+   * these pages are those of `list` with `filter.projectId` set, so later pages continue through `list`.
+   */
+  async firstPagesByProject(
+    orgId: string,
+    projectIds: readonly string[],
+    filter: TaskFilter,
+    order: TaskOrder,
+    size: number,
+  ): Promise<Map<string, Connection<Task>>> {
+    const sort = SORTS[order.field];
+    const dir = order.direction.toLowerCase();
+    const inner = this.filtered(orgId, filter)
+      .select('*', this.knex.raw(`row_number() over (partition by project_id order by ${sort.expression} ${dir}, id ${dir}) as page_rank`))
+      .whereIn('project_id', [...projectIds]);
+    const raws = await this.em.execute<Array<Record<string, unknown>>>(
+      this.knex.select('*').from(inner.as('ranked')).where('page_rank', '<=', size + 1).orderBy(['project_id', 'page_rank']),
+    );
+    const byProject = new Map<string, Task[]>(projectIds.map((id) => [id, []]));
+    for (const { page_rank: _rank, ...raw } of raws) byProject.get(raw.project_id as string)?.push(this.toTask(raw));
+
+    return new Map(
+      projectIds.map((projectId) => {
+        const tasks = byProject.get(projectId) ?? [];
+        const scoped = { ...filter, projectId };
+        const fingerprint = listFingerprint(['task', orgId, scoped, order]);
+        const edges = tasks.slice(0, size).map((node) => ({
+          node,
+          cursor: this.codec.encode({ k: sort.valueOf(node), id: node.id, f: fingerprint }),
+        }));
+        const connection: Connection<Task> = {
+          edges,
+          pageInfo: {
+            hasNextPage: tasks.length > size,
+            hasPreviousPage: false,
+            startCursor: edges[0]?.cursor ?? null,
+            endCursor: edges.at(-1)?.cursor ?? null,
+          },
+          totalCount: async () => (await this.countMatching(orgId, filter, [projectId])).get(projectId) ?? 0,
+        };
+        return [projectId, connection];
+      }),
+    );
+  }
+
+  /** How many tasks matching `filter` each project has, in one statement. */
+  async countMatching(orgId: string, filter: TaskFilter, projectIds: readonly string[]): Promise<Map<string, number>> {
+    const rows = await this.em.execute<Array<{ project_id: string; count: string }>>(
+      this.filtered(orgId, filter).select('project_id').count({ count: '*' }).whereIn('project_id', [...projectIds]).groupBy('project_id'),
+    );
+    return new Map(rows.map((r) => [r.project_id, Number(r.count)]));
+  }
+
+  private filtered(orgId: string, filter: TaskFilter): Knex.QueryBuilder {
+    const q = this.knex('planning_tasks').where('org_id', orgId);
+    if (filter.status?.length) q.whereIn('status', filter.status);
+    if (filter.priority?.length) q.whereIn('priority', filter.priority.map(priorityRank));
+    if (filter.projectId) q.where('project_id', filter.projectId);
+    if (filter.withoutProject === true) q.whereNull('project_id');
+    if (filter.withoutProject === false) q.whereNotNull('project_id');
+    if (filter.parentId) q.where('parent_id', filter.parentId);
+    if (filter.topLevel === true) q.whereNull('parent_id');
+    if (filter.topLevel === false) q.whereNotNull('parent_id');
+    if (filter.tag) q.whereRaw('tags @> array[?]::text[]', [filter.tag]);
+    if (filter.assigneeId) q.where('assignee_id', filter.assigneeId);
+    if (filter.ownerId) q.where('owner_id', filter.ownerId);
+    if (filter.dueBefore) q.where('due_date', '<', filter.dueBefore);
+    if (filter.dueAfter) q.where('due_date', '>=', filter.dueAfter);
+    if (filter.search) q.whereRaw(`title ilike ? escape '\\'`, [`%${escapeLike(filter.search)}%`]);
+    return q;
+  }
+
+  /**
+   * Serialises position changes inside one (org, project) scope until the transaction ends, so concurrent
+   * creates and moves never hand out the same position.
+   */
+  async lockPositionScope(orgId: string, projectId: string | null): Promise<void> {
+    await this.em.execute('select pg_advisory_xact_lock(hashtext(?))', [`planning_tasks:${orgId}:${projectId ?? '-'}`]);
+  }
+
+  /** The position after the last task of the scope. Call inside a transaction after {@link lockPositionScope}. */
+  async nextPosition(orgId: string, projectId: string | null): Promise<number> {
+    const q = this.knex('planning_tasks').max({ max: 'position' }).where('org_id', orgId);
+    if (projectId) q.where('project_id', projectId);
+    else q.whereNull('project_id');
+    const [row] = await this.em.execute<Array<{ max: number | null }>>(q);
+    return row?.max === null || row?.max === undefined ? 0 : Number(row.max) + 1;
+  }
+
+  /**
+   * Renumbers the scope's other tasks 0..n densely, leaving a gap at `index` for the moved task; returns the index
+   * the moved task gets (clamped to the end). One statement for the renumbering.
+   */
+  async openGapForMove(orgId: string, projectId: string | null, movedTaskId: string, index: number): Promise<number> {
+    const scope = projectId ? 'project_id = ?' : 'project_id is null';
+    const scopeParams = projectId ? [projectId] : [];
+    const rows = await this.em.execute<Array<{ total: string }>>(
+      `with ordered as (
+         select id, row_number() over (order by position, id) - 1 as rank
+         from planning_tasks where org_id = ? and ${scope} and id <> ?
+       ), renumbered as (
+         update planning_tasks t
+         set position = case when o.rank >= ? then o.rank + 1 else o.rank end
+         from ordered o
+         where t.id = o.id and t.position <> case when o.rank >= ? then o.rank + 1 else o.rank end
+       )
+       select count(*) as total from ordered`,
+      [orgId, ...scopeParams, movedTaskId, index, index],
+    );
+    return Math.min(index, Number(rows[0]?.total ?? 0));
+  }
+
+  /** True when `candidateParentId` is `taskId` itself or one of its descendants (the link would make a cycle). */
+  async wouldCreateCycle(orgId: string, taskId: string, candidateParentId: string): Promise<boolean> {
+    const rows = await this.em.execute<Array<{ hit: number }>>(
+      `with recursive ancestors(id, parent_id, depth) as (
+         select id, parent_id, 0 from planning_tasks where org_id = ? and id = ?
+         union all
+         select t.id, t.parent_id, a.depth + 1 from planning_tasks t
+         join ancestors a on t.id = a.parent_id
+         where t.org_id = ? and a.depth < 1000
+       )
+       select 1 as hit from ancestors where id = ? limit 1`,
+      [orgId, candidateParentId, orgId, taskId],
+    );
+    return rows.length > 0;
+  }
+
+  /** Deletes the task (its subtasks go with it, by foreign key); returns whether it existed in the org. */
+  async delete(orgId: string, id: string): Promise<boolean> {
+    const deleted = await this.em.nativeDelete(TaskSchema, { orgId, id });
+    return deleted > 0;
+  }
+}

@@ -1,0 +1,31 @@
+import type { MutationResolvers, QueryResolvers, TaskResolvers } from '../../generated/planning-resolvers.js';
+
+/** Task fields that are not plain columns; every traversal is batched through the request's loaders. */
+export const Task: TaskResolvers = {
+  __resolveReference: (reference, ctx) => ctx.loaders.taskById.load(reference.id),
+  project: (task, _args, ctx) => (task.projectId ? ctx.loaders.projectById.load(task.projectId) : null),
+  parent: (task, _args, ctx) => (task.parentId ? ctx.loaders.taskById.load(task.parentId) : null),
+  subtasks: (task, _args, ctx) => ctx.loaders.subtasksByParent.load(task.id),
+  subtaskCount: (task, _args, ctx) => ctx.loaders.subtaskCountByParent.load(task.id),
+  owner: (task) => ({ id: task.ownerId }),
+  assignee: (task) => (task.assigneeId ? { id: task.assigneeId } : null),
+  description: (task) => task.description ?? null,
+  dueDate: (task) => task.dueDate ?? null,
+  completedAt: (task) => task.completedAt ?? null,
+};
+
+export const taskQueries: QueryResolvers = {
+  task: (_root, { id }, ctx) => ctx.tasks.getTask(ctx.caller, id),
+  tasks: (_root, args, ctx) => ctx.tasks.listTasks(ctx.caller, args),
+};
+
+export const taskMutations: MutationResolvers = {
+  createTask: (_root, { input, idempotencyKey }, ctx) => ctx.tasks.createTask(ctx.caller, input, idempotencyKey),
+  createTasks: (_root, { inputs, idempotencyKey }, ctx) => ctx.tasks.createTasks(ctx.caller, inputs, idempotencyKey),
+  updateTask: (_root, { id, input, expectedVersion }, ctx) => ctx.tasks.updateTask(ctx.caller, id, input, expectedVersion),
+  completeTask: (_root, { id, actualMinutes, expectedVersion }, ctx) =>
+    ctx.tasks.completeTask(ctx.caller, id, actualMinutes, expectedVersion),
+  reopenTask: (_root, { id, expectedVersion }, ctx) => ctx.tasks.reopenTask(ctx.caller, id, expectedVersion),
+  moveTask: (_root, { id, input, expectedVersion }, ctx) => ctx.tasks.moveTask(ctx.caller, id, input, expectedVersion),
+  deleteTask: async (_root, { id }, ctx) => ({ deletedId: await ctx.tasks.deleteTask(ctx.caller, id) }),
+};

@@ -1,0 +1,284 @@
+import { randomUUID } from 'node:crypto';
+import { LockMode, type SqlEntityManager } from '@mikro-orm/postgresql';
+import { type Caller, assertCanRead, assertCanWrite } from '../common/caller.js';
+import type { Connection } from '../common/connection.js';
+import type { CursorCodec } from '../common/cursor.js';
+import { IdempotencyRepository, requestHash } from '../common/idempotency.repository.js';
+import { type PageArgs, parsePageArgs } from '../common/page-args.js';
+import { entityId, parseInput } from '../common/validators.js';
+import { ProjectSchema } from '../projects/project.entity.js';
+import {
+  BadUserInputError,
+  NotFoundError,
+  VersionConflictError,
+} from '../../platform/errors/planning-error.js';
+import { type Task, TaskSchema } from './task.entity.js';
+import {
+  type CreateTaskInput,
+  createTaskInput,
+  expectedVersion as expectedVersionSchema,
+  idempotencyKey as idempotencyKeySchema,
+  moveTaskInput,
+  taskFilter,
+  taskOrder,
+  updateTaskInput,
+} from './task.inputs.js';
+import { TaskRepository } from './task.repository.js';
+import { applyStatus } from './task.rules.js';
+
+export const MAX_BULK_CREATE = 100;
+
+/** Task use cases. One instance per request (it holds the request's EntityManager). */
+export class TaskService {
+  constructor(
+    private readonly em: SqlEntityManager,
+    private readonly codec: CursorCodec,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async getTask(caller: Caller, id: string): Promise<Task | null> {
+    assertCanRead(caller);
+    const taskId = parseInput(entityId, id, 'id');
+    return this.em.findOne(TaskSchema, { id: taskId, orgId: caller.orgId });
+  }
+
+  async listTasks(caller: Caller, args: PageArgs & { filter?: unknown; orderBy?: unknown }): Promise<Connection<Task>> {
+    assertCanRead(caller);
+    const filter = parseInput(taskFilter, args.filter, 'filter');
+    const order = parseInput(taskOrder, args.orderBy, 'orderBy');
+    return new TaskRepository(this.em, this.codec).list(caller.orgId, filter, order, parsePageArgs(args));
+  }
+
+  async createTask(caller: Caller, rawInput: unknown, rawKey?: string | null): Promise<Task> {
+    const [task] = await this.createMany(caller, [rawInput], rawKey, 'createTask', 'input');
+    return task!;
+  }
+
+  /** Creates 1..100 tasks in one transaction: every task is written or none is. */
+  async createTasks(caller: Caller, rawInputs: unknown[], rawKey?: string | null): Promise<Task[]> {
+    if (rawInputs.length === 0 || rawInputs.length > MAX_BULK_CREATE) {
+      throw BadUserInputError.of('inputs', `must hold between 1 and ${MAX_BULK_CREATE} tasks`);
+    }
+    return this.createMany(caller, rawInputs, rawKey, 'createTasks', 'inputs');
+  }
+
+  private async createMany(
+    caller: Caller,
+    rawInputs: unknown[],
+    rawKey: string | null | undefined,
+    operation: string,
+    field: 'input' | 'inputs',
+  ): Promise<Task[]> {
+    assertCanWrite(caller);
+    const key = parseInput(idempotencyKeySchema, rawKey, 'idempotencyKey');
+    const inputs = rawInputs.map((raw, i) => parseInput(createTaskInput, raw, field === 'input' ? 'input' : `inputs.${i}`));
+
+    return this.em.transactional(async (em) => {
+      const scope = key ? { orgId: caller.orgId, userId: caller.userId, operation, key } : undefined;
+      const idempotency = new IdempotencyRepository(em);
+      if (scope) {
+        const claim = await idempotency.claim(scope, requestHash(rawInputs));
+        if (claim.kind === 'replay') return this.replay(em, caller, claim.resultIds);
+      }
+      const tasks = await new TaskFactory(em, this.codec, caller, this.now()).createAll(inputs, field);
+      await em.flush();
+      if (scope) await idempotency.recordResult(scope, tasks.map((t) => t.id));
+      return tasks;
+    });
+  }
+
+  private async replay(em: SqlEntityManager, caller: Caller, ids: string[]): Promise<Task[]> {
+    const found = await new TaskRepository(em, this.codec).findByIds(caller.orgId, ids);
+    const byId = new Map(found.map((t) => [t.id, t]));
+    return ids.map((id) => {
+      const task = byId.get(id);
+      if (!task) throw new NotFoundError('Task', id, 'idempotencyKey');
+      return task;
+    });
+  }
+
+  async updateTask(caller: Caller, id: string, rawInput: unknown, rawExpectedVersion?: number | null): Promise<Task> {
+    assertCanWrite(caller);
+    const input = parseInput(updateTaskInput, rawInput, 'input');
+    return this.changeTask(caller, id, rawExpectedVersion, async (task, em) => {
+      const repository = new TaskRepository(em, this.codec);
+      const { status, projectId, parentId, ...plain } = input;
+      for (const [name, value] of Object.entries(plain)) {
+        if (value !== undefined) (task as Record<string, unknown>)[name] = value;
+      }
+      if (status) applyStatus(task, status, this.now());
+      if (parentId !== undefined && parentId !== task.parentId) {
+        if (parentId !== null) await assertParentAllowed(em, repository, caller.orgId, task.id, parentId, 'input.parentId');
+        task.parentId = parentId;
+      }
+      if (projectId !== undefined && projectId !== task.projectId) {
+        if (projectId !== null) await assertProjectExists(em, caller.orgId, projectId, 'input.projectId');
+        await repository.lockPositionScope(caller.orgId, projectId);
+        task.position = await repository.nextPosition(caller.orgId, projectId);
+        task.projectId = projectId;
+      }
+    });
+  }
+
+  async completeTask(caller: Caller, id: string, actualMinutes?: number | null, rawExpectedVersion?: number | null): Promise<Task> {
+    assertCanWrite(caller);
+    const minutes = parseInput(updateTaskInput.shape.actualMinutes, actualMinutes, 'actualMinutes');
+    return this.changeTask(caller, id, rawExpectedVersion, async (task) => {
+      applyStatus(task, 'COMPLETED', this.now());
+      if (minutes !== undefined && minutes !== null) task.actualMinutes = minutes;
+    });
+  }
+
+  /** COMPLETED or ARCHIVED back to PENDING; a task that is already open is left as it is. */
+  async reopenTask(caller: Caller, id: string, rawExpectedVersion?: number | null): Promise<Task> {
+    assertCanWrite(caller);
+    return this.changeTask(caller, id, rawExpectedVersion, async (task) => {
+      if (task.status === 'COMPLETED' || task.status === 'ARCHIVED') applyStatus(task, 'PENDING', this.now());
+    });
+  }
+
+  /** Puts the task at `position` (0-based) in its project, or in another project when `projectId` is given. */
+  async moveTask(caller: Caller, id: string, rawInput: unknown, rawExpectedVersion?: number | null): Promise<Task> {
+    assertCanWrite(caller);
+    const input = parseInput(moveTaskInput, rawInput, 'input');
+    return this.changeTask(caller, id, rawExpectedVersion, async (task, em) => {
+      const repository = new TaskRepository(em, this.codec);
+      const targetProjectId = input.projectId === undefined ? task.projectId : input.projectId;
+      if (targetProjectId && targetProjectId !== task.projectId) {
+        await assertProjectExists(em, caller.orgId, targetProjectId, 'input.projectId');
+      }
+      await repository.lockPositionScope(caller.orgId, targetProjectId ?? null);
+      task.position = await repository.openGapForMove(caller.orgId, targetProjectId ?? null, task.id, input.position);
+      task.projectId = targetProjectId ?? null;
+      // A move is a deliberate change even when the task lands where it was: it always gets a new version.
+      task.updatedAt = this.now();
+    });
+  }
+
+  async deleteTask(caller: Caller, id: string): Promise<string> {
+    assertCanWrite(caller);
+    const taskId = parseInput(entityId, id, 'id');
+    const deleted = await this.em.transactional((em) => new TaskRepository(em, this.codec).delete(caller.orgId, taskId));
+    if (!deleted) throw new NotFoundError('Task', taskId, 'id');
+    return taskId;
+  }
+
+  /** Loads the task in a transaction, checks the expected version, applies `change`, flushes (version + 1). */
+  private async changeTask(
+    caller: Caller,
+    id: string,
+    rawExpectedVersion: number | null | undefined,
+    change: (task: Task, em: SqlEntityManager) => Promise<void>,
+  ): Promise<Task> {
+    const taskId = parseInput(entityId, id, 'id');
+    const expected = parseInput(expectedVersionSchema, rawExpectedVersion, 'expectedVersion');
+    return this.em.transactional(async (em) => {
+      const task = await em.findOne(TaskSchema, { id: taskId, orgId: caller.orgId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!task) throw new NotFoundError('Task', taskId, 'id');
+      if (expected != null && expected !== task.version) {
+        throw new VersionConflictError('Task', taskId, expected, task.version);
+      }
+      const before = snapshot(task);
+      await change(task, em);
+      if (snapshot(task) !== before) task.updatedAt = this.now();
+      await em.flush();
+      return task;
+    });
+  }
+}
+
+/** Builds new tasks: resolves parents and projects within the org, hands out positions per project. */
+class TaskFactory {
+  private readonly nextPositions = new Map<string, number>();
+  private readonly repository: TaskRepository;
+
+  constructor(
+    private readonly em: SqlEntityManager,
+    codec: CursorCodec,
+    private readonly caller: Caller,
+    private readonly now: Date,
+  ) {
+    this.repository = new TaskRepository(em, codec);
+  }
+
+  async createAll(inputs: CreateTaskInput[], field: 'input' | 'inputs'): Promise<Task[]> {
+    const path = (i: number, name: string) => (field === 'input' ? `input.${name}` : `inputs.${i}.${name}`);
+    const orgId = this.caller.orgId;
+    const projectIds = [...new Set(inputs.map((i) => i.projectId).filter((id): id is string => !!id))];
+    const parentIds = [...new Set(inputs.map((i) => i.parentId).filter((id): id is string => !!id))];
+    const [projects, parents] = await Promise.all([
+      projectIds.length ? this.em.find(ProjectSchema, { orgId, id: { $in: projectIds } }) : [],
+      this.repository.findByIds(orgId, parentIds),
+    ]);
+    const knownProjects = new Set(projects.map((p) => p.id));
+    const parentsById = new Map(parents.map((t) => [t.id, t]));
+
+    const tasks: Task[] = [];
+    for (const [i, input] of inputs.entries()) {
+      if (input.projectId && !knownProjects.has(input.projectId)) throw new NotFoundError('Project', input.projectId, path(i, 'projectId'));
+      const parent = input.parentId ? parentsById.get(input.parentId) : undefined;
+      if (input.parentId && !parent) throw new NotFoundError('Task', input.parentId, path(i, 'parentId'));
+      // A subtask without an explicit project lives in its parent's project.
+      const projectId = input.projectId ?? parent?.projectId ?? null;
+      tasks.push(
+        this.em.create(TaskSchema, {
+          id: randomUUID(),
+          orgId,
+          title: input.title,
+          description: input.description ?? null,
+          status: input.status ?? 'PENDING',
+          priority: input.priority ?? 'MEDIUM',
+          dueDate: input.dueDate ?? null,
+          completedAt: input.status === 'COMPLETED' ? this.now : null,
+          estimatedMinutes: input.estimatedMinutes ?? null,
+          actualMinutes: input.actualMinutes ?? null,
+          energyRequired: input.energyRequired ?? null,
+          tags: input.tags ?? [],
+          position: await this.takePosition(projectId),
+          projectId,
+          parentId: input.parentId ?? null,
+          ownerId: this.caller.userId,
+          assigneeId: input.assigneeId ?? null,
+          metadata: input.metadata ?? {},
+          createdAt: this.now,
+          updatedAt: this.now,
+          version: 1,
+        }),
+      );
+    }
+    return tasks;
+  }
+
+  private async takePosition(projectId: string | null): Promise<number> {
+    const scope = projectId ?? '';
+    let next = this.nextPositions.get(scope);
+    if (next === undefined) {
+      await this.repository.lockPositionScope(this.caller.orgId, projectId);
+      next = await this.repository.nextPosition(this.caller.orgId, projectId);
+    }
+    this.nextPositions.set(scope, next + 1);
+    return next;
+  }
+}
+
+const snapshot = (task: Task) => JSON.stringify(task);
+
+async function assertProjectExists(em: SqlEntityManager, orgId: string, projectId: string, field: string): Promise<void> {
+  const count = await em.count(ProjectSchema, { orgId, id: projectId });
+  if (count === 0) throw new NotFoundError('Project', projectId, field);
+}
+
+async function assertParentAllowed(
+  em: SqlEntityManager,
+  repository: TaskRepository,
+  orgId: string,
+  taskId: string,
+  parentId: string,
+  field: string,
+): Promise<void> {
+  const count = await em.count(TaskSchema, { orgId, id: parentId });
+  if (count === 0) throw new NotFoundError('Task', parentId, field);
+  if (await repository.wouldCreateCycle(orgId, taskId, parentId)) {
+    throw BadUserInputError.of(field, 'would make the task its own ancestor (a cycle in parent links)');
+  }
+}

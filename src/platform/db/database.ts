@@ -1,0 +1,69 @@
+import { join } from 'node:path';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from '../logging/logger.js';
+import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { migrateToLatest, openOrm, type QueryCounter } from './orm.js';
+
+export interface Database {
+  orm: MikroORM;
+  mode: 'postgres' | 'embedded';
+  /** Where the database lives, without credentials. */
+  location: string;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  databaseUrl: string | undefined;
+  poolMax: number;
+  dataDir: string;
+  logger: Logger;
+  /** Apply pending migrations on open (the default); `migrate` applies them explicitly. */
+  migrate?: boolean;
+  queryCounter?: QueryCounter;
+}
+
+/**
+ * Opens PostgreSQL at `databaseUrl`, or the embedded PGlite in `dataDir/pglite` when it is unset, and brings the
+ * schema up to date.
+ */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  const { logger } = options;
+  const embedded = options.databaseUrl
+    ? undefined
+    : await startEmbeddedPostgres({ dataDir: join(options.dataDir, 'pglite') });
+  const clientUrl = options.databaseUrl ?? embedded!.url;
+  // PGlite has one session for every connection: a pool of one keeps transactions from interleaving in it.
+  const poolMax = embedded ? 1 : options.poolMax;
+  let orm: MikroORM;
+  try {
+    orm = await openOrm({ clientUrl, poolMax, queryCounter: options.queryCounter });
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+  const location = embedded ? join(options.dataDir, 'pglite') : redactUrl(clientUrl);
+  if (embedded) logger.warn({ dataDir: location }, 'DATABASE_URL is not set: using the embedded PostgreSQL (PGlite), for development only');
+  if (options.migrate !== false) {
+    const applied = await migrateToLatest(orm);
+    if (applied.length) logger.info({ applied }, 'database migrations applied');
+  }
+  return {
+    orm,
+    mode: embedded ? 'embedded' : 'postgres',
+    location,
+    async close() {
+      await orm.close(true);
+      await embedded?.stop();
+    },
+  };
+}
+
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.password = parsed.password ? '***' : '';
+    return parsed.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
+}

@@ -1,0 +1,10 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261125000000_planning_initial } from './Migration20261125000000_planning_initial.js';
+
+/**
+ * Every committed migration, in order. Listed explicitly (not globbed) so the same code runs under tsx, vitest and
+ * a compiled build. Add new migrations at the end.
+ */
+export const migrationsList: MigrationObject[] = [
+  { name: 'Migration20261125000000_planning_initial', class: Migration20261125000000_planning_initial },
+];

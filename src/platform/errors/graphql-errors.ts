@@ -1,0 +1,35 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import { OptimisticLockError } from '@mikro-orm/core';
+import type { GraphQLFormattedError } from 'graphql';
+import type { Logger } from '../logging/logger.js';
+import { PlanningError } from './planning-error.js';
+
+/**
+ * The one place where errors become GraphQL errors: domain errors keep their code and safe extensions; a lost
+ * optimistic-lock race is a CONFLICT; anything unknown is logged and answered without internals.
+ */
+export function createErrorFormatter(logger: Logger, includeStacktrace: boolean) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof PlanningError) {
+      return {
+        message: original.message,
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { ...original.extensions, code: original.code },
+      };
+    }
+    if (original instanceof OptimisticLockError) {
+      return { ...formatted, message: 'The object was changed concurrently; reload and retry', extensions: { code: 'CONFLICT' } };
+    }
+    const code = formatted.extensions?.code;
+    if (code && code !== 'INTERNAL_SERVER_ERROR') return formatted;
+    logger.error({ err: original, path: formatted.path }, 'unexpected error in a GraphQL operation');
+    return {
+      message: 'Internal server error',
+      path: formatted.path,
+      locations: formatted.locations,
+      extensions: { code: 'INTERNAL_SERVER_ERROR', ...(includeStacktrace ? { stacktrace: formatted.extensions?.stacktrace } : {}) },
+    };
+  };
+}

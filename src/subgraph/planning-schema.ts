@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { parse, type GraphQLSchema } from 'graphql';
+import type { Resolvers } from '../generated/planning-resolvers.js';
+import { Project, projectMutations, projectQueries } from '../modules/projects/project.resolvers.js';
+import { Task, taskMutations, taskQueries } from '../modules/tasks/task.resolvers.js';
+import { DateTimeScalar, JSONScalar } from './scalars.js';
+
+/** The planning SDL, the source of truth (codegen and composition read the same file). */
+export const PLANNING_SDL_URL = new URL('../../schema/planning.graphql', import.meta.url);
+
+export const planningResolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  JSON: JSONScalar,
+  Query: { ...taskQueries, ...projectQueries },
+  Mutation: { ...taskMutations, ...projectMutations },
+  Task,
+  Project,
+  TaskConnection: { totalCount: (connection) => connection.totalCount() },
+  ProjectConnection: { totalCount: (connection) => connection.totalCount() },
+};
+
+/** Builds the executable planning subgraph schema (Federation 2). */
+export function buildPlanningSchema(): GraphQLSchema {
+  const typeDefs = parse(readFileSync(PLANNING_SDL_URL, 'utf8'));
+  return buildSubgraphSchema({ typeDefs, resolvers: planningResolvers as GraphQLResolverMap<unknown> });
+}

@@ -1,0 +1,104 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { CursorCodec } from '../modules/common/cursor.js';
+import { ProjectService } from '../modules/projects/project.service.js';
+import { TaskService } from '../modules/tasks/task.service.js';
+import { createErrorFormatter } from '../platform/errors/graphql-errors.js';
+import { executeGraphQLOverHttp, sendJson } from '../platform/http/graphql-http.js';
+import type { Logger } from '../platform/logging/logger.js';
+import type { CallerResolver } from './caller-from-request.js';
+import type { PlanningContext } from './planning-context.js';
+import { createPlanningLoaders } from './planning-loaders.js';
+import { buildPlanningSchema } from './planning-schema.js';
+
+export interface PlanningSubgraphOptions {
+  orm: MikroORM;
+  callers: CallerResolver;
+  cursorSecret: string;
+  logger: Logger;
+  isProduction: boolean;
+  port: number;
+  host: string;
+}
+
+export interface RunningPlanningSubgraph {
+  url: string;
+  /** The Apollo server, for `executeOperation` in tests. */
+  apollo: ApolloServer<PlanningContext>;
+  /** Builds the context a request with these headers would get. */
+  contextFor(headers: IncomingMessage['headers']): Promise<PlanningContext>;
+  stop(): Promise<void>;
+}
+
+/** Starts the planning subgraph: GraphQL at `/graphql`, liveness at `/health`, readiness at `/ready`. */
+export async function startPlanningSubgraph(options: PlanningSubgraphOptions): Promise<RunningPlanningSubgraph> {
+  const { orm, callers, logger } = options;
+  const codec = new CursorCodec(options.cursorSecret);
+
+  const contextFor = async (headers: IncomingMessage['headers']): Promise<PlanningContext> => {
+    const caller = await callers.resolve(headers);
+    const em = orm.em.fork();
+    return {
+      caller,
+      tasks: new TaskService(em, codec),
+      projects: new ProjectService(em, codec),
+      loaders: createPlanningLoaders(em, caller.orgId, codec),
+    };
+  };
+
+  const httpServer = createServer((req, res) => {
+    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    if (pathname === '/health') return sendJson(res, 200, { status: 'ok' });
+    if (pathname === '/ready') {
+      void checkDatabase(orm).then((problem) =>
+        problem
+          ? sendJson(res, 503, { status: 'unavailable', failing: { postgres: problem } })
+          : sendJson(res, 200, { status: 'ready' }),
+      );
+      return;
+    }
+    if (pathname !== '/graphql') return sendJson(res, 404, { error: 'Not found' });
+    executeGraphQLOverHttp(apollo, req, res, () => contextFor(req.headers)).catch((error: unknown) => {
+      logger.error({ err: error }, 'planning subgraph: request failed');
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
+      else res.end();
+    });
+  });
+
+  const apollo = new ApolloServer<PlanningContext>({
+    schema: buildPlanningSchema(),
+    formatError: createErrorFormatter(logger, !options.isProduction),
+    includeStacktraceInErrorResponses: !options.isProduction,
+    introspection: !options.isProduction,
+    stopOnTerminationSignals: false,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
+  });
+  await apollo.start();
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  return {
+    url: `http://${options.host}:${port}/graphql`,
+    apollo,
+    contextFor,
+    stop: () => apollo.stop(),
+  };
+}
+
+async function checkDatabase(orm: MikroORM): Promise<string | null> {
+  try {
+    await Promise.race([
+      orm.em.fork().execute('select 1'),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('timed out after 2000 ms')), 2000).unref()),
+    ]);
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
