@@ -1,0 +1,21 @@
+import pg from 'pg';
+import { serviceSettings } from './services.js';
+
+/** Fails the whole run early when real services are required but missing (CI must not silently skip them). */
+export default async function globalSetup(): Promise<void> {
+  const { databaseUrl, requireServices } = serviceSettings();
+  if (!databaseUrl) {
+    if (requireServices) throw new Error('REQUIRE_SERVICES=1 but DATABASE_URL is not set: the real PostgreSQL is required');
+    console.warn('[tests] DATABASE_URL is not set: running the database suites on the embedded PGlite');
+    return;
+  }
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+  } catch (error) {
+    throw new Error(`PostgreSQL at DATABASE_URL is unreachable: ${(error as Error).message}`);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
