@@ -9,7 +9,8 @@ RUN npm ci --omit=dev && npm cache clean --force
 
 FROM node:20-slim AS runtime
 ENV NODE_ENV=production \
-    PLANNING_PORT=4001
+    PLANNING_PORT=4001 \
+    PLANNING_HOST=0.0.0.0
 WORKDIR /app
 # Code stays owned by root (read-only for the app); only .data, the embedded-defaults directory, is writable.
 COPY --from=deps /app/node_modules ./node_modules

@@ -1,3 +1,4 @@
+import { loadConfig } from '../src/config/config.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -77,6 +78,13 @@ describe('docker-compose.yml', () => {
     expect(String(env.PLANNING_PORT)).toBe('4001');
     expect(portStrings(planning).some((p) => /(^|:)4001:4001$/.test(p))).toBe(true);
     expect(JSON.stringify(planning.healthcheck?.test)).toContain('http://localhost:4001/health');
+  });
+
+  it('when planning runs with its compose environment in the production image, then the config loader accepts it and listens beyond loopback', () => {
+    const env = { NODE_ENV: 'production', ...environmentOf(service('planning')) };
+    const config = loadConfig(env);
+    expect(config.planningHost).toBe('0.0.0.0');
+    expect(config.databaseUrl).toBe(env.DATABASE_URL);
   });
 
   it('when comms-example is read, then it runs the example subgraph on 4002', () => {

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
+
+describe('loadConfig', () => {
+  it('when nothing is set, then it runs on embedded defaults in development', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ nodeEnv: 'development', planningPort: 4001, gatewayPort: 4000, databaseUrl: undefined, trustMode: 'headers' });
+  });
+
+  it('when several variables are bad, then one error names every one of them', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PLANNING_PORT: 'abc', DATABASE_URL: 'mysql://x', NODE_ENV: 'prod', DATABASE_POOL_MAX: '0' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    for (const name of ['PLANNING_PORT', 'DATABASE_URL', 'NODE_ENV', 'DATABASE_POOL_MAX']) expect(problems).toContain(name);
+  });
+
+  it('when production runs without a cursor secret, then it refuses to start', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x' })).toThrow(/PLANNING_CURSOR_SECRET/);
+  });
+
+  it('when an unsupported trust mode is asked for, then the error says which modes exist', () => {
+    expect(() => loadConfig({ PLANNING_TRUST_MODE: 'none' })).toThrow(/PLANNING_TRUST_MODE/);
+  });
+});
