@@ -81,7 +81,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('when planning runs with its compose environment in the production image, then the config loader accepts it and listens beyond loopback', () => {
-    const env = { NODE_ENV: 'production', ...environmentOf(service('planning')) };
+    const env: Record<string, string> = { NODE_ENV: 'production', ...environmentOf(service('planning')) };
     const config = loadConfig(env);
     expect(config.planningHost).toBe('0.0.0.0');
     expect(config.databaseUrl).toBe(env.DATABASE_URL);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CONSUMED_EVENT_TYPES, type EventTopology } from '../platform/messaging/event-bus.js';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 const optionalUrl = (protocols: string[]) =>
@@ -23,6 +24,15 @@ const envSchema = z.object({
     .enum(['headers'], { message: "must be 'headers' (the 'signed' and 'jwt' modes arrive with the gateway)" })
     .default('headers'),
   PLANNING_CURSOR_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  RABBITMQ_URL: optionalUrl(['amqp', 'amqps']),
+  EVENTS_EXCHANGE: z.string().min(1).default('platform.events'),
+  EVENTS_QUEUE: z.string().min(1).default('planning.events'),
+  EVENTS_DEAD_LETTER_EXCHANGE: z.string().min(1).default('platform.events.dlx'),
+  EVENTS_DEAD_LETTER_QUEUE: z.string().min(1).default('planning.events.dead'),
+  EVENTS_PREFETCH: z.coerce.number().int().min(1).max(1000).default(20),
+  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(72),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -41,6 +51,15 @@ export interface Config {
   /** Key for the HMAC that makes pagination cursors tamper-evident. */
   cursorSecret: string;
   logLevel: string;
+  /** Undefined: events go through the in-process bus (single process only). */
+  rabbitmqUrl: string | undefined;
+  events: {
+    topology: EventTopology;
+    prefetch: number;
+    outboxBatchSize: number;
+    outboxPollMs: number;
+    outboxRetentionHours: number;
+  };
 }
 
 /** Thrown by {@link loadConfig} with every bad variable listed. */
@@ -82,5 +101,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustMode: e.PLANNING_TRUST_MODE,
     cursorSecret: e.PLANNING_CURSOR_SECRET ?? DEV_CURSOR_SECRET,
     logLevel: e.LOG_LEVEL,
+    rabbitmqUrl: e.RABBITMQ_URL,
+    events: {
+      topology: {
+        exchange: e.EVENTS_EXCHANGE,
+        queue: e.EVENTS_QUEUE,
+        deadLetterExchange: e.EVENTS_DEAD_LETTER_EXCHANGE,
+        deadLetterQueue: e.EVENTS_DEAD_LETTER_QUEUE,
+        bindings: [...CONSUMED_EVENT_TYPES],
+      },
+      prefetch: e.EVENTS_PREFETCH,
+      outboxBatchSize: e.OUTBOX_BATCH_SIZE,
+      outboxPollMs: e.OUTBOX_POLL_MS,
+      outboxRetentionHours: e.OUTBOX_RETENTION_HOURS,
+    },
   };
 }

@@ -1,16 +1,21 @@
-import { ConfigError, loadConfig } from '../config/config.js';
+import { type Config, ConfigError, loadConfig } from '../config/config.js';
 import { openDatabase } from '../platform/db/database.js';
-import { createLogger } from '../platform/logging/logger.js';
+import { createLogger, type Logger } from '../platform/logging/logger.js';
 import { startSubgraphRole } from './subgraph-role.js';
+import { startWorkerRole } from './worker-role.js';
 
 const USAGE = `Usage: focus-kraliki <command>
 
 Commands:
-  start      run every role in one process (today: the planning subgraph) on embedded defaults when no URL is set
+  start      run every role in one process (subgraph + worker), on embedded defaults when no URL is set
   subgraph   run the planning subgraph (PLANNING_PORT, default 4001)
+  worker     run the outbox relay and the consumer of other modules' events
   migrate    apply pending database migrations and exit
 
 Configuration comes from the environment; see README.md.`;
+
+const COMMANDS = ['start', 'subgraph', 'worker', 'migrate'] as const;
+type Command = (typeof COMMANDS)[number];
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -18,13 +23,13 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (!command || !['start', 'subgraph', 'migrate'].includes(command) || rest.length > 0) {
+  if (!command || !(COMMANDS as readonly string[]).includes(command) || rest.length > 0) {
     console.error(command ? `Unknown command or argument: ${argv.join(' ')}\n` : 'No command given.\n');
     console.error(USAGE);
     return 2;
   }
 
-  let config;
+  let config: Config;
   try {
     config = loadConfig(process.env);
   } catch (error) {
@@ -35,31 +40,43 @@ async function main(argv: string[]): Promise<number> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  return run(command as Command, config, logger);
+}
 
+async function run(command: Command, config: Config, logger: Logger): Promise<number> {
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    poolMax: config.databasePoolMax,
+    dataDir: config.dataDir,
+    logger,
+  });
   if (command === 'migrate') {
-    const database = await openDatabase({ ...dbOptions(config), logger, migrate: true });
     await database.close();
     logger.info('database is up to date');
     return 0;
   }
 
-  const role = await startSubgraphRole(config, logger);
-  const stop = async (signal: string) => {
-    logger.info({ signal }, 'shutting down');
+  const stoppers: Array<() => Promise<void>> = [];
+  if (command === 'start' || command === 'subgraph') {
+    const subgraph = await startSubgraphRole(config, logger, database);
+    stoppers.push(() => subgraph.stop());
+  }
+  if (command === 'start' || command === 'worker') {
+    const worker = await startWorkerRole(config, logger, database);
+    stoppers.push(() => worker.stop());
+  }
+
+  const shutdown = async (signal: NodeJS.Signals) => {
+    logger.info({ signal }, 'shutting down (a second signal exits at once)');
     process.once(signal, () => process.exit(1));
-    await role.stop();
+    for (const stop of stoppers) await stop().catch((err: unknown) => logger.error({ err }, 'error while stopping'));
+    await database.close();
     process.exit(0);
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', (s) => void shutdown(s));
+  process.once('SIGINT', (s) => void shutdown(s));
   return -1;
 }
-
-const dbOptions = (config: ReturnType<typeof loadConfig>) => ({
-  databaseUrl: config.databaseUrl,
-  poolMax: config.databasePoolMax,
-  dataDir: config.dataDir,
-});
 
 main(process.argv.slice(2)).then(
   (code) => {

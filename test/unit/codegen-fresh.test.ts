@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { generate } from '@graphql-codegen/cli';
 import { describe, expect, it } from 'vitest';
-import config from '../../codegen.ts';
+import config from '../../codegen.js';
 
 describe('generated resolver types', () => {
   it('when codegen runs on schema/planning.graphql, then its output equals the committed file (run `npm run codegen`)', async () => {

@@ -52,8 +52,9 @@ export class IdempotencyRepository {
   }
 
   async recordResult(scope: IdempotencyScope, resultIds: string[]): Promise<void> {
+    // em.execute inlines an array parameter as a comma list, hence `array[?]` rather than `?::uuid[]`.
     await this.em.execute(
-      `update planning_idempotency_keys set result_ids = ?::uuid[]
+      `update planning_idempotency_keys set result_ids = array[?]::uuid[]
        where org_id = ? and user_id = ? and operation = ? and key = ?`,
       [resultIds, scope.orgId, scope.userId, scope.operation, scope.key],
     );

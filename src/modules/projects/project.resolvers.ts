@@ -1,10 +1,15 @@
 import type { MutationResolvers, ProjectResolvers, QueryResolvers } from '../../generated/planning-resolvers.js';
+import { assertCanRead } from '../common/caller.js';
 import { parsePageArgs } from '../common/page-args.js';
 import { parseInput } from '../common/validators.js';
 import { taskFilter, taskOrder } from '../tasks/task.inputs.js';
 
 export const Project: ProjectResolvers = {
-  __resolveReference: (reference, ctx) => ctx.loaders.projectById.load(reference.id),
+  // `_entities` is a read like `task(id)`: a caller without a reading role gets FORBIDDEN, not the object.
+  __resolveReference: (reference, ctx) => {
+    assertCanRead(ctx.caller);
+    return ctx.loaders.projectById.load(reference.id);
+  },
   /**
    * First pages (no cursor) of every project in the response share one statement; a page after a cursor is one
    * project's list, read like `Query.tasks` with `filter.projectId`.
@@ -13,7 +18,8 @@ export const Project: ProjectResolvers = {
     const scopedFilter = { ...(args.filter ?? {}), projectId: project.id };
     const page = parsePageArgs(args);
     if (page.cursor === undefined && page.direction === 'forward') {
-      const filter = parseInput(taskFilter, scopedFilter, 'filter');
+      // Without the project id, so every project's first page shares one loader (one statement, not one per project).
+      const { projectId: _project, ...filter } = parseInput(taskFilter, scopedFilter, 'filter');
       const order = parseInput(taskOrder, args.orderBy, 'orderBy');
       return ctx.loaders.firstTaskPageOfProject(filter, order, page.size).load(project.id);
     }

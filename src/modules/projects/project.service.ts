@@ -11,6 +11,10 @@ import { expectedVersion as expectedVersionSchema, idempotencyKey as idempotency
 import { type Project, ProjectSchema } from './project.entity.js';
 import { createProjectInput, projectFilter, projectOrder, updateProjectInput } from './project.inputs.js';
 import { ProjectRepository } from './project.repository.js';
+import { projectEvent } from './project.events.js';
+import { appendToOutbox } from '../../platform/outbox/outbox.repository.js';
+import { TaskRepository } from '../tasks/task.repository.js';
+import { taskDetachedFromProject } from '../tasks/task.events.js';
 
 /** Project use cases. One instance per request. */
 export class ProjectService {
@@ -62,6 +66,7 @@ export class ProjectService {
         version: 1,
       });
       await em.flush();
+      await appendToOutbox(em, caller, [projectEvent('planning.project.created', project.id)]);
       if (scope) await idempotency.recordResult(scope, [project.id]);
       return project;
     });
@@ -87,9 +92,13 @@ export class ProjectService {
   async deleteProject(caller: Caller, id: string): Promise<{ deletedId: string; detachedTaskCount: number }> {
     assertIsAdmin(caller);
     const projectId = parseInput(entityId, id, 'id');
-    const result = await this.em.transactional((em) => new ProjectRepository(em, this.codec).delete(caller.orgId, projectId));
-    if (!result.deleted) throw new NotFoundError('Project', projectId, 'id');
-    return { deletedId: projectId, detachedTaskCount: result.detachedTaskCount };
+    return this.em.transactional(async (em) => {
+      const detached = await new TaskRepository(em, this.codec).findIdsInProject(caller.orgId, projectId);
+      const result = await new ProjectRepository(em, this.codec).delete(caller.orgId, projectId);
+      if (!result.deleted) throw new NotFoundError('Project', projectId, 'id');
+      await appendToOutbox(em, caller, [projectEvent('planning.project.deleted', projectId), ...detached.map(taskDetachedFromProject)]);
+      return { deletedId: projectId, detachedTaskCount: result.detachedTaskCount };
+    });
   }
 
   private async changeProject(
@@ -107,8 +116,13 @@ export class ProjectService {
         throw new VersionConflictError('Project', projectId, expected, project.version);
       }
       const before = JSON.stringify(project);
+      const wasArchived = project.status === 'ARCHIVED';
       change(project);
-      if (JSON.stringify(project) !== before) project.updatedAt = this.now();
+      if (JSON.stringify(project) !== before) {
+        project.updatedAt = this.now();
+        const archivedNow = !wasArchived && project.status === 'ARCHIVED';
+        await appendToOutbox(em, caller, [projectEvent(archivedNow ? 'planning.project.archived' : 'planning.project.updated', projectId)]);
+      }
       await em.flush();
       return project;
     });

@@ -65,9 +65,10 @@ export class TaskRepository {
 
   /** Counts (all, completed) of several projects in one statement. */
   async countByProject(orgId: string, projectIds: readonly string[]): Promise<Map<string, { total: number; completed: number }>> {
+    // em.execute inlines an array parameter as a comma list, hence `array[?]` rather than `?::uuid[]`.
     const rows = await this.em.execute<Array<{ project_id: string; total: string; completed: string }>>(
       `select project_id, count(*) as total, count(*) filter (where status = 'COMPLETED') as completed
-       from planning_tasks where org_id = ? and project_id = any(?::uuid[]) group by project_id`,
+       from planning_tasks where org_id = ? and project_id = any(array[?]::uuid[]) group by project_id`,
       [orgId, [...projectIds]],
     );
     return new Map(rows.map((r) => [r.project_id, { total: Number(r.total), completed: Number(r.completed) }]));
@@ -213,6 +214,30 @@ export class TaskRepository {
       [orgId, candidateParentId, orgId, taskId],
     );
     return rows.length > 0;
+  }
+
+  /** The task's id and all its descendants' ids, parents before children (empty when it is not in the org). */
+  async findSelfAndDescendantIds(orgId: string, taskId: string): Promise<string[]> {
+    const rows = await this.em.execute<Array<{ id: string }>>(
+      `with recursive tree(id, depth) as (
+         select id, 0 from planning_tasks where org_id = ? and id = ?
+         union all
+         select t.id, tree.depth + 1 from planning_tasks t join tree on t.parent_id = tree.id
+         where t.org_id = ? and tree.depth < 1000
+       )
+       select id from tree order by depth`,
+      [orgId, taskId, orgId],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Ids of the project's tasks (they are detached when the project is deleted). */
+  async findIdsInProject(orgId: string, projectId: string): Promise<string[]> {
+    const rows = await this.em.execute<Array<{ id: string }>>(
+      'select id from planning_tasks where org_id = ? and project_id = ? order by position, id',
+      [orgId, projectId],
+    );
+    return rows.map((r) => r.id);
   }
 
   /** Deletes the task (its subtasks go with it, by foreign key); returns whether it existed in the org. */

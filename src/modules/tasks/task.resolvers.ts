@@ -1,8 +1,13 @@
 import type { MutationResolvers, QueryResolvers, TaskResolvers } from '../../generated/planning-resolvers.js';
+import { assertCanRead } from '../common/caller.js';
 
 /** Task fields that are not plain columns; every traversal is batched through the request's loaders. */
 export const Task: TaskResolvers = {
-  __resolveReference: (reference, ctx) => ctx.loaders.taskById.load(reference.id),
+  // `_entities` is a read like `task(id)`: a caller without a reading role gets FORBIDDEN, not the object.
+  __resolveReference: (reference, ctx) => {
+    assertCanRead(ctx.caller);
+    return ctx.loaders.taskById.load(reference.id);
+  },
   project: (task, _args, ctx) => (task.projectId ? ctx.loaders.projectById.load(task.projectId) : null),
   parent: (task, _args, ctx) => (task.parentId ? ctx.loaders.taskById.load(task.parentId) : null),
   subtasks: (task, _args, ctx) => ctx.loaders.subtasksByParent.load(task.id),

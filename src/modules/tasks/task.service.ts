@@ -24,6 +24,8 @@ import {
   updateTaskInput,
 } from './task.inputs.js';
 import { TaskRepository } from './task.repository.js';
+import { eventsForTaskChange, snapshotTask, type TaskCreationSource, taskCreated, taskDeleted } from './task.events.js';
+import { appendToOutbox } from '../../platform/outbox/outbox.repository.js';
 import { applyStatus } from './task.rules.js';
 
 export const MAX_BULK_CREATE = 100;
@@ -62,12 +64,24 @@ export class TaskService {
     return this.createMany(caller, rawInputs, rawKey, 'createTasks', 'inputs');
   }
 
+  /**
+   * Creates tasks on behalf of `actor` for an inbound event (source `call_callback`, `ai_workflow`); runs in the
+   * transaction this service was built with, so the inbox record, the tasks and their events commit together.
+   */
+  async createTasksFromEvent(actor: Caller, rawInputs: unknown[], source: TaskCreationSource): Promise<Task[]> {
+    if (rawInputs.length === 0 || rawInputs.length > MAX_BULK_CREATE) {
+      throw BadUserInputError.of('inputs', `must hold between 1 and ${MAX_BULK_CREATE} tasks`);
+    }
+    return this.createMany(actor, rawInputs, undefined, 'createTasks', 'inputs', source);
+  }
+
   private async createMany(
     caller: Caller,
     rawInputs: unknown[],
     rawKey: string | null | undefined,
     operation: string,
     field: 'input' | 'inputs',
+    source: TaskCreationSource = 'api',
   ): Promise<Task[]> {
     assertCanWrite(caller);
     const key = parseInput(idempotencyKeySchema, rawKey, 'idempotencyKey');
@@ -82,6 +96,7 @@ export class TaskService {
       }
       const tasks = await new TaskFactory(em, this.codec, caller, this.now()).createAll(inputs, field);
       await em.flush();
+      await appendToOutbox(em, caller, tasks.map((task) => taskCreated(task, source)));
       if (scope) await idempotency.recordResult(scope, tasks.map((t) => t.id));
       return tasks;
     });
@@ -158,8 +173,13 @@ export class TaskService {
   async deleteTask(caller: Caller, id: string): Promise<string> {
     assertCanWrite(caller);
     const taskId = parseInput(entityId, id, 'id');
-    const deleted = await this.em.transactional((em) => new TaskRepository(em, this.codec).delete(caller.orgId, taskId));
-    if (!deleted) throw new NotFoundError('Task', taskId, 'id');
+    await this.em.transactional(async (em) => {
+      const repository = new TaskRepository(em, this.codec);
+      // Subtasks go with their parent (foreign key cascade): each gets its own deleted event, deepest first.
+      const doomed = await repository.findSelfAndDescendantIds(caller.orgId, taskId);
+      if (doomed.length === 0 || !(await repository.delete(caller.orgId, taskId))) throw new NotFoundError('Task', taskId, 'id');
+      await appendToOutbox(em, caller, doomed.reverse().map(taskDeleted));
+    });
     return taskId;
   }
 
@@ -178,10 +198,12 @@ export class TaskService {
       if (expected != null && expected !== task.version) {
         throw new VersionConflictError('Task', taskId, expected, task.version);
       }
-      const before = snapshot(task);
+      const before = snapshotTask(task);
+      const beforeJson = snapshot(task);
       await change(task, em);
-      if (snapshot(task) !== before) task.updatedAt = this.now();
+      if (snapshot(task) !== beforeJson) task.updatedAt = this.now();
       await em.flush();
+      await appendToOutbox(em, caller, eventsForTaskChange(before, task));
       return task;
     });
   }

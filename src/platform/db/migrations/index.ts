@@ -1,5 +1,6 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261125000000_planning_initial } from './Migration20261125000000_planning_initial.js';
+import { Migration20261125010000_planning_events } from './Migration20261125010000_planning_events.js';
 
 /**
  * Every committed migration, in order. Listed explicitly (not globbed) so the same code runs under tsx, vitest and
@@ -7,4 +8,5 @@ import { Migration20261125000000_planning_initial } from './Migration20261125000
  */
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125000000_planning_initial', class: Migration20261125000000_planning_initial },
+  { name: 'Migration20261125010000_planning_events', class: Migration20261125010000_planning_events },
 ];

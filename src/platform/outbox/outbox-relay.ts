@@ -1,0 +1,167 @@
+import pg from 'pg';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from '../logging/logger.js';
+import type { EventBus } from '../messaging/event-bus.js';
+
+export interface OutboxRelayOptions {
+  orm: MikroORM;
+  bus: EventBus;
+  logger: Logger;
+  /** Rows published per transaction. */
+  batchSize?: number;
+  /** Poll interval when idle; with `listenUrl` it is only a safety net. */
+  pollIntervalMs?: number;
+  /** PostgreSQL URL to LISTEN on for commit-time wake-ups (not on the embedded database). */
+  listenUrl?: string;
+  /** Published rows older than this are pruned. */
+  retentionHours?: number;
+}
+
+export interface OutboxLag {
+  unsent: number;
+  oldestUnsentAgeSeconds: number;
+}
+
+/** Any 64-bit number works; it names "the outbox publisher" among advisory locks. */
+const RELAY_LOCK_KEY = 7_312_004_211;
+
+/**
+ * Publishes outbox rows to the bus, oldest first, marking them sent only after the broker confirmed them.
+ *
+ * Several relays may run (one per worker replica): each batch runs in a transaction holding a transaction-level
+ * advisory lock, so exactly one batch is in flight at any time. That keeps the global (hence per-aggregate) order
+ * and avoids double sends in normal operation; if a relay dies between the broker's confirm and the commit, the
+ * rows stay unsent and go out again (at-least-once; consumers deduplicate on the envelope id).
+ */
+export class OutboxRelay {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wakeUp: (() => void) | undefined;
+  private listener: pg.Client | undefined;
+  private lastPrune = 0;
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.batchSize = options.batchSize ?? 500;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    if (this.options.listenUrl) await this.listen(this.options.listenUrl);
+    this.loop = this.run();
+  }
+
+  /** Asks the relay to look for new rows now (e.g. after a commit in this process). */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  private async listen(url: string): Promise<void> {
+    const client = new pg.Client({ connectionString: url });
+    client.on('notification', () => this.wake());
+    client.on('error', (err) => {
+      this.options.logger.warn({ err: err.message }, 'outbox LISTEN connection lost; polling until it is back');
+      this.listener = undefined;
+      setTimeout(() => this.running && this.listen(url).catch(() => {}), 1000).unref();
+    });
+    try {
+      await client.connect();
+      await client.query('listen planning_outbox');
+      this.listener = client;
+    } catch (error) {
+      this.options.logger.warn({ err: (error as Error).message }, 'outbox LISTEN failed; polling');
+      await client.end().catch(() => {});
+      setTimeout(() => this.running && this.listen(url).catch(() => {}), 1000).unref();
+    }
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      let published = 0;
+      try {
+        published = await this.publishBatch();
+        failures = 0;
+        await this.pruneIfDue();
+      } catch (error) {
+        failures++;
+        this.options.logger.warn({ err: (error as Error).message, failures }, 'outbox batch failed; will retry');
+      }
+      if (published === this.batchSize) continue;
+      const delay = failures ? Math.min(250 * 2 ** failures, 10_000) : this.pollIntervalMs;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wakeUp = undefined;
+    }
+  }
+
+  /** Publishes at most one batch; returns how many rows it sent (0 when another relay holds the lock). */
+  async publishBatch(): Promise<number> {
+    const em = this.options.orm.em.fork();
+    return em.transactional(async (tx) => {
+      const [lock] = await tx.execute<Array<{ locked: boolean }>>('select pg_try_advisory_xact_lock(?) as locked', [RELAY_LOCK_KEY]);
+      if (!lock?.locked) return 0;
+      const rows = await tx.execute<Array<{ seq: string; event_id: string; event_type: string; envelope: unknown; headers: Record<string, string> }>>(
+        'select seq, event_id, event_type, envelope, headers from planning_outbox where published_at is null order by seq limit ?',
+        [this.batchSize],
+      );
+      if (rows.length === 0) return 0;
+      await this.options.bus.publish(
+        rows.map((row) => ({
+          messageId: row.event_id,
+          routingKey: row.event_type,
+          body: Buffer.from(typeof row.envelope === 'string' ? row.envelope : JSON.stringify(row.envelope)),
+          headers: row.headers ?? {},
+        })),
+      );
+      await tx.execute('update planning_outbox set published_at = now(), attempts = attempts + 1 where seq = any(array[?]::bigint[])', [
+        rows.map((r) => r.seq),
+      ]);
+      return rows.length;
+    });
+  }
+
+  /** Unsent rows and the age of the oldest one. */
+  async lag(): Promise<OutboxLag> {
+    const [row] = await this.options.orm.em
+      .fork()
+      .execute<Array<{ unsent: string; oldest: number | null }>>(
+        `select count(*) as unsent, extract(epoch from now() - min(created_at))::float as oldest
+         from planning_outbox where published_at is null`,
+      );
+    return { unsent: Number(row?.unsent ?? 0), oldestUnsentAgeSeconds: Number(row?.oldest ?? 0) };
+  }
+
+  /** Deletes published rows older than the retention period, in bounded chunks. */
+  async prune(): Promise<number> {
+    const hours = this.options.retentionHours ?? 72;
+    const deleted = await this.options.orm.em.fork().execute<Array<{ seq: string }>>(
+      `delete from planning_outbox where seq in (
+         select seq from planning_outbox where published_at < now() - make_interval(hours => ?) limit 10000
+       ) returning seq`,
+      [hours],
+    );
+    return deleted.length;
+  }
+
+  private async pruneIfDue(): Promise<void> {
+    if (Date.now() - this.lastPrune < 60_000) return;
+    this.lastPrune = Date.now();
+    await this.prune();
+  }
+
+  /** Finishes the batch in flight, then stops. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+    await this.listener?.end().catch(() => {});
+  }
+}

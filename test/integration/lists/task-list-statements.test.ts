@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  aCaller,
+  createProject,
+  createTasks,
+  startTestPlanningApp,
+  type TestCaller,
+  type TestPlanningApp,
+} from '../../testkit/planning-app.js';
+
+const PAGE_WITH_RELATIONS = `query($first: Int!) {
+  tasks(first: $first, filter: { topLevel: true }) {
+    edges { node { id project { name } subtasks { id } subtaskCount tags } }
+  }
+}`;
+
+interface Node {
+  id: string;
+  project: { name: string } | null;
+  subtasks: Array<{ id: string }>;
+  subtaskCount: number;
+  tags: string[];
+}
+
+describe('task list SQL statements', () => {
+  let app: TestPlanningApp;
+  let caller: TestCaller;
+  const projectNames = new Map<string, string>();
+  const subtasksOf = new Map<string, string[]>();
+
+  beforeAll(async () => {
+    app = await startTestPlanningApp();
+    caller = aCaller();
+    const projects = [];
+    for (let i = 0; i < 5; i++) projects.push(await createProject(app, caller, { name: `project ${i}` }));
+    const parents = await createTasks(app, caller, 60, (i) => ({ projectId: projects[i % 5]!.id, tags: [`t${i % 3}`, 'all'] }));
+    parents.forEach((p, i) => projectNames.set(p.id, projects[i % 5]!.name));
+    // Every parent gets one or two subtasks, so every relation on every row is non-empty.
+    const subtasks = await createTasks(app, caller, 90, (i) => ({ parentId: parents[i % 60]!.id, title: `sub ${i}` }));
+    subtasks.forEach((s, i) => {
+      const parent = parents[i % 60]!.id;
+      subtasksOf.set(parent, [...(subtasksOf.get(parent) ?? []), s.id]);
+    });
+  });
+  afterAll(async () => app?.close());
+
+  async function measure(first: number): Promise<{ statements: number; nodes: Node[] }> {
+    app.queries.reset();
+    const data = await app.ok<{ tasks: { edges: Array<{ node: Node }> } }>(caller, PAGE_WITH_RELATIONS, { first });
+    const statements = app.queries.count;
+    return { statements, nodes: data.tasks.edges.map((e) => e.node) };
+  }
+
+  it('when a page of 50 tasks asks for project, subtasks, subtaskCount and tags, then it costs the same few statements as a page of 5', async () => {
+    const small = await measure(5);
+    const large = await measure(50);
+    console.log('[statements] tasks page 5 =', small.statements);
+    console.log('[statements] tasks page 50 =', large.statements);
+
+    expect(small.nodes).toHaveLength(5);
+    expect(large.nodes).toHaveLength(50);
+    for (const node of large.nodes) {
+      expect(node.project?.name).toBe(projectNames.get(node.id));
+      expect(node.subtasks.map((s) => s.id).sort()).toEqual([...subtasksOf.get(node.id)!].sort());
+      expect(node.subtaskCount).toBe(subtasksOf.get(node.id)!.length);
+      expect(node.tags).toContain('all');
+    }
+    expect(large.statements).toBe(small.statements);
+    expect(large.statements).toBeLessThanOrEqual(5);
+    expect(large.statements).toBeGreaterThan(0);
+  });
+
+  it('when totalCount is asked for as well, then it adds exactly one statement', async () => {
+    const withoutCount = await measure(50);
+    app.queries.reset();
+    const data = await app.ok(caller, PAGE_WITH_RELATIONS.replace('edges {', 'totalCount edges {'), { first: 50 });
+    console.log('[statements] tasks page 50 with totalCount =', app.queries.count);
+    expect(data.tasks.totalCount).toBe(60);
+    expect(app.queries.count).toBe(withoutCount.statements + 1);
+  });
+});
