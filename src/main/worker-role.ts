@@ -1,3 +1,4 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config/config.js';
 import { InboundEventProcessor } from '../consumers/inbound-event-processor.js';
 import { CursorCodec } from '../modules/common/cursor.js';
@@ -15,31 +16,44 @@ export function createEventBus(config: Config, logger: Logger): EventBus {
   return new InProcessEventBus(config.events.topology, logger);
 }
 
-/**
- * Composition root of the worker role: the outbox relay (publishes committed events) and the consumer of other
- * modules' events.
- */
-export async function startWorkerRole(config: Config, logger: Logger, database: Database, bus = createEventBus(config, logger)) {
+export interface WorkerOptions {
+  orm: MikroORM;
+  bus: EventBus;
+  logger: Logger;
+  cursorSecret: string;
+  /** PostgreSQL URL for LISTEN/NOTIFY wake-ups (unset on the embedded database). */
+  listenUrl?: string;
+  prefetch?: number;
+  outboxBatchSize?: number;
+  outboxPollMs?: number;
+  outboxRetentionHours?: number;
+  /** Run the consumer of other modules' events (default true). */
+  consume?: boolean;
+}
+
+/** The outbox relay (publishes committed events) and the consumer of other modules' events. */
+export async function startWorker(options: WorkerOptions) {
+  const { orm, bus, logger } = options;
   const relay = new OutboxRelay({
-    orm: database.orm,
+    orm,
     bus,
     logger,
-    batchSize: config.events.outboxBatchSize,
-    pollIntervalMs: config.events.outboxPollMs,
-    retentionHours: config.events.outboxRetentionHours,
-    listenUrl: database.mode === 'postgres' ? config.databaseUrl : undefined,
+    batchSize: options.outboxBatchSize,
+    pollIntervalMs: options.outboxPollMs,
+    retentionHours: options.outboxRetentionHours,
+    listenUrl: options.listenUrl,
   });
   // A commit in this process wakes the relay at once; other processes' commits arrive through LISTEN/NOTIFY.
-  database.orm.em.getEventManager().registerSubscriber({ afterTransactionCommit: () => relay.wake() });
+  orm.em.getEventManager().registerSubscriber({ afterTransactionCommit: () => relay.wake() });
   await relay.start();
 
-  const processor = new InboundEventProcessor(database.orm, new CursorCodec(config.cursorSecret), logger);
-  await bus.consume(processor.process, { prefetch: config.events.prefetch });
-  logger.info({ bus: bus.kind, queue: config.events.topology.queue }, 'worker started: outbox relay and event consumer');
+  const processor = new InboundEventProcessor(orm, new CursorCodec(options.cursorSecret), logger);
+  if (options.consume !== false) await bus.consume(processor.process, { prefetch: options.prefetch ?? 20 });
 
   return {
     bus,
     relay,
+    processor,
     /** Stops consuming (unacknowledged messages return to the queue), lets the relay finish its batch. */
     async stop() {
       await bus.stopConsuming();
@@ -47,4 +61,21 @@ export async function startWorkerRole(config: Config, logger: Logger, database: 
       await bus.close();
     },
   };
+}
+
+/** Composition root of the worker role. */
+export async function startWorkerRole(config: Config, logger: Logger, database: Database) {
+  const worker = await startWorker({
+    orm: database.orm,
+    bus: createEventBus(config, logger),
+    logger,
+    cursorSecret: config.cursorSecret,
+    listenUrl: database.mode === 'postgres' ? config.databaseUrl : undefined,
+    prefetch: config.events.prefetch,
+    outboxBatchSize: config.events.outboxBatchSize,
+    outboxPollMs: config.events.outboxPollMs,
+    outboxRetentionHours: config.events.outboxRetentionHours,
+  });
+  logger.info({ bus: worker.bus.kind, queue: config.events.topology.queue }, 'worker started: outbox relay and event consumer');
+  return worker;
 }

@@ -1,9 +1,21 @@
+import amqplib from 'amqplib';
 import pg from 'pg';
 import { serviceSettings } from './services.js';
 
 /** Fails the whole run early when real services are required but missing (CI must not silently skip them). */
 export default async function globalSetup(): Promise<void> {
-  const { databaseUrl, requireServices } = serviceSettings();
+  const { databaseUrl, rabbitmqUrl, requireServices } = serviceSettings();
+  if (!rabbitmqUrl) {
+    if (requireServices) throw new Error('REQUIRE_SERVICES=1 but RABBITMQ_URL is not set: the real RabbitMQ is required');
+    console.warn('[tests] RABBITMQ_URL is not set: running the event suites on the in-process bus');
+  } else {
+    try {
+      const connection = await amqplib.connect(rabbitmqUrl);
+      await connection.close();
+    } catch (error) {
+      throw new Error(`RabbitMQ at RABBITMQ_URL is unreachable: ${(error as Error).message}`);
+    }
+  }
   if (!databaseUrl) {
     if (requireServices) throw new Error('REQUIRE_SERVICES=1 but DATABASE_URL is not set: the real PostgreSQL is required');
     console.warn('[tests] DATABASE_URL is not set: running the database suites on the embedded PGlite');

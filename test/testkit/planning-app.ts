@@ -5,6 +5,8 @@ import { HeaderCallerResolver } from '../../src/subgraph/caller-from-request.js'
 import { type RunningPlanningSubgraph, startPlanningSubgraph } from '../../src/subgraph/planning-server.js';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { startWorker } from '../../src/main/worker-role.js';
+import type { EventHarness } from './event-harness.js';
 
 /** A caller as the test sends it (headers trust mode). */
 export interface TestCaller {
@@ -24,6 +26,8 @@ export interface TestPlanningApp {
   orm: MikroORM;
   database: TestDatabase;
   subgraph: RunningPlanningSubgraph;
+  /** The outbox relay and consumer, when started with `events`. */
+  worker: Awaited<ReturnType<typeof startWorker>> | undefined;
   /** Counts every SQL statement the subgraph sends. */
   queries: QueryCounter;
   /** Sends a GraphQL request over HTTP as `caller` (no caller headers when null). */
@@ -33,11 +37,19 @@ export interface TestPlanningApp {
   close(): Promise<void>;
 }
 
-/** Starts the real subgraph over HTTP on this test file's own database. */
-export async function startTestPlanningApp(): Promise<TestPlanningApp> {
+export interface TestAppOptions {
+  /** Also run the worker (outbox relay + consumer) on this harness's bus. */
+  events?: EventHarness;
+  /** Connect the ORM through this URL instead of the database's own (e.g. a TCP proxy's). */
+  databaseUrlOverride?: (url: string) => string;
+}
+
+/** Starts the real subgraph over HTTP on this test file's own database, and optionally the worker. */
+export async function startTestPlanningApp(options: TestAppOptions = {}): Promise<TestPlanningApp> {
   const database = await createTestDatabase();
   const queries = new QueryCounter();
-  const orm = await openOrm({ clientUrl: database.url, poolMax: database.kind === 'embedded' ? 1 : 5, queryCounter: queries });
+  const clientUrl = options.databaseUrlOverride ? options.databaseUrlOverride(database.url) : database.url;
+  const orm = await openOrm({ clientUrl, poolMax: database.kind === 'embedded' ? 1 : 5, queryCounter: queries });
   await migrateToLatest(orm);
   const subgraph = await startPlanningSubgraph({
     orm,
@@ -48,6 +60,17 @@ export async function startTestPlanningApp(): Promise<TestPlanningApp> {
     port: 0,
     host: '127.0.0.1',
   });
+
+  const worker = options.events
+    ? await startWorker({
+        orm,
+        bus: options.events.createBus(),
+        logger: createLogger('silent'),
+        cursorSecret: 'test-cursor-secret-0123456789',
+        listenUrl: database.kind === 'postgres' ? clientUrl : undefined,
+        outboxPollMs: 200,
+      })
+    : undefined;
 
   const gql = async (caller: TestCaller | null, query: string, variables?: Record<string, unknown>) => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -67,6 +90,7 @@ export async function startTestPlanningApp(): Promise<TestPlanningApp> {
     database,
     subgraph,
     queries,
+    worker,
     gql,
     async ok(caller, query, variables) {
       const result = await gql(caller, query, variables);
@@ -74,6 +98,7 @@ export async function startTestPlanningApp(): Promise<TestPlanningApp> {
       return result.data;
     },
     async close() {
+      await worker?.stop();
       await subgraph.stop();
       await orm.close(true);
       await database.drop();

@@ -2,9 +2,11 @@
  * Which PostgreSQL the tests use. With `DATABASE_URL` set (CI sets it), every test file creates its own database
  * on that server and drops it afterwards. Without it, each file runs on an in-memory embedded PGlite, so
  * `npm test` passes on a fresh machine. With `REQUIRE_SERVICES=1` a missing or unreachable server fails the run
- * instead of falling back.
+ * instead of falling back. `RABBITMQ_URL` likewise chooses RabbitMQ (per-file exchanges and queues) or the
+ * in-process bus.
  */
 export const serviceSettings = () => ({
   databaseUrl: process.env.DATABASE_URL?.trim() || undefined,
+  rabbitmqUrl: process.env.RABBITMQ_URL?.trim() || undefined,
   requireServices: process.env.REQUIRE_SERVICES === '1' || process.env.REQUIRE_SERVICES === 'true',
 });
