@@ -41,14 +41,14 @@ export interface TestAppOptions {
   /** Also run the worker (outbox relay + consumer) on this harness's bus. */
   events?: EventHarness;
   /** Connect the ORM through this URL instead of the database's own (e.g. a TCP proxy's). */
-  databaseUrlOverride?: (url: string) => string;
+  databaseUrlOverride?: (url: string) => string | Promise<string>;
 }
 
 /** Starts the real subgraph over HTTP on this test file's own database, and optionally the worker. */
 export async function startTestPlanningApp(options: TestAppOptions = {}): Promise<TestPlanningApp> {
   const database = await createTestDatabase();
   const queries = new QueryCounter();
-  const clientUrl = options.databaseUrlOverride ? options.databaseUrlOverride(database.url) : database.url;
+  const clientUrl = options.databaseUrlOverride ? await options.databaseUrlOverride(database.url) : database.url;
   const orm = await openOrm({ clientUrl, poolMax: database.kind === 'embedded' ? 1 : 5, queryCounter: queries });
   await migrateToLatest(orm);
   const subgraph = await startPlanningSubgraph({

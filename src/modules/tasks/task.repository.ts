@@ -168,6 +168,21 @@ export class TaskRepository {
     await this.em.execute('select pg_advisory_xact_lock(hashtext(?))', [`planning_tasks:${orgId}:${projectId ?? '-'}`]);
   }
 
+  /** Like {@link lockPositionScope} for several scopes, always taken in the same order so two callers cannot deadlock. */
+  async lockPositionScopes(orgId: string, projectIds: ReadonlyArray<string | null>): Promise<void> {
+    const scopes = [...new Set(projectIds.map((id) => id ?? ''))].sort();
+    for (const scope of scopes) await this.lockPositionScope(orgId, scope || null);
+  }
+
+  /** The task's project id (null: none), or undefined when the task is not in the org. Reads without locking. */
+  async findProjectIdOf(orgId: string, id: string): Promise<string | null | undefined> {
+    const [row] = await this.em.execute<Array<{ project_id: string | null }>>(
+      'select project_id from planning_tasks where org_id = ? and id = ?',
+      [orgId, id],
+    );
+    return row ? row.project_id : undefined;
+  }
+
   /** The position after the last task of the scope. Call inside a transaction after {@link lockPositionScope}. */
   async nextPosition(orgId: string, projectId: string | null): Promise<number> {
     const q = this.knex('planning_tasks').max({ max: 'position' }).where('org_id', orgId);

@@ -115,6 +115,10 @@ export class TaskService {
   async updateTask(caller: Caller, id: string, rawInput: unknown, rawExpectedVersion?: number | null): Promise<Task> {
     assertCanWrite(caller);
     const input = parseInput(updateTaskInput, rawInput, 'input');
+    const lockFirst =
+      input.projectId === undefined
+        ? undefined
+        : (em: SqlEntityManager, taskId: string) => lockPositionScopesOf(em, this.codec, caller.orgId, taskId, input.projectId);
     return this.changeTask(caller, id, rawExpectedVersion, async (task, em) => {
       const repository = new TaskRepository(em, this.codec);
       const { status, projectId, parentId, ...plain } = input;
@@ -132,7 +136,7 @@ export class TaskService {
         task.position = await repository.nextPosition(caller.orgId, projectId);
         task.projectId = projectId;
       }
-    });
+    }, lockFirst);
   }
 
   async completeTask(caller: Caller, id: string, actualMinutes?: number | null, rawExpectedVersion?: number | null): Promise<Task> {
@@ -167,7 +171,7 @@ export class TaskService {
       task.projectId = targetProjectId ?? null;
       // A move is a deliberate change even when the task lands where it was: it always gets a new version.
       task.updatedAt = this.now();
-    });
+    }, (em, taskId) => lockPositionScopesOf(em, this.codec, caller.orgId, taskId, input.projectId));
   }
 
   async deleteTask(caller: Caller, id: string): Promise<string> {
@@ -189,10 +193,12 @@ export class TaskService {
     id: string,
     rawExpectedVersion: number | null | undefined,
     change: (task: Task, em: SqlEntityManager) => Promise<void>,
+    lockFirst?: (em: SqlEntityManager, taskId: string) => Promise<void>,
   ): Promise<Task> {
     const taskId = parseInput(entityId, id, 'id');
     const expected = parseInput(expectedVersionSchema, rawExpectedVersion, 'expectedVersion');
     return this.em.transactional(async (em) => {
+      await lockFirst?.(em, taskId);
       const task = await em.findOne(TaskSchema, { id: taskId, orgId: caller.orgId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!task) throw new NotFoundError('Task', taskId, 'id');
       if (expected != null && expected !== task.version) {
@@ -284,6 +290,24 @@ class TaskFactory {
 }
 
 const snapshot = (task: Task) => JSON.stringify(task);
+
+/**
+ * Takes the position locks of the task's current project and of `targetProjectId` (undefined: the current one)
+ * before the task's row lock. A move renumbers other tasks' rows while it holds a position lock, so a change that
+ * took its row lock first and the position lock second could deadlock with a concurrent move in the same project.
+ */
+async function lockPositionScopesOf(
+  em: SqlEntityManager,
+  codec: CursorCodec,
+  orgId: string,
+  taskId: string,
+  targetProjectId: string | null | undefined,
+): Promise<void> {
+  const repository = new TaskRepository(em, codec);
+  const currentProjectId = await repository.findProjectIdOf(orgId, taskId);
+  if (currentProjectId === undefined) return; // unknown task: the change answers NOT_FOUND
+  await repository.lockPositionScopes(orgId, [currentProjectId, targetProjectId === undefined ? currentProjectId : targetProjectId]);
+}
 
 async function assertProjectExists(em: SqlEntityManager, orgId: string, projectId: string, field: string): Promise<void> {
   const count = await em.count(ProjectSchema, { orgId, id: projectId });

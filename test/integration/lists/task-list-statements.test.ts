@@ -31,7 +31,7 @@ describe('task list SQL statements', () => {
   beforeAll(async () => {
     app = await startTestPlanningApp();
     caller = aCaller();
-    const projects = [];
+    const projects: Array<{ id: string; name: string }> = [];
     for (let i = 0; i < 5; i++) projects.push(await createProject(app, caller, { name: `project ${i}` }));
     const parents = await createTasks(app, caller, 60, (i) => ({ projectId: projects[i % 5]!.id, tags: [`t${i % 3}`, 'all'] }));
     parents.forEach((p, i) => projectNames.set(p.id, projects[i % 5]!.name));

@@ -66,9 +66,9 @@ describe('project lists and project tasks', () => {
 
   it('when projects are listed with no order, then they come newest first and paging visits each exactly once', async () => {
     const caller = aCaller();
-    const made = [];
+    const made: Array<{ id: string }> = [];
     for (let i = 0; i < 7; i++) made.push(await createProject(app, caller, { name: `p${i}` }));
-    const all = (await app.ok(caller, PROJECTS, { first: 100 })).projects.edges.map((e: any) => e.node as ProjectNode);
+    const all: ProjectNode[] = (await app.ok(caller, PROJECTS, { first: 100 })).projects.edges.map((e: any) => e.node);
     const expected = [...all]
       .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || (a.id < b.id ? 1 : -1))
       .map((p) => p.id);

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../src/platform/logging/logger.js';
+import type { EventBus, OutgoingMessage } from '../../../src/platform/messaging/event-bus.js';
+import { OutboxRelay } from '../../../src/platform/outbox/outbox-relay.js';
+import { createEventHarness, type EventHarness, waitUntil } from '../../testkit/event-harness.js';
+import { aCaller, createTasks, startTestPlanningApp, type TestPlanningApp } from '../../testkit/planning-app.js';
+
+const logger = createLogger('silent');
+
+/** Wraps a bus; `crashAfterPublish` makes publish fail after the broker got the messages (a relay dying before it marks). */
+class CrashingBus implements EventBus {
+  crashAfterPublish = true;
+  constructor(private readonly inner: EventBus) {}
+  get kind() {
+    return this.inner.kind;
+  }
+  async publish(messages: OutgoingMessage[]) {
+    await this.inner.publish(messages);
+    if (this.crashAfterPublish) throw new Error('relay crashed between publish and mark');
+  }
+  consume: EventBus['consume'] = (...args) => this.inner.consume(...args);
+  stopConsuming = () => this.inner.stopConsuming();
+  isConnected = () => this.inner.isConnected();
+  close = () => this.inner.close();
+}
+
+describe('outbox relay', () => {
+  let harness: EventHarness;
+  let app: TestPlanningApp;
+  beforeAll(async () => {
+    harness = await createEventHarness();
+    // No worker: each test drives its own relays.
+    app = await startTestPlanningApp();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await harness?.close();
+  });
+
+  const unsentCount = async () => {
+    const [row] = await app.orm.em.fork().execute('select count(*)::int as n from planning_outbox where published_at is null');
+    return Number(row.n);
+  };
+  const observedFor = (orgId: string) => harness.observed.filter((m) => m.body.org_id === orgId);
+
+  it('when nothing publishes, then the lag reports the unsent rows and the age of the oldest', async () => {
+    const caller = aCaller();
+    await createTasks(app, caller, 3);
+    const relay = new OutboxRelay({ orm: app.orm, bus: harness.createBus(), logger });
+    const lag = await relay.lag();
+    expect(lag.unsent).toBeGreaterThanOrEqual(3);
+    expect(lag.oldestUnsentAgeSeconds).toBeGreaterThanOrEqual(0);
+  });
+
+  it('when two relays run at once over 1,000 events, then each event is published exactly once, in commit order', async () => {
+    const caller = aCaller();
+    const createdIds: string[] = [];
+    for (let i = 0; i < 10; i++) createdIds.push(...(await createTasks(app, caller, 100)).map((t) => t.id));
+    const relays = [0, 1].map(() => new OutboxRelay({ orm: app.orm, bus: harness.createBus(), logger, batchSize: 100, pollIntervalMs: 50 }));
+    await Promise.all(relays.map((r) => r.start()));
+    try {
+      await waitUntil(async () => (await unsentCount()) === 0, 30_000, 'the outbox to drain');
+      await harness.waitForObserved(() => observedFor(caller.orgId).length >= 1000, 15_000);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    } finally {
+      await Promise.all(relays.map((r) => r.stop()));
+    }
+    const messages = observedFor(caller.orgId);
+    expect(messages).toHaveLength(1000);
+    expect(new Set(messages.map((m) => m.messageId)).size).toBe(1000);
+    expect(messages.map((m) => m.body.data.task_id)).toEqual(createdIds);
+  });
+
+  it('when a relay dies after publishing but before marking, then the rows stay unsent and go out again (at-least-once)', async () => {
+    const caller = aCaller();
+    await createTasks(app, caller, 5);
+    const crashing = new CrashingBus(harness.createBus());
+    const dying = new OutboxRelay({ orm: app.orm, bus: crashing, logger });
+    await expect(dying.publishBatch()).rejects.toThrow(/between publish and mark/);
+    expect(await unsentCount()).toBeGreaterThanOrEqual(5);
+
+    const healthy = new OutboxRelay({ orm: app.orm, bus: harness.createBus(), logger });
+    while ((await healthy.publishBatch()) > 0);
+    expect(await unsentCount()).toBe(0);
+    await harness.waitForObserved(() => observedFor(caller.orgId).length >= 10);
+    const ids = observedFor(caller.orgId).map((m) => m.messageId);
+    expect(new Set(ids).size).toBe(5);
+    expect(ids).toHaveLength(10);
+  });
+
+  it('when published rows are older than the retention, then pruning deletes them and keeps unsent ones', async () => {
+    const caller = aCaller();
+    await createTasks(app, caller, 2);
+    const em = app.orm.em.fork();
+    await em.execute(`update planning_outbox set published_at = now() - interval '100 hours' where published_at is null and envelope->>'org_id' = ?`, [caller.orgId]);
+    await createTasks(app, caller, 1);
+    const relay = new OutboxRelay({ orm: app.orm, bus: harness.createBus(), logger, retentionHours: 72 });
+    expect(await relay.prune()).toBeGreaterThanOrEqual(2);
+    const rows = await em.execute(`select published_at from planning_outbox where envelope->>'org_id' = ?`, [caller.orgId]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].published_at).toBeNull();
+  });
+});
