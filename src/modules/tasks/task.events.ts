@@ -84,7 +84,7 @@ const SNAKE: Record<string, string> = {
   parentId: 'parent_id',
   assigneeId: 'assignee_id',
 };
-const TRACKED = ['title', 'description', 'status', 'priority', 'dueDate', 'estimatedMinutes', 'actualMinutes', 'energyRequired', 'tags', 'position', 'projectId', 'parentId', 'assigneeId', 'metadata'] as const;
+const TRACKED = ['title', 'description', 'status', 'priority', 'dueDate', 'completedAt', 'estimatedMinutes', 'actualMinutes', 'energyRequired', 'tags', 'position', 'projectId', 'parentId', 'assigneeId', 'metadata'] as const;
 
 /** A copy of the fields `planning.task.updated` reports on. */
 export type TaskSnapshot = Record<(typeof TRACKED)[number], unknown>;

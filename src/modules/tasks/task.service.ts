@@ -240,6 +240,9 @@ class TaskFactory {
     ]);
     const knownProjects = new Set(projects.map((p) => p.id));
     const parentsById = new Map(parents.map((t) => [t.id, t]));
+    // All position locks up front, in the one order every caller uses (see lockPositionScopesOf).
+    const scopes = inputs.map((i) => i.projectId ?? (i.parentId ? parentsById.get(i.parentId)?.projectId : null) ?? null);
+    await this.repository.lockPositionScopes(orgId, scopes);
 
     const tasks: Task[] = [];
     for (const [i, input] of inputs.entries()) {
@@ -277,13 +280,11 @@ class TaskFactory {
     return tasks;
   }
 
+  /** Hands out the scope's next position; createAll holds the scope's position lock by then. */
   private async takePosition(projectId: string | null): Promise<number> {
     const scope = projectId ?? '';
     let next = this.nextPositions.get(scope);
-    if (next === undefined) {
-      await this.repository.lockPositionScope(this.caller.orgId, projectId);
-      next = await this.repository.nextPosition(this.caller.orgId, projectId);
-    }
+    if (next === undefined) next = await this.repository.nextPosition(this.caller.orgId, projectId);
     this.nextPositions.set(scope, next + 1);
     return next;
   }

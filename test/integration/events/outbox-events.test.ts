@@ -140,8 +140,7 @@ describe('mutations publish their events through the outbox', () => {
         priority: 'HIGH',
         dueDate: '2026-12-01T10:00:00Z',
         estimatedMinutes: 45,
-        energyRequired: 'LOW',
-        tags: ['a'],
+        tags: ['a', 'b'],
       });
       expect(result.errors).toBeUndefined();
 
@@ -156,7 +155,7 @@ describe('mutations publish their events through the outbox', () => {
           priority: 'high',
           due_date: '2026-12-01T10:00:00.000Z',
           estimated_minutes: 45,
-          energy_required: 'LOW',
+          tags: ['a', 'b'],
         },
       });
     });
