@@ -3,6 +3,8 @@ import { openDatabase } from '../platform/db/database.js';
 import { createLogger, type Logger } from '../platform/logging/logger.js';
 import { startSubgraphRole } from './subgraph-role.js';
 import { startWorkerRole } from './worker-role.js';
+import { devEventInjector } from '../platform/messaging/dev-event-injector.js';
+import { InProcessEventBus } from '../platform/messaging/in-process-event-bus.js';
 
 const USAGE = `Usage: focus-kraliki <command>
 
@@ -57,14 +59,15 @@ async function run(command: Command, config: Config, logger: Logger): Promise<nu
   }
 
   const stoppers: Array<() => Promise<void>> = [];
+  const worker = command === 'start' || command === 'worker' ? await startWorkerRole(config, logger, database) : undefined;
   if (command === 'start' || command === 'subgraph') {
-    const subgraph = await startSubgraphRole(config, logger, database);
+    // With the in-process bus (one process, development), other modules' events can be injected over HTTP.
+    const injector =
+      worker?.bus instanceof InProcessEventBus && !config.isProduction ? { '/dev/events': devEventInjector(worker.bus) } : undefined;
+    const subgraph = await startSubgraphRole(config, logger, database, injector);
     stoppers.push(() => subgraph.stop());
   }
-  if (command === 'start' || command === 'worker') {
-    const worker = await startWorkerRole(config, logger, database);
-    stoppers.push(() => worker.stop());
-  }
+  if (worker) stoppers.push(() => worker.stop());
 
   const shutdown = async (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'shutting down (a second signal exits at once)');

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -23,6 +23,8 @@ export interface PlanningSubgraphOptions {
   isProduction: boolean;
   port: number;
   host: string;
+  /** Extra routes (e.g. the development event injector), by exact path. */
+  extraRoutes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void>;
 }
 
 export interface RunningPlanningSubgraph {
@@ -53,6 +55,8 @@ export async function startPlanningSubgraph(options: PlanningSubgraphOptions): P
   const httpServer = createServer((req, res) => {
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
     if (pathname === '/health') return sendJson(res, 200, { status: 'ok' });
+    const extra = options.extraRoutes?.[pathname];
+    if (extra) return extra(req, res);
     if (pathname === '/ready') {
       void checkDatabase(orm).then((problem) =>
         problem

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BadUserInputError } from '../../platform/errors/planning-error.js';
+import { BadUserInputError, type FieldProblem } from '../../platform/errors/planning-error.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
@@ -57,10 +57,20 @@ export const jsonObject = z
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, prefix: string): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw new BadUserInputError(
-    result.error.issues.map((issue) => ({
-      field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'),
-      message: issue.message,
-    })),
-  );
+  throw new BadUserInputError(problemsOf(result.error, prefix));
+}
+
+/** Parses each item like {@link parseInput}; one BAD_USER_INPUT lists the offending fields of every bad item. */
+export function parseEach<S extends z.ZodType>(schema: S, values: readonly unknown[], prefixOf: (index: number) => string): Array<z.output<S>> {
+  const results = values.map((value) => schema.safeParse(value));
+  const problems = results.flatMap((result, i) => (result.success ? [] : problemsOf(result.error, prefixOf(i))));
+  if (problems.length > 0) throw new BadUserInputError(problems);
+  return results.map((result) => result.data as z.output<S>);
+}
+
+function problemsOf(error: z.ZodError, prefix: string): FieldProblem[] {
+  return error.issues.map((issue) => ({
+    field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'),
+    message: issue.message,
+  }));
 }

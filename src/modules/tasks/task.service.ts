@@ -5,7 +5,7 @@ import type { Connection } from '../common/connection.js';
 import type { CursorCodec } from '../common/cursor.js';
 import { IdempotencyRepository, requestHash } from '../common/idempotency.repository.js';
 import { type PageArgs, parsePageArgs } from '../common/page-args.js';
-import { entityId, parseInput } from '../common/validators.js';
+import { entityId, parseEach, parseInput } from '../common/validators.js';
 import { ProjectSchema } from '../projects/project.entity.js';
 import {
   BadUserInputError,
@@ -85,7 +85,7 @@ export class TaskService {
   ): Promise<Task[]> {
     assertCanWrite(caller);
     const key = parseInput(idempotencyKeySchema, rawKey, 'idempotencyKey');
-    const inputs = rawInputs.map((raw, i) => parseInput(createTaskInput, raw, field === 'input' ? 'input' : `inputs.${i}`));
+    const inputs = parseEach(createTaskInput, rawInputs, (i) => (field === 'input' ? 'input' : `inputs.${i}`));
 
     return this.em.transactional(async (em) => {
       const scope = key ? { orgId: caller.orgId, userId: caller.userId, operation, key } : undefined;

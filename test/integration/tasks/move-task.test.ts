@@ -55,19 +55,38 @@ describe('moveTask', () => {
     expect(await projectOrder(app, caller, project.id)).toEqual(denseOrder(moved(ids, from, to)));
   });
 
-  it('when several tasks of one project are moved at the same time, then all moves succeed and positions stay 0..n-1', async () => {
+  it('when several tasks of one project are moved at the same time, then every move succeeds and positions stay 0..n-1', async () => {
     const caller = aCaller();
-    const { project, ids } = await aProjectWithTasks(caller, 6);
+    const { project, ids } = await aProjectWithTasks(caller, 8);
 
-    const results = await Promise.all(
-      [ids[5], ids[4], ids[3], ids[2]].map((id) => app.gql(caller, MOVE_TASK, { id, input: { position: 0 } })),
-    );
+    for (let round = 0; round < 4; round++) {
+      const order = (await projectOrder(app, caller, project.id)).map((t) => t.id);
+      const results = await Promise.all(
+        order.slice(3).map((id, i) => app.gql(caller, MOVE_TASK, { id, input: { position: i % 2 === 0 ? 0 : 7 } })),
+      );
+
+      for (const result of results) expect(result.errors).toBeUndefined();
+      const after = await projectOrder(app, caller, project.id);
+      expect(after.map((t) => t.position)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+      expect(after.map((t) => t.id).sort()).toEqual([...ids].sort());
+    }
+  });
+
+  it('when tasks are moved into a project while its own tasks are reordered, then all succeed and it stays dense', async () => {
+    const caller = aCaller();
+    const target = await aProjectWithTasks(caller, 5);
+    const source = await aProjectWithTasks(caller, 3);
+
+    const results = await Promise.all([
+      ...source.ids.map((id) => app.gql(caller, MOVE_TASK, { id, input: { projectId: target.project.id, position: 0 } })),
+      ...target.ids.slice(2).map((id) => app.gql(caller, MOVE_TASK, { id, input: { position: 0 } })),
+    ]);
 
     for (const result of results) expect(result.errors).toBeUndefined();
-    const order = await projectOrder(app, caller, project.id);
-    expect(order.map((t) => t.position)).toEqual([0, 1, 2, 3, 4, 5]);
-    expect(order.map((t) => t.id).sort()).toEqual([...ids].sort());
-    expect(order.slice(4).map((t) => t.id)).toEqual([ids[0], ids[1]]);
+    const after = await projectOrder(app, caller, target.project.id);
+    expect(after.map((t) => t.position)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(after.map((t) => t.id).sort()).toEqual([...target.ids, ...source.ids].sort());
+    expect(await projectOrder(app, caller, source.project.id)).toEqual([]);
   });
 
   it('when the position is past the end, then the task becomes the last one', async () => {
