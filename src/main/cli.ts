@@ -1,5 +1,6 @@
 import { type Config, ConfigError, loadConfig } from '../config/config.js';
 import { openDatabase } from '../platform/db/database.js';
+import { outboxLag } from '../platform/outbox/outbox-relay.js';
 import { createLogger, type Logger } from '../platform/logging/logger.js';
 import { startSubgraphRole } from './subgraph-role.js';
 import { startWorkerRole } from './worker-role.js';
@@ -13,10 +14,11 @@ Commands:
   subgraph   run the planning subgraph (PLANNING_PORT, default 4001)
   worker     run the outbox relay and the consumer of other modules' events
   migrate    apply pending database migrations and exit
+  outbox     print the outbox lag (unsent events, age of the oldest) as JSON and exit
 
 Configuration comes from the environment; see README.md.`;
 
-const COMMANDS = ['start', 'subgraph', 'worker', 'migrate'] as const;
+const COMMANDS = ['start', 'subgraph', 'worker', 'migrate', 'outbox'] as const;
 type Command = (typeof COMMANDS)[number];
 
 async function main(argv: string[]): Promise<number> {
@@ -55,6 +57,12 @@ async function run(command: Command, config: Config, logger: Logger): Promise<nu
   if (command === 'migrate') {
     await database.close();
     logger.info('database is up to date');
+    return 0;
+  }
+  if (command === 'outbox') {
+    const lag = await outboxLag(database.orm);
+    console.log(JSON.stringify(lag));
+    await database.close();
     return 0;
   }
 

@@ -22,6 +22,17 @@ export interface OutboxLag {
   oldestUnsentAgeSeconds: number;
 }
 
+/** Unsent outbox rows and the age of the oldest one, in seconds. */
+export async function outboxLag(orm: MikroORM): Promise<OutboxLag> {
+  const [row] = await orm.em
+    .fork()
+    .execute<Array<{ unsent: string; oldest: number | null }>>(
+      `select count(*) as unsent, extract(epoch from now() - min(created_at))::float as oldest
+       from planning_outbox where published_at is null`,
+    );
+  return { unsent: Number(row?.unsent ?? 0), oldestUnsentAgeSeconds: Number(row?.oldest ?? 0) };
+}
+
 /** Any 64-bit number works; it names "the outbox publisher" among advisory locks. */
 const RELAY_LOCK_KEY = 7_312_004_211;
 
@@ -129,14 +140,8 @@ export class OutboxRelay {
   }
 
   /** Unsent rows and the age of the oldest one. */
-  async lag(): Promise<OutboxLag> {
-    const [row] = await this.options.orm.em
-      .fork()
-      .execute<Array<{ unsent: string; oldest: number | null }>>(
-        `select count(*) as unsent, extract(epoch from now() - min(created_at))::float as oldest
-         from planning_outbox where published_at is null`,
-      );
-    return { unsent: Number(row?.unsent ?? 0), oldestUnsentAgeSeconds: Number(row?.oldest ?? 0) };
+  lag(): Promise<OutboxLag> {
+    return outboxLag(this.options.orm);
   }
 
   /** Deletes published rows older than the retention period, in bounded chunks. */

@@ -52,7 +52,10 @@ const BAD_EVENTS: BadEvent[] = [
   {
     what: 'a callback is requested without a contact',
     routingKey: 'comms.call.ended',
-    body: (orgId, token) => withoutKey(callEnded(orgId, token), 'data') && { ...callEnded(orgId, token), data: withoutKey(callEnded(orgId, token).data, 'contact') },
+    body: (orgId, token) => {
+      const event = callEnded(orgId, token);
+      return { ...event, data: withoutKey(event.data, 'contact') };
+    },
     reason: [/data\.contact/],
   },
   {
@@ -205,17 +208,5 @@ describe('bad inbound events are dead-lettered and never block the queue', () =>
     const letters = await harness.deadLetters();
     for (const token of tokens) expect(letters.filter((l) => l.body.includes(token))).toHaveLength(1);
     expect(await taskTitlesOf(caller.orgId)).toEqual(['Call back Jana Novak']);
-  });
-
-  it('when a good event is redelivered after bad ones, then it is not dead-lettered', async () => {
-    const caller = aCaller();
-    const good = aCallEndedEvent(caller.orgId);
-    await harness.publishInbound('comms.call.ended', good);
-    await harness.publishInbound('comms.call.ended', good);
-    await waitUntil(async () => (await taskTitlesOf(caller.orgId)).length === 1, 10_000, 'the good task');
-    // A marker after both copies: once it is processed, both copies of the good event have been handled.
-    await harness.publishInbound('agents.workflow.suggested', aWorkflowSuggestedEvent(caller.orgId, { data: { steps: [{ action: 'marker' }] } }));
-    await waitUntil(async () => (await taskTitlesOf(caller.orgId)).includes('marker'), 10_000, 'the marker');
-    expect((await harness.deadLetters()).filter((l) => l.body.includes(good.id))).toEqual([]);
   });
 });
