@@ -39,6 +39,9 @@ export class InboundEventProcessor {
     if (!envelope.success) return { kind: 'dead-letter', reason: `invalid envelope: ${describeIssues(envelope.error)}` };
     const handler = this.handlers.get(envelope.data.type);
     if (!handler) return { kind: 'dead-letter', reason: `unsupported event type ${JSON.stringify(envelope.data.type)}` };
+    if (envelope.data.type !== message.routingKey) {
+      return { kind: 'dead-letter', reason: `type ${JSON.stringify(envelope.data.type)} does not match routing key ${JSON.stringify(message.routingKey)}` };
+    }
     const data = handler.dataSchema.safeParse(envelope.data.data);
     if (!data.success) return { kind: 'dead-letter', reason: `invalid ${handler.type}: ${describeIssues(data.error, 'data')}` };
 

@@ -43,13 +43,17 @@ export class ProjectRepository {
     return q;
   }
 
-  /** Deletes the project; its tasks stay, without a project (foreign key ON DELETE SET NULL). */
+  /**
+   * Deletes the project; its tasks stay, without a project. They are detached first, as a change of their own (new
+   * version and updatedAt), so clients comparing versions see it.
+   */
   async delete(orgId: string, id: string): Promise<{ deleted: boolean; detachedTaskCount: number }> {
-    const [row] = await this.em.execute<Array<{ detached: string }>>(
-      `select count(*) as detached from planning_tasks where org_id = ? and project_id = ?`,
-      [orgId, id],
+    const detached = await this.em.execute<Array<{ id: string }>>(
+      `update planning_tasks set project_id = null, version = version + 1, updated_at = ?
+       where org_id = ? and project_id = ? returning id`,
+      [new Date(), orgId, id],
     );
     const deleted = await this.em.nativeDelete(ProjectSchema, { orgId, id });
-    return { deleted: deleted > 0, detachedTaskCount: deleted > 0 ? Number(row?.detached ?? 0) : 0 };
+    return { deleted: deleted > 0, detachedTaskCount: deleted > 0 ? detached.length : 0 };
   }
 }

@@ -101,7 +101,8 @@ export function eventsForTaskChange(before: TaskSnapshot, task: Task): DomainEve
   for (const field of TRACKED) {
     if (JSON.stringify(before[field]) !== JSON.stringify(after[field])) {
       const value = after[field];
-      changes[SNAKE[field] ?? field] = field === 'priority' || field === 'status' ? String(value).toLowerCase() : (value ?? null);
+      const isEnum = field === 'priority' || field === 'status' || field === 'energyRequired';
+      changes[SNAKE[field] ?? field] = isEnum && typeof value === 'string' ? value.toLowerCase() : (value ?? null);
     }
   }
   if (Object.keys(changes).length === 0) return [];

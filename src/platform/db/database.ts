@@ -3,6 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../logging/logger.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { migrateToLatest, openOrm, type QueryCounter } from './orm.js';
+import { notifyRelaysAfterCommit } from '../outbox/outbox-notifier.js';
 
 export interface Database {
   orm: MikroORM;
@@ -43,6 +44,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   }
   const location = embedded ? join(options.dataDir, 'pglite') : redactUrl(clientUrl);
   if (embedded) logger.warn({ dataDir: location }, 'DATABASE_URL is not set: using the embedded PostgreSQL (PGlite), for development only');
+  // Relays in other processes hear of this process's commits (LISTEN/NOTIFY); PGlite serves one process only.
+  if (!embedded) notifyRelaysAfterCommit(orm);
   if (options.migrate !== false) {
     const applied = await migrateToLatest(orm);
     if (applied.length) logger.info({ applied }, 'database migrations applied');

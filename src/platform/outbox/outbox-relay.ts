@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../logging/logger.js';
 import type { EventBus } from '../messaging/event-bus.js';
+import { OUTBOX_CHANNEL } from './outbox-notifier.js';
 
 export interface OutboxRelayOptions {
   orm: MikroORM;
@@ -79,7 +80,7 @@ export class OutboxRelay {
     });
     try {
       await client.connect();
-      await client.query('listen planning_outbox');
+      await client.query(`listen ${OUTBOX_CHANNEL}`);
       this.listener = client;
     } catch (error) {
       this.options.logger.warn({ err: (error as Error).message }, 'outbox LISTEN failed; polling');

@@ -106,6 +106,12 @@ const BAD_EVENTS: BadEvent[] = [
     body: (orgId, token) => ({ ...callEnded(orgId, token), type: 'comms.call.started' }),
     reason: [/unsupported/, /comms\.call\.started/],
   },
+  {
+    what: 'a known event type arrives under another type\'s routing key',
+    routingKey: 'comms.call.ended',
+    body: (orgId, token) => ({ ...callEnded(orgId, token), type: 'agents.workflow.suggested' }),
+    reason: [/does not match routing key/, /agents\.workflow\.suggested/],
+  },
 ];
 
 describe('bad inbound events are dead-lettered and never block the queue', () => {
@@ -148,9 +154,9 @@ describe('bad inbound events are dead-lettered and never block the queue', () =>
     await waitUntil(async () => (await taskTitlesOf(orgId)).length > 0, 10_000, 'the good event after the bad one');
   };
 
-  it.each(BAD_EVENTS)(
-    'when $what, then it is dead-lettered with a reason naming the problem, creates nothing, and a later good event is processed',
-    async ({ routingKey, body, reason }) => {
+  it.each(BAD_EVENTS.map((bad) => [bad.what, bad] as const))(
+    'when %s, then it is dead-lettered with a reason naming the problem, creates nothing, and a later good event is processed',
+    async (_what, { routingKey, body, reason }) => {
       const caller = aCaller();
       const token = randomUUID();
       await harness.publishInbound(routingKey, body(caller.orgId, token));

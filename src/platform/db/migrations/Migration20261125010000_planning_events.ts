@@ -21,17 +21,6 @@ export class Migration20261125010000_planning_events extends Migration {
       )`);
     this.addSql(`create index planning_outbox_unsent_idx on planning_outbox (seq) where published_at is null`);
     this.addSql(`create index planning_outbox_published_idx on planning_outbox (published_at) where published_at is not null`);
-    // Wakes a listening relay at commit (NOTIFY is delivered only when the inserting transaction commits).
-    this.addSql(`
-      create or replace function planning_outbox_notify() returns trigger language plpgsql as $$
-      begin
-        perform pg_notify('planning_outbox', '');
-        return null;
-      end $$`);
-    this.addSql(`
-      create trigger planning_outbox_notify after insert on planning_outbox
-      for each statement execute function planning_outbox_notify()`);
-
     this.addSql(`
       create table planning_inbox (
         event_key varchar(200) primary key,
@@ -45,8 +34,6 @@ export class Migration20261125010000_planning_events extends Migration {
 
   override async down(): Promise<void> {
     this.addSql('drop table if exists planning_inbox');
-    this.addSql('drop trigger if exists planning_outbox_notify on planning_outbox');
-    this.addSql('drop function if exists planning_outbox_notify');
     this.addSql('drop table if exists planning_outbox');
   }
 }
