@@ -2,6 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/platform/logging/logger.js';
 import type { EventBus, OutgoingMessage } from '../../../src/platform/messaging/event-bus.js';
 import { OutboxRelay } from '../../../src/platform/outbox/outbox-relay.js';
+import { randomUUID } from 'node:crypto';
+import { openOrm } from '../../../src/platform/db/orm.js';
+import { notifyRelaysAfterCommit } from '../../../src/platform/outbox/outbox-notifier.js';
+import { appendToOutbox } from '../../../src/platform/outbox/outbox.repository.js';
 import { createEventHarness, type EventHarness, waitUntil } from '../../testkit/event-harness.js';
 import { aCaller, createTasks, startTestPlanningApp, type TestPlanningApp } from '../../testkit/planning-app.js';
 
@@ -87,6 +91,31 @@ describe('outbox relay', () => {
     expect(new Set(ids).size).toBe(5);
     expect(ids).toHaveLength(10);
   });
+
+  it.runIf(process.env.DATABASE_URL)(
+    'when another process commits an event, then a listening relay publishes it without waiting for its poll',
+    async () => {
+      const writer = await openOrm({ clientUrl: app.database.url, poolMax: 1 });
+      notifyRelaysAfterCommit(writer);
+      // Poll once a minute: only the NOTIFY can make the event go out within the wait below.
+      const relay = new OutboxRelay({ orm: app.orm, bus: harness.createBus(), logger, pollIntervalMs: 60_000, listenUrl: app.database.url });
+      await relay.start();
+      try {
+        while ((await relay.publishBatch()) > 0);
+        await new Promise((resolve) => setTimeout(resolve, 200)); // the relay's loop is now asleep
+        const taskId = randomUUID();
+        await writer.em.fork().transactional((em) =>
+          appendToOutbox(em, { userId: 'u', orgId: 'listen-org' }, [
+            { type: 'planning.task.reopened', aggregateId: taskId, data: { task_id: taskId } },
+          ]),
+        );
+        await harness.waitForObserved((m) => m.some((x) => x.body.data.task_id === taskId), 10_000);
+      } finally {
+        await relay.stop();
+        await writer.close(true);
+      }
+    },
+  );
 
   it('when published rows are older than the retention, then pruning deletes them and keeps unsent ones', async () => {
     const caller = aCaller();
