@@ -13,7 +13,7 @@ import { startWorker } from '../src/main/worker-role.js';
 import { migrateToLatest, openOrm } from '../src/platform/db/orm.js';
 import { createLogger } from '../src/platform/logging/logger.js';
 import { AmqpEventBus, declareTopology } from '../src/platform/messaging/amqp-event-bus.js';
-import { CONSUMED_EVENT_TYPES, type EventTopology } from '../src/platform/messaging/event-bus.js';
+import { suffixedTopology } from '../src/platform/messaging/event-bus.js';
 import { appendToOutbox } from '../src/platform/outbox/outbox.repository.js';
 import { OutboxRelay } from '../src/platform/outbox/outbox-relay.js';
 import { notifyRelaysAfterCommit } from '../src/platform/outbox/outbox-notifier.js';
@@ -40,13 +40,7 @@ async function main() {
   await admin.connect();
   await admin.query(`create database ${dbName}`);
   const dbUrl = Object.assign(new URL(adminUrl), { pathname: `/${dbName}` }).toString();
-  const topology: EventTopology = {
-    exchange: `platform.events.${suffix}`,
-    queue: `planning.events.${suffix}`,
-    deadLetterExchange: `platform.events.dlx.${suffix}`,
-    deadLetterQueue: `planning.events.dead.${suffix}`,
-    bindings: [...CONSUMED_EVENT_TYPES],
-  };
+  const topology = suffixedTopology(suffix);
   const connection = await amqplib.connect(amqpUrl);
   const channel = await connection.createConfirmChannel();
   await declareTopology(channel, topology);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import amqplib from 'amqplib';
 import { createLogger } from '../../src/platform/logging/logger.js';
 import { AmqpEventBus, declareTopology } from '../../src/platform/messaging/amqp-event-bus.js';
-import { CONSUMED_EVENT_TYPES, type EventBus, type EventTopology } from '../../src/platform/messaging/event-bus.js';
+import { type EventBus, type EventTopology, suffixedTopology } from '../../src/platform/messaging/event-bus.js';
 import { InProcessEventBus } from '../../src/platform/messaging/in-process-event-bus.js';
 import { serviceSettings } from './services.js';
 
@@ -52,13 +52,7 @@ export async function waitUntil(check: () => boolean | Promise<boolean>, timeout
 
 export async function createEventHarness(): Promise<EventHarness> {
   const suffix = `test.${Date.now().toString(36)}.${randomBytes(3).toString('hex')}`;
-  const topology: EventTopology = {
-    exchange: `platform.events.${suffix}`,
-    queue: `planning.events.${suffix}`,
-    deadLetterExchange: `platform.events.dlx.${suffix}`,
-    deadLetterQueue: `planning.events.dead.${suffix}`,
-    bindings: [...CONSUMED_EVENT_TYPES],
-  };
+  const topology = suffixedTopology(suffix);
   const logger = createLogger('silent');
   const observed: ObservedMessage[] = [];
   const waitForObserved = (predicate: (m: ObservedMessage[]) => boolean, timeoutMs = 10_000) =>
@@ -143,3 +137,4 @@ export async function createEventHarness(): Promise<EventHarness> {
     },
   };
 }
+

@@ -18,6 +18,17 @@ export const DEFAULT_TOPOLOGY: EventTopology = {
   bindings: [...CONSUMED_EVENT_TYPES],
 };
 
+/** The contract topology with every name suffixed, so several test runs or benches share one broker. */
+export function suffixedTopology(suffix: string): EventTopology {
+  return {
+    exchange: `${DEFAULT_TOPOLOGY.exchange}.${suffix}`,
+    queue: `${DEFAULT_TOPOLOGY.queue}.${suffix}`,
+    deadLetterExchange: `${DEFAULT_TOPOLOGY.deadLetterExchange}.${suffix}`,
+    deadLetterQueue: `${DEFAULT_TOPOLOGY.deadLetterQueue}.${suffix}`,
+    bindings: [...DEFAULT_TOPOLOGY.bindings],
+  };
+}
+
 /** One message to publish: routing key = event type, body = the JSON envelope. */
 export interface OutgoingMessage {
   messageId: string;

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createEventHarness, type DeadLetter, type EventHarness, waitUntil } from '../../testkit/event-harness.js';
+import { useEventSuite } from '../../testkit/event-suite.js';
 import { aCallEndedEvent, aWorkflowSuggestedEvent } from '../../testkit/inbound-events.js';
-import { aCaller, startTestPlanningApp, type TestPlanningApp } from '../../testkit/planning-app.js';
+import { aCaller, type TestPlanningApp } from '../../testkit/planning-app.js';
 
 /** One bad inbound event: how it is published and what its dead-letter reason must name. */
 interface BadEvent {
@@ -115,16 +116,10 @@ const BAD_EVENTS: BadEvent[] = [
 ];
 
 describe('bad inbound events are dead-lettered and never block the queue', () => {
+  const suite = useEventSuite();
   let harness: EventHarness;
   let app: TestPlanningApp;
-  beforeAll(async () => {
-    harness = await createEventHarness();
-    app = await startTestPlanningApp({ events: harness });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await harness?.close();
-  });
+  beforeEach(() => ({ harness, app } = suite()));
 
   const taskTitlesOf = async (orgId: string): Promise<string[]> => {
     const data = await app.ok(

@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEventHarness, type EventHarness, waitUntil } from '../../testkit/event-harness.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type EventHarness, waitUntil } from '../../testkit/event-harness.js';
+import { useEventSuite } from '../../testkit/event-suite.js';
 import { aCallEndedEvent, aWorkflowSuggestedEvent } from '../../testkit/inbound-events.js';
-import { aCaller, startTestPlanningApp, type TestPlanningApp } from '../../testkit/planning-app.js';
+import { aCaller, type TestPlanningApp } from '../../testkit/planning-app.js';
 
 describe('events from other modules become tasks', () => {
+  const suite = useEventSuite();
   let harness: EventHarness;
   let app: TestPlanningApp;
-  beforeAll(async () => {
-    harness = await createEventHarness();
-    app = await startTestPlanningApp({ events: harness });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await harness?.close();
-  });
+  beforeEach(() => ({ harness, app } = suite()));
 
   const tasksOf = async (orgId: string) => {
     const data = await app.ok(

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { projectEventSchemas } from '../../../src/modules/projects/project.events.js';
 import { taskEventSchemas } from '../../../src/modules/tasks/task.events.js';
-import { createEventHarness, type EventHarness, type ObservedMessage } from '../../testkit/event-harness.js';
+import { type EventHarness, type ObservedMessage } from '../../testkit/event-harness.js';
+import { useEventSuite } from '../../testkit/event-suite.js';
 import {
   aCaller,
   createProject,
   createTask,
-  startTestPlanningApp,
   type TestCaller,
   type TestPlanningApp,
 } from '../../testkit/planning-app.js';
@@ -17,16 +17,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const schemas: Record<string, z.ZodObject> = { ...taskEventSchemas, ...projectEventSchemas };
 
 describe('mutations publish their events through the outbox', () => {
+  const suite = useEventSuite();
   let harness: EventHarness;
   let app: TestPlanningApp;
-  beforeAll(async () => {
-    harness = await createEventHarness();
-    app = await startTestPlanningApp({ events: harness });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await harness?.close();
-  });
+  beforeEach(() => ({ harness, app } = suite()));
 
   const eventsOfOrg = (orgId: string) => harness.observed.filter((m) => m.body.org_id === orgId);
   const typesOfOrg = (orgId: string) => eventsOfOrg(orgId).map((m) => m.routingKey);
