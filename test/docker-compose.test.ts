@@ -87,6 +87,18 @@ describe('docker-compose.yml', () => {
     expect(config.databaseUrl).toBe(env.DATABASE_URL);
   });
 
+  it('when worker is read, then it runs the worker role on PostgreSQL and RabbitMQ after they are healthy', () => {
+    const worker = service('worker');
+    expect(JSON.stringify(worker.command)).toContain('worker');
+    const env = environmentOf(worker);
+    expect(env.DATABASE_URL).toMatch(/@postgres:5432\//);
+    expect(env.RABBITMQ_URL).toMatch(/@rabbitmq:5672/);
+    expect(loadConfig({ NODE_ENV: 'production', ...env }).rabbitmqUrl).toBe(env.RABBITMQ_URL);
+    const dependsOn = worker.depends_on as Record<string, { condition: string }>;
+    expect(dependsOn.postgres?.condition).toBe('service_healthy');
+    expect(dependsOn.rabbitmq?.condition).toBe('service_healthy');
+  });
+
   it('when comms-example is read, then it runs the example subgraph on 4002', () => {
     const comms = service('comms-example');
 
