@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { z } from 'zod';
 import { CONSUMED_EVENT_TYPES, type EventTopology } from '../platform/messaging/event-bus.js';
 
@@ -21,8 +22,31 @@ const envSchema = z.object({
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   PLANNING_DATA_DIR: z.string().min(1).default('.data'),
   PLANNING_TRUST_MODE: z
-    .enum(['headers'], { message: "must be 'headers' (the 'signed' and 'jwt' modes arrive with the gateway)" })
-    .default('headers'),
+    .enum(['signed', 'headers', 'jwt'], { message: "must be 'signed', 'headers' or 'jwt'" })
+    .default('signed'),
+  PLANNING_CONTEXT_JWKS_URL: optionalUrl(['http', 'https']),
+  GATEWAY_HOST: z.string().min(1).default('127.0.0.1'),
+  SUBGRAPH_PLANNING_URL: optionalUrl(['http', 'https']),
+  SUBGRAPH_COMMS_URL: optionalUrl(['http', 'https']),
+  COMMS_PORT: port(4002),
+  AUTH_ISSUER: z.string().min(1).default('focus-kraliki'),
+  AUTH_AUDIENCE: z.string().min(1).default('ocelot-platform'),
+  AUTH_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+  AUTH_PRIVATE_KEY: z.string().min(1).optional(),
+  AUTH_ADDITIONAL_PUBLIC_KEYS_FILE: z.string().min(1).optional(),
+  AUTH_TRUSTED_JWKS_URLS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(',').map((u) => u.trim()).filter(Boolean))
+    .refine((urls) => urls.every((u) => /^https?:\/\//.test(u)), 'must be a comma-separated list of http(s) URLs'),
+  AUTH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  AUTH_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  REDIS_URL: optionalUrl(['redis', 'rediss']),
+  REDIS_KEY_PREFIX: z.string().min(1).max(100).default('focus-kraliki:'),
+  RATE_LIMIT_USER_PER_MIN: z.coerce.number().int().min(0).default(600),
+  RATE_LIMIT_IP_PER_MIN: z.coerce.number().int().min(0).default(1200),
+  LOGIN_ATTEMPTS_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+  LOGIN_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(30),
   PLANNING_CURSOR_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   RABBITMQ_URL: optionalUrl(['amqp', 'amqps']),
   EVENTS_EXCHANGE: z.string().min(1).default('platform.events'),
@@ -47,7 +71,28 @@ export interface Config {
   databaseUrl: string | undefined;
   databasePoolMax: number;
   dataDir: string;
-  trustMode: 'headers';
+  trustMode: 'signed' | 'headers' | 'jwt';
+  /** The gateway's JWKS, for the subgraph's `signed` mode; unset: the local key ring. */
+  contextJwksUrl: string | undefined;
+  gatewayHost: string;
+  /** Routing URLs overriding the supergraph's, by subgraph name. */
+  subgraphUrls: Record<string, string>;
+  commsPort: number;
+  auth: {
+    issuer: string;
+    audience: string;
+    privateKeyFile: string | undefined;
+    privateKey: string | undefined;
+    additionalPublicKeysFile: string | undefined;
+    trustedJwksUrls: string[];
+    tokenTtlSeconds: number;
+    clockToleranceSeconds: number;
+    /** Where development generates its key; undefined in production (a key must be configured). */
+    developmentKeyDir: string | undefined;
+  };
+  redisUrl: string | undefined;
+  redisKeyPrefix: string;
+  rateLimits: { userPerMinute: number; ipPerMinute: number; loginPerAccount: number; loginPerIp: number };
   /** Key for the HMAC that makes pagination cursors tamper-evident. */
   cursorSecret: string;
   logLevel: string;
@@ -86,9 +131,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const isProduction = e.NODE_ENV === 'production';
-  if (isProduction && !e.PLANNING_CURSOR_SECRET) {
-    throw new ConfigError(['PLANNING_CURSOR_SECRET: required in production (shared by every replica)']);
-  }
+  const problems: string[] = [];
+  if (isProduction && !e.PLANNING_CURSOR_SECRET) problems.push('PLANNING_CURSOR_SECRET: required in production (shared by every replica)');
+  if (problems.length) throw new ConfigError(problems);
   return {
     nodeEnv: e.NODE_ENV,
     isProduction,
@@ -99,6 +144,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePoolMax: e.DATABASE_POOL_MAX,
     dataDir: e.PLANNING_DATA_DIR,
     trustMode: e.PLANNING_TRUST_MODE,
+    contextJwksUrl: e.PLANNING_CONTEXT_JWKS_URL,
+    gatewayHost: e.GATEWAY_HOST,
+    subgraphUrls: Object.fromEntries(
+      Object.entries({ planning: e.SUBGRAPH_PLANNING_URL, comms: e.SUBGRAPH_COMMS_URL }).filter((pair): pair is [string, string] => !!pair[1]),
+    ),
+    commsPort: e.COMMS_PORT,
+    auth: {
+      issuer: e.AUTH_ISSUER,
+      audience: e.AUTH_AUDIENCE,
+      privateKeyFile: e.AUTH_PRIVATE_KEY_FILE,
+      privateKey: e.AUTH_PRIVATE_KEY,
+      additionalPublicKeysFile: e.AUTH_ADDITIONAL_PUBLIC_KEYS_FILE,
+      trustedJwksUrls: e.AUTH_TRUSTED_JWKS_URLS,
+      tokenTtlSeconds: e.AUTH_TOKEN_TTL_SECONDS,
+      clockToleranceSeconds: e.AUTH_CLOCK_TOLERANCE_SECONDS,
+      developmentKeyDir: isProduction ? undefined : join(e.PLANNING_DATA_DIR, 'keys'),
+    },
+    redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    rateLimits: {
+      userPerMinute: e.RATE_LIMIT_USER_PER_MIN,
+      ipPerMinute: e.RATE_LIMIT_IP_PER_MIN,
+      loginPerAccount: e.LOGIN_ATTEMPTS_PER_ACCOUNT,
+      loginPerIp: e.LOGIN_ATTEMPTS_PER_IP,
+    },
     cursorSecret: e.PLANNING_CURSOR_SECRET ?? DEV_CURSOR_SECRET,
     logLevel: e.LOG_LEVEL,
     rabbitmqUrl: e.RABBITMQ_URL,

@@ -1,81 +1,113 @@
 import { type Config, ConfigError, loadConfig } from '../config/config.js';
+import { startCommsSubgraph } from '../examples/comms/comms.subgraph.js';
+import { FederationError } from '../platform/federation/compose-supergraph.js';
 import { openDatabase } from '../platform/db/database.js';
-import { outboxLag } from '../platform/outbox/outbox-relay.js';
+import { KeyLoadError } from '../platform/identity/signing-keys.js';
 import { createLogger, type Logger } from '../platform/logging/logger.js';
-import { startSubgraphRole } from './subgraph-role.js';
-import { startWorkerRole } from './worker-role.js';
 import { devEventInjector } from '../platform/messaging/dev-event-injector.js';
 import { InProcessEventBus } from '../platform/messaging/in-process-event-bus.js';
+import { compose, keysGenerate, outboxStatus, tokenMint, UsageError, userAdd } from './commands.js';
+import { DEMO_USER, startGatewayRole } from './gateway-role.js';
+import { keyRingFor } from './identity-setup.js';
+import { startSubgraphRole } from './subgraph-role.js';
+import { startWorkerRole } from './worker-role.js';
 
-const USAGE = `Usage: focus-kraliki <command>
+const USAGE = `Usage: focus-kraliki <command> [options]
+
+Roles (long-running):
+  start                 everything in one process: gateway, planning subgraph, worker, comms example
+  gateway               the public gateway (PORT, default 4000)
+  subgraph              the planning subgraph (PLANNING_PORT, default 4001)
+  worker                the outbox relay and the consumer of other modules' events
 
 Commands:
-  start      run every role in one process (subgraph + worker), on embedded defaults when no URL is set
-  subgraph   run the planning subgraph (PLANNING_PORT, default 4001)
-  worker     run the outbox relay and the consumer of other modules' events
-  migrate    apply pending database migrations and exit
-  outbox     print the outbox lag (unsent events, age of the oldest) as JSON and exit
+  migrate               apply pending database migrations
+  compose [--config F] [--out F]
+                        compose schema/supergraph.yaml into schema/supergraph.graphql
+  keys generate [--out FILE] [--if-missing]
+                        a new Ed25519 signing key (PKCS#8 PEM) on stdout or into FILE
+  token mint --sub ID --org ORG --roles r1,r2 [--ttl SECONDS]
+                        an access token signed with the gateway key
+  user add --email E --password P --org ORG --roles r1,r2
+                        a user who can log in at POST /auth/login
+  outbox                the outbox lag (unsent events, age of the oldest) as JSON
 
 Configuration comes from the environment; see README.md.`;
 
-const COMMANDS = ['start', 'subgraph', 'worker', 'migrate', 'outbox'] as const;
-type Command = (typeof COMMANDS)[number];
+type Run = (rest: string[], config: () => Config, logger: () => Logger) => Promise<number>;
 
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === '--help' || command === '-h' || command === 'help') {
-    console.log(USAGE);
-    return 0;
-  }
-  if (!command || !(COMMANDS as readonly string[]).includes(command) || rest.length > 0) {
-    console.error(command ? `Unknown command or argument: ${argv.join(' ')}\n` : 'No command given.\n');
-    console.error(USAGE);
-    return 2;
-  }
+const COMMANDS: Record<string, Run> = {
+  start: (rest, config, logger) => noArgs(rest, () => runRoles(['gateway', 'subgraph', 'worker', 'comms'], config(), logger())),
+  gateway: (rest, config, logger) => noArgs(rest, () => runRoles(['gateway'], config(), logger())),
+  subgraph: (rest, config, logger) => noArgs(rest, () => runRoles(['subgraph'], config(), logger())),
+  worker: (rest, config, logger) => noArgs(rest, () => runRoles(['worker'], config(), logger())),
+  migrate: (rest, config, logger) =>
+    noArgs(rest, async () => {
+      const database = await openDatabase({ databaseUrl: config().databaseUrl, poolMax: 2, dataDir: config().dataDir, logger: logger() });
+      await database.close();
+      logger().info('database is up to date');
+      return 0;
+    }),
+  outbox: (rest, config, logger) => noArgs(rest, () => outboxStatus(config(), logger())),
+  compose: (rest) => compose(rest),
+  keys: (rest) => subcommand(rest, { generate: (args) => keysGenerate(args) }),
+  token: (rest, config) => subcommand(rest, { mint: (args) => tokenMint(args, config()) }),
+  user: (rest, config, logger) => subcommand(rest, { add: (args) => userAdd(args, config(), logger()) }),
+};
 
-  let config: Config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      return 1;
-    }
-    throw error;
-  }
-  const logger = createLogger(config.logLevel);
-  return run(command as Command, config, logger);
+async function noArgs(rest: string[], run: () => Promise<number>): Promise<number> {
+  if (rest.length > 0) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
+  return run();
 }
 
-async function run(command: Command, config: Config, logger: Logger): Promise<number> {
-  const database = await openDatabase({
-    databaseUrl: config.databaseUrl,
-    poolMax: config.databasePoolMax,
-    dataDir: config.dataDir,
-    logger,
-  });
-  if (command === 'migrate') {
-    await database.close();
-    logger.info('database is up to date');
-    return 0;
-  }
-  if (command === 'outbox') {
-    const lag = await outboxLag(database.orm);
-    console.log(JSON.stringify(lag));
-    await database.close();
-    return 0;
-  }
+async function subcommand(rest: string[], handlers: Record<string, (args: string[]) => Promise<number>>): Promise<number> {
+  const [name, ...args] = rest;
+  const handler = name ? handlers[name] : undefined;
+  if (!handler) throw new UsageError(`expected one of: ${Object.keys(handlers).join(', ')}`);
+  return handler(args);
+}
 
+type Role = 'gateway' | 'subgraph' | 'worker' | 'comms';
+
+/** Starts the roles over one database (one embedded PGlite when no URL is set); stops them on SIGTERM/SIGINT. */
+async function runRoles(roles: Role[], config: Config, logger: Logger): Promise<number> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, poolMax: config.databasePoolMax, dataDir: config.dataDir, logger });
+  const needsKeys = roles.includes('gateway') || (roles.includes('subgraph') && config.trustMode !== 'headers' && !config.contextJwksUrl);
+  const keys = needsKeys ? await keyRingFor(config) : undefined;
   const stoppers: Array<() => Promise<void>> = [];
-  const worker = command === 'start' || command === 'worker' ? await startWorkerRole(config, logger, database) : undefined;
-  if (command === 'start' || command === 'subgraph') {
-    // With the in-process bus (one process, development), other modules' events can be injected over HTTP.
-    const injector =
-      worker?.bus instanceof InProcessEventBus && !config.isProduction ? { '/dev/events': devEventInjector(worker.bus) } : undefined;
-    const subgraph = await startSubgraphRole(config, logger, database, injector);
+  const urls: Record<string, string> = {};
+
+  const worker = roles.includes('worker') ? await startWorkerRole(config, logger, database) : undefined;
+  const injector = worker?.bus instanceof InProcessEventBus && !config.isProduction ? { '/dev/events': devEventInjector(worker.bus) } : undefined;
+  if (roles.includes('subgraph')) {
+    const subgraph = await startSubgraphRole(config, logger, database, injector, keys);
     stoppers.push(() => subgraph.stop());
+    urls.planning = subgraph.url;
+  }
+  if (roles.includes('comms')) {
+    const comms = await startCommsSubgraph({ port: config.commsPort, host: config.planningHost });
+    stoppers.push(() => comms.stop());
+    urls.comms = comms.url;
+  }
+  if (roles.includes('gateway')) {
+    const gateway = await startGatewayRole(config, logger, database, keys!);
+    stoppers.push(() => gateway.stop());
+    urls.gateway = gateway.gateway.url;
   }
   if (worker) stoppers.push(() => worker.stop());
+
+  logger.info(
+    {
+      urls,
+      database: database.mode,
+      bus: worker?.bus.kind,
+      redis: config.redisUrl ? 'redis' : 'in-process',
+      ...(roles.includes('gateway') && database.mode === 'embedded' && !config.isProduction
+        ? { demoLogin: { email: DEMO_USER.email, password: DEMO_USER.password } }
+        : {}),
+    },
+    `focus-kraliki ${roles.join(' + ')} ready`,
+  );
 
   const shutdown = async (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'shutting down (a second signal exits at once)');
@@ -89,12 +121,42 @@ async function run(command: Command, config: Config, logger: Logger): Promise<nu
   return -1;
 }
 
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === '--help' || command === '-h' || command === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  const run = command ? COMMANDS[command] : undefined;
+  if (!run) {
+    console.error(command ? `Unknown command: ${command}\n` : 'No command given.\n');
+    console.error(USAGE);
+    return 2;
+  }
+  let config: Config | undefined;
+  let logger: Logger | undefined;
+  const getConfig = () => (config ??= loadConfig(process.env));
+  try {
+    return await run(rest, getConfig, () => (logger ??= createLogger(getConfig().logLevel)));
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof ConfigError || error instanceof KeyLoadError || error instanceof FederationError) {
+      console.error(error.message);
+      return 1;
+    }
+    throw error;
+  }
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     if (code >= 0) process.exit(code);
   },
   (error: unknown) => {
-    console.error('focus-kraliki failed to start:', error);
+    console.error('focus-kraliki failed:', error);
     process.exit(1);
   },
 );

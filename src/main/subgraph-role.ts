@@ -1,8 +1,34 @@
 import type { Config } from '../config/config.js';
 import type { Database } from '../platform/db/database.js';
 import type { Logger } from '../platform/logging/logger.js';
-import { HeaderCallerResolver } from '../subgraph/caller-from-request.js';
+import {
+  type CallerResolver,
+  HeaderCallerResolver,
+  JwtCallerResolver,
+  SignedContextCallerResolver,
+} from '../subgraph/caller-from-request.js';
+import type { KeyRing } from '../platform/identity/signing-keys.js';
+import { TokenVerifier } from '../platform/identity/token-verifier.js';
+import { accessTokenVerifier, redisFor, revocationStoreFor } from './identity-setup.js';
 import { type PlanningSubgraphOptions, startPlanningSubgraph } from '../subgraph/planning-server.js';
+
+/** How the subgraph learns the caller, per `PLANNING_TRUST_MODE`. */
+export function callerResolverFor(config: Config, keys: KeyRing | undefined, logger: Logger): CallerResolver {
+  if (config.trustMode === 'headers') return new HeaderCallerResolver();
+  if (config.trustMode === 'jwt') {
+    // Revocations are shared through Redis; without it a standalone subgraph cannot see the gateway's logouts.
+    const revocations = config.redisUrl ? revocationStoreFor(redisFor(config, logger)) : undefined;
+    return new JwtCallerResolver(accessTokenVerifier(config, keys!), revocations);
+  }
+  const verifier = new TokenVerifier({
+    issuer: config.auth.issuer,
+    audience: 'planning',
+    clockToleranceSeconds: config.auth.clockToleranceSeconds,
+    localJwks: config.contextJwksUrl ? { keys: [] } : keys!.jwks,
+    trustedJwksUrls: config.contextJwksUrl ? [config.contextJwksUrl] : [],
+  });
+  return new SignedContextCallerResolver(verifier, 'planning');
+}
 
 /** Composition root of the planning subgraph role: caller trust mode and HTTP server over the given database. */
 export async function startSubgraphRole(
@@ -10,10 +36,11 @@ export async function startSubgraphRole(
   logger: Logger,
   database: Database,
   extraRoutes?: PlanningSubgraphOptions['extraRoutes'],
+  keys?: KeyRing,
 ) {
   const subgraph = await startPlanningSubgraph({
     orm: database.orm,
-    callers: new HeaderCallerResolver(),
+    callers: callerResolverFor(config, keys, logger),
     cursorSecret: config.cursorSecret,
     logger,
     isProduction: config.isProduction,

@@ -2,13 +2,39 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { type Caller, ROLES, type Role } from '../modules/common/caller.js';
 import { userId as userIdSchema } from '../modules/common/validators.js';
+import { AuthenticationError } from '../platform/identity/auth-errors.js';
+import { requestBodyHash, verifyPlatformContext } from '../platform/identity/platform-context.js';
+import type { TokenVerifier } from '../platform/identity/token-verifier.js';
 
 /**
  * How the subgraph learns who is calling. Each trust mode is one implementation; resolvers only ever see the
  * resulting {@link Caller}, so new modes (gateway-signed context, end-user JWT) plug in here.
  */
 export interface CallerResolver {
-  resolve(headers: IncomingHttpHeaders): Promise<Caller>;
+  resolve(request: CallerRequest): Promise<Caller>;
+}
+
+/** What a trust mode may look at: the headers and the GraphQL request (query + variables). */
+export interface CallerRequest {
+  headers: IncomingHttpHeaders;
+  query: string | undefined;
+  variables: unknown;
+}
+
+/** Reads query and variables from a POST body or, for GET, from the URL's search parameters. */
+export function graphqlRequestOf(body: unknown, url: string | undefined): { query: string | undefined; variables: unknown } {
+  if (body && typeof body === 'object') {
+    const { query, variables } = body as { query?: unknown; variables?: unknown };
+    return { query: typeof query === 'string' ? query : undefined, variables: variables ?? {} };
+  }
+  const params = new URL(url ?? '/', 'http://localhost').searchParams;
+  let variables: unknown = {};
+  try {
+    variables = JSON.parse(params.get('variables') ?? '{}');
+  } catch {
+    variables = {};
+  }
+  return { query: params.get('query') ?? undefined, variables };
 }
 
 const header = (headers: IncomingHttpHeaders, name: string): string | undefined => {
@@ -26,7 +52,7 @@ export function unauthenticated(reason: string): GraphQLError {
  * subgraph that nothing but the gateway can reach.
  */
 export class HeaderCallerResolver implements CallerResolver {
-  async resolve(headers: IncomingHttpHeaders): Promise<Caller> {
+  async resolve({ headers }: CallerRequest): Promise<Caller> {
     const userId = header(headers, 'x-user-id')?.trim();
     const orgId = header(headers, 'x-org-id')?.trim();
     if (!userId || !orgId) throw unauthenticated('Missing caller: X-User-Id and X-Org-Id are required');
@@ -37,5 +63,53 @@ export class HeaderCallerResolver implements CallerResolver {
       .map((r) => r.trim().toLowerCase())
       .filter((r): r is Role => (ROLES as readonly string[]).includes(r));
     return { userId, orgId, roles };
+  }
+}
+
+/**
+ * `PLANNING_TRUST_MODE=signed` (the default): the caller comes only from the gateway-signed `X-Platform-Context`,
+ * verified against the gateway's public keys and bound to this very request. Plain `X-User-Id`/`X-Org-Id` headers
+ * are ignored; a missing, forged, expired, foreign or replayed context gets 401.
+ */
+export class SignedContextCallerResolver implements CallerResolver {
+  constructor(
+    private readonly verifier: TokenVerifier,
+    private readonly audience = 'planning',
+  ) {}
+
+  async resolve({ headers, query, variables }: CallerRequest): Promise<Caller> {
+    const token = header(headers, 'x-platform-context');
+    if (!token) throw unauthenticated('Missing X-Platform-Context: this subgraph accepts requests through the gateway only');
+    try {
+      const { caller } = await verifyPlatformContext(this.verifier, token, { audience: this.audience, bodyHash: requestBodyHash(query, variables) });
+      return caller;
+    } catch (error) {
+      throw unauthenticated(error instanceof AuthenticationError ? error.message : 'Platform context rejected');
+    }
+  }
+}
+
+/**
+ * `PLANNING_TRUST_MODE=jwt` (standalone, no gateway): verifies the end user's bearer token with the gateway's own
+ * verifier code, and its revocation when a store is given.
+ */
+export class JwtCallerResolver implements CallerResolver {
+  constructor(
+    private readonly verifier: TokenVerifier,
+    private readonly revocations?: { isRevoked(jti: string): Promise<boolean> },
+  ) {}
+
+  async resolve({ headers }: CallerRequest): Promise<Caller> {
+    const authorization = header(headers, 'authorization') ?? '';
+    const match = /^Bearer ([^\s]+)$/i.exec(authorization.trim());
+    if (!match) throw unauthenticated('Missing bearer token');
+    try {
+      const claims = await this.verifier.verifyAccessToken(match[1]!);
+      if (this.revocations && (await this.revocations.isRevoked(claims.jti))) throw new AuthenticationError('revoked', 'Token has been revoked');
+      return { userId: claims.sub, orgId: claims.orgId, roles: claims.roles };
+    } catch (error) {
+      if (error instanceof AuthenticationError) throw unauthenticated(error.message);
+      throw new GraphQLError('Authentication is unavailable', { extensions: { code: 'UNAVAILABLE', http: { status: 503 } } });
+    }
   }
 }

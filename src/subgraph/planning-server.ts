@@ -10,7 +10,7 @@ import { TaskService } from '../modules/tasks/task.service.js';
 import { createErrorFormatter } from '../platform/errors/graphql-errors.js';
 import { executeGraphQLOverHttp, sendJson } from '../platform/http/graphql-http.js';
 import type { Logger } from '../platform/logging/logger.js';
-import type { CallerResolver } from './caller-from-request.js';
+import { type CallerRequest, type CallerResolver, graphqlRequestOf } from './caller-from-request.js';
 import type { PlanningContext } from './planning-context.js';
 import { createPlanningLoaders } from './planning-loaders.js';
 import { buildPlanningSchema } from './planning-schema.js';
@@ -31,8 +31,8 @@ export interface RunningPlanningSubgraph {
   url: string;
   /** The Apollo server, for `executeOperation` in tests. */
   apollo: ApolloServer<PlanningContext>;
-  /** Builds the context a request with these headers would get. */
-  contextFor(headers: IncomingMessage['headers']): Promise<PlanningContext>;
+  /** Builds the context a request would get. */
+  contextFor(request: CallerRequest): Promise<PlanningContext>;
   stop(): Promise<void>;
 }
 
@@ -41,8 +41,8 @@ export async function startPlanningSubgraph(options: PlanningSubgraphOptions): P
   const { orm, callers, logger } = options;
   const codec = new CursorCodec(options.cursorSecret);
 
-  const contextFor = async (headers: IncomingMessage['headers']): Promise<PlanningContext> => {
-    const caller = await callers.resolve(headers);
+  const contextFor = async (request: CallerRequest): Promise<PlanningContext> => {
+    const caller = await callers.resolve(request);
     const em = orm.em.fork();
     return {
       caller,
@@ -66,7 +66,7 @@ export async function startPlanningSubgraph(options: PlanningSubgraphOptions): P
       return;
     }
     if (pathname !== '/graphql') return sendJson(res, 404, { error: 'Not found' });
-    executeGraphQLOverHttp(apollo, req, res, () => contextFor(req.headers)).catch((error: unknown) => {
+    executeGraphQLOverHttp(apollo, req, res, (body) => contextFor({ headers: req.headers, ...graphqlRequestOf(body, req.url) })).catch((error: unknown) => {
       logger.error({ err: error }, 'planning subgraph: request failed');
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
       else res.end();

@@ -42,8 +42,8 @@ describe('supergraph composition', () => {
     expect(task).toContain('@join__type(graph: COMMS, key: "id")');
     expect(task).toMatch(/^\s+title: String! @join__field\(graph: PLANNING\)$/m);
     expect(task).toMatch(/^\s+callbacks: \[CallRecord!\]! @join__field\(graph: COMMS\)$/m);
-    expect(supergraphSdl).toContain('COMMS @join__graph(name: "comms", url: "http://localhost:4002/graphql")');
-    expect(supergraphSdl).toContain('PLANNING @join__graph(name: "planning", url: "http://localhost:4001/graphql")');
+    expect(supergraphSdl).toContain('COMMS @join__graph(name: "comms", url: "http://127.0.0.1:4002/graphql")');
+    expect(supergraphSdl).toContain('PLANNING @join__graph(name: "planning", url: "http://127.0.0.1:4001/graphql")');
   });
 
   it('when a subgraph redefines Task.title as Int, then composition throws with every error in full', async () => {

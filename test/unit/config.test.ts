@@ -4,7 +4,8 @@ import { ConfigError, loadConfig } from '../../src/config/config.js';
 describe('loadConfig', () => {
   it('when nothing is set, then it runs on embedded defaults in development', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ nodeEnv: 'development', planningPort: 4001, gatewayPort: 4000, databaseUrl: undefined, trustMode: 'headers' });
+    expect(config).toMatchObject({ nodeEnv: 'development', planningPort: 4001, gatewayPort: 4000, databaseUrl: undefined, trustMode: 'signed', redisUrl: undefined, rabbitmqUrl: undefined });
+    expect(config.auth).toMatchObject({ issuer: 'focus-kraliki', audience: 'ocelot-platform', tokenTtlSeconds: 900 });
   });
 
   it('when several variables are bad, then one error names every one of them', () => {

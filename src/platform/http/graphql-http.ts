@@ -4,7 +4,8 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 /** Request bodies above this are refused with 413 before any parsing. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-class HttpError extends Error {
+/** A request refused before GraphQL runs (413 body too large, 400 bad JSON). */
+export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
@@ -14,7 +15,7 @@ class HttpError extends Error {
 }
 
 /** Reads the body up to `limit` bytes; JSON is parsed, anything else is passed on as text for Apollo to reject. */
-async function readBody(req: IncomingMessage, limit: number): Promise<unknown> {
+export async function readBody(req: IncomingMessage, limit: number = MAX_BODY_BYTES): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) throw new HttpError(413, `Request body is larger than ${limit} bytes`);
   const chunks: Buffer[] = [];
@@ -56,7 +57,8 @@ export async function executeGraphQLOverHttp<TContext extends BaseContext>(
   server: ApolloServer<TContext>,
   req: IncomingMessage,
   res: ServerResponse,
-  context: () => Promise<TContext>,
+  /** Builds the operation's context; gets the parsed body (undefined for GET). */
+  context: (body: unknown) => Promise<TContext>,
   options: { maxBodyBytes?: number } = {},
 ): Promise<void> {
   let body: unknown;
@@ -67,6 +69,18 @@ export async function executeGraphQLOverHttp<TContext extends BaseContext>(
     sendJson(res, status, { errors: [{ message: (error as Error).message, extensions: { code: 'BAD_REQUEST' } }] });
     return;
   }
+  await respondWithGraphQL(server, req, res, body, () => context(body));
+}
+
+/** Executes an already-read request through Apollo Server and writes the answer, with `extraHeaders` added. */
+export async function respondWithGraphQL<TContext extends BaseContext>(
+  server: ApolloServer<TContext>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: unknown,
+  context: () => Promise<TContext>,
+  extraHeaders: Record<string, string> = {},
+): Promise<void> {
   const response = await server.executeHTTPGraphQLRequest({
     httpGraphQLRequest: {
       method: (req.method ?? 'GET').toUpperCase(),
@@ -76,6 +90,7 @@ export async function executeGraphQLOverHttp<TContext extends BaseContext>(
     },
     context,
   });
+  for (const [name, value] of Object.entries(extraHeaders)) res.setHeader(name, value);
   for (const [name, value] of response.headers) res.setHeader(name, value);
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {

@@ -1,6 +1,7 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261125000000_planning_initial } from './Migration20261125000000_planning_initial.js';
 import { Migration20261125010000_planning_events } from './Migration20261125010000_planning_events.js';
+import { Migration20261125020000_platform_users } from './Migration20261125020000_platform_users.js';
 
 /**
  * Every committed migration, in order. Listed explicitly (not globbed) so the same code runs under tsx, vitest and
@@ -9,4 +10,5 @@ import { Migration20261125010000_planning_events } from './Migration202611250100
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125000000_planning_initial', class: Migration20261125000000_planning_initial },
   { name: 'Migration20261125010000_planning_events', class: Migration20261125010000_planning_events },
+  { name: 'Migration20261125020000_platform_users', class: Migration20261125020000_platform_users },
 ];

@@ -1,0 +1,62 @@
+import type { Redis } from 'ioredis';
+import { AuthUnavailableError } from '../../platform/identity/auth-errors.js';
+
+/** The denylist of revoked token ids (`jti`), each kept until its token would have expired anyway. */
+export interface RevocationStore {
+  readonly kind: 'redis' | 'in-process';
+  isRevoked(jti: string): Promise<boolean>;
+  revoke(jti: string, ttlSeconds: number): Promise<void>;
+  /** Throws when the store cannot be reached (readiness). */
+  ping(): Promise<void>;
+}
+
+/** Redis-backed: shared by every gateway replica. Unreachable or slow Redis -> {@link AuthUnavailableError}. */
+export class RedisRevocationStore implements RevocationStore {
+  readonly kind = 'redis' as const;
+  constructor(private readonly redis: Redis) {}
+
+  async isRevoked(jti: string): Promise<boolean> {
+    try {
+      return (await this.redis.exists(`revoked:${jti}`)) === 1;
+    } catch (error) {
+      throw new AuthUnavailableError(`revocation store unavailable: ${(error as Error).message}`);
+    }
+  }
+
+  async revoke(jti: string, ttlSeconds: number): Promise<void> {
+    try {
+      await this.redis.set(`revoked:${jti}`, '1', 'EX', Math.max(1, Math.ceil(ttlSeconds)));
+    } catch (error) {
+      throw new AuthUnavailableError(`revocation store unavailable: ${(error as Error).message}`);
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+}
+
+/** Single process only (no `REDIS_URL`): a map with expiry. */
+export class InProcessRevocationStore implements RevocationStore {
+  readonly kind = 'in-process' as const;
+  private readonly revoked = new Map<string, number>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  async isRevoked(jti: string): Promise<boolean> {
+    const until = this.revoked.get(jti);
+    if (until === undefined) return false;
+    if (until <= this.now()) {
+      this.revoked.delete(jti);
+      return false;
+    }
+    return true;
+  }
+
+  async revoke(jti: string, ttlSeconds: number): Promise<void> {
+    this.revoked.set(jti, this.now() + Math.max(1, ttlSeconds) * 1000);
+    if (this.revoked.size > 10_000) for (const [key, until] of this.revoked) if (until <= this.now()) this.revoked.delete(key);
+  }
+
+  async ping(): Promise<void> {}
+}

@@ -1,0 +1,244 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { parse, type DocumentNode } from 'graphql';
+import { HttpError, readBody, respondWithGraphQL, sendJson } from '../platform/http/graphql-http.js';
+import type { KeyRing } from '../platform/identity/signing-keys.js';
+import type { Logger } from '../platform/logging/logger.js';
+import { loginRequestSchema, InvalidCredentialsError, type LoginService, TooManyAttemptsError } from './auth/login.service.js';
+import { Authenticator } from './auth/authenticator.js';
+import type { RevocationStore } from './auth/revocation-store.js';
+import type { GatewayContext } from './gateway-context.js';
+import { graphqlHardening } from './graphql-hardening.js';
+import { answerAuthFailure } from './http-answers.js';
+import { operationCost } from './limits/operation-cost.js';
+import type { RequestLimits } from './limits/request-limits.js';
+import { ContextForwardingDataSource } from './subgraph-data-source.js';
+import type { TokenVerifier } from '../platform/identity/token-verifier.js';
+
+/** GraphQL request bodies above this are refused with 413. */
+export const GATEWAY_MAX_BODY_BYTES = 256 * 1024;
+
+export interface GatewayOptions {
+  supergraphSdl: string;
+  /** Routing URLs overriding the supergraph's, by subgraph name. */
+  subgraphUrls?: Record<string, string>;
+  keys: KeyRing;
+  issuer: string;
+  verifier: TokenVerifier;
+  revocations: RevocationStore;
+  limits: RequestLimits;
+  login: LoginService;
+  clockToleranceSeconds: number;
+  logger: Logger;
+  isProduction: boolean;
+  port: number;
+  host: string;
+  /** Extra routes by exact path (REST shim, docs, development tools). */
+  extraRoutes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void>;
+}
+
+export interface RunningGateway {
+  url: string;
+  origin: string;
+  apollo: ApolloServer<GatewayContext>;
+  stop(): Promise<void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The request id the client sent when it is sane, else a new one. */
+export function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/**
+ * The platform gateway: Apollo Gateway over a static supergraph (no introspection polling), Ed25519 bearer
+ * authentication with revocation, per-user and per-IP budgets counted by operation cost, GraphQL hardening, and a
+ * signed caller context on every subgraph fetch. Also `/auth/login`, `/auth/logout`, `/.well-known/jwks.json`.
+ */
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const { logger, keys } = options;
+  const authenticator = new Authenticator(options.verifier, options.revocations);
+  const gateway = new ApolloGateway({
+    supergraphSdl: options.supergraphSdl,
+    buildService: ({ name, url }) =>
+      new ContextForwardingDataSource({ name, url: options.subgraphUrls?.[name] ?? url! }, { key: keys.current, issuer: options.issuer }),
+  });
+  const hardening = graphqlHardening(options.isProduction);
+  const parsedDocuments = new Map<string, DocumentNode | null>();
+  const parseForCost = (query: string): DocumentNode | null => {
+    let document = parsedDocuments.get(query);
+    if (document === undefined) {
+      try {
+        document = parse(query, { maxTokens: 5000 });
+      } catch {
+        document = null;
+      }
+      if (parsedDocuments.size > 1000) parsedDocuments.clear();
+      parsedDocuments.set(query, document);
+    }
+    return document;
+  };
+
+  const handleGraphQL = async (req: IncomingMessage, res: ServerResponse) => {
+    const requestId = requestIdOf(req);
+    res.setHeader('x-request-id', requestId);
+    let claims;
+    try {
+      claims = await authenticator.authenticate(req.headers.authorization);
+    } catch (error) {
+      if (answerAuthFailure(res, error)) return;
+      throw error;
+    }
+    let body: unknown;
+    try {
+      body = await readBody(req, GATEWAY_MAX_BODY_BYTES);
+    } catch (error) {
+      const status = error instanceof HttpError ? error.status : 400;
+      return sendJson(res, status, { errors: [{ message: (error as Error).message, extensions: { code: 'BAD_REQUEST' } }] });
+    }
+    const { query, variables } = graphqlParamsOf(body, req.url);
+    const document = query ? parseForCost(query) : null;
+    const cost = document ? operationCost(document, variables) : 1;
+    let decision;
+    try {
+      decision = await options.limits.consume({ user: `${claims.orgId}:${claims.sub}`, ip: clientIp(req) }, cost);
+    } catch (error) {
+      if (answerAuthFailure(res, error)) return;
+      throw error;
+    }
+    if (!decision.allowed) {
+      for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value);
+      return sendJson(res, 429, {
+        errors: [{ message: `Rate limit reached (${decision.budget}); retry after ${decision.retryAfterSeconds} s`, extensions: { code: 'RATE_LIMITED' } }],
+      });
+    }
+    const context: GatewayContext = {
+      caller: { userId: claims.sub, orgId: claims.orgId, roles: claims.roles },
+      requestId,
+      tokenId: claims.jti,
+      tokenExpiresAt: claims.exp,
+    };
+    await respondWithGraphQL(apollo, req, res, body, async () => context, decision.headers);
+  };
+
+  const handleLogin = async (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== 'POST') return sendJson(res, 405, { detail: 'Use POST' });
+    let body: unknown;
+    try {
+      body = await readBody(req, 16 * 1024);
+    } catch (error) {
+      return sendJson(res, error instanceof HttpError ? error.status : 400, { detail: (error as Error).message });
+    }
+    const parsed = loginRequestSchema.safeParse(body);
+    if (!parsed.success) {
+      return sendJson(res, 422, {
+        detail: parsed.error.issues.map((i) => ({ loc: ['body', ...i.path.map(String)], msg: i.message, type: i.code })),
+      });
+    }
+    try {
+      sendJson(res, 200, await options.login.login(parsed.data.email, parsed.data.password, clientIp(req)));
+    } catch (error) {
+      if (error instanceof InvalidCredentialsError) {
+        res.setHeader('www-authenticate', 'Bearer realm="ocelot"');
+        return sendJson(res, 401, { detail: 'Invalid email or password' });
+      }
+      if (error instanceof TooManyAttemptsError) {
+        res.setHeader('retry-after', String(error.retryAfterSeconds));
+        return sendJson(res, 429, { detail: error.message });
+      }
+      if (!answerAuthFailure(res, error)) throw error;
+    }
+  };
+
+  const handleLogout = async (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== 'POST') return sendJson(res, 405, { detail: 'Use POST' });
+    try {
+      const claims = await authenticator.authenticate(req.headers.authorization);
+      const remaining = claims.exp - Math.floor(Date.now() / 1000);
+      await options.revocations.revoke(claims.jti, remaining + options.clockToleranceSeconds);
+      sendJson(res, 200, { success: true });
+    } catch (error) {
+      if (!answerAuthFailure(res, error)) throw error;
+    }
+  };
+
+  const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => unknown> = {
+    '/graphql': handleGraphQL,
+    '/auth/login': handleLogin,
+    '/auth/logout': handleLogout,
+    '/.well-known/jwks.json': (_req, res) => {
+      res.setHeader('cache-control', 'public, max-age=300');
+      sendJson(res, 200, keys.jwks);
+    },
+    '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
+    '/ready': async (_req, res) => {
+      try {
+        await withTimeout(options.revocations.ping(), 1000);
+        sendJson(res, 200, { status: 'ready' });
+      } catch (error) {
+        sendJson(res, 503, { status: 'unavailable', failing: { redis: (error as Error).message } });
+      }
+    },
+    ...options.extraRoutes,
+  };
+
+  const httpServer = createServer((req, res) => {
+    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    const route = routes[pathname];
+    if (!route) return sendJson(res, 404, { detail: 'Not Found' });
+    Promise.resolve(route(req, res)).catch((error: unknown) => {
+      logger.error({ err: error, path: pathname }, 'gateway: request failed');
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      else res.end();
+    });
+  });
+
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: !options.isProduction,
+    includeStacktraceInErrorResponses: !options.isProduction,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    stopOnTerminationSignals: false,
+    validationRules: hardening.validationRules,
+    // Armor's types come from Apollo's CommonJS build; the plugins are the same objects.
+    plugins: [...(hardening.plugins as unknown as ApolloServerPlugin<GatewayContext>[]), ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
+  });
+  await apollo.start();
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const origin = `http://${options.host}:${port}`;
+  return { url: `${origin}/graphql`, origin, apollo, stop: () => apollo.stop() };
+}
+
+/** The client's address as this server sees it (no proxy headers are trusted). */
+export function clientIp(req: IncomingMessage): string {
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+function graphqlParamsOf(body: unknown, url: string | undefined): { query: string | undefined; variables: Record<string, unknown> } {
+  if (body && typeof body === 'object' && !Array.isArray(body)) {
+    const { query, variables } = body as { query?: unknown; variables?: unknown };
+    return {
+      query: typeof query === 'string' ? query : undefined,
+      variables: variables && typeof variables === 'object' ? (variables as Record<string, unknown>) : {},
+    };
+  }
+  const params = new URL(url ?? '/', 'http://localhost').searchParams;
+  return { query: params.get('query') ?? undefined, variables: {} };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
+}
+

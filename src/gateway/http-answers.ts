@@ -1,0 +1,30 @@
+import type { ServerResponse } from 'node:http';
+import { sendJson } from '../platform/http/graphql-http.js';
+import { AuthenticationError, AuthUnavailableError } from '../platform/identity/auth-errors.js';
+
+/** 401 with `WWW-Authenticate: Bearer` and the failure's reason code (no detail that helps an attacker). */
+export function sendUnauthenticated(res: ServerResponse, error: AuthenticationError): void {
+  res.setHeader('www-authenticate', `Bearer realm="ocelot", error="invalid_token", error_description="${error.reason}"`);
+  sendJson(res, 401, { errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED', reason: error.reason } }] });
+}
+
+/** 503: an authentication dependency is down; the request is refused, never let through. */
+export function sendAuthUnavailable(res: ServerResponse): void {
+  res.setHeader('retry-after', '5');
+  sendJson(res, 503, {
+    errors: [{ message: 'Authentication is temporarily unavailable; retry shortly', extensions: { code: 'SERVICE_UNAVAILABLE' } }],
+  });
+}
+
+/** Maps the two authentication failures; returns false for anything else. */
+export function answerAuthFailure(res: ServerResponse, error: unknown): boolean {
+  if (error instanceof AuthenticationError) {
+    sendUnauthenticated(res, error);
+    return true;
+  }
+  if (error instanceof AuthUnavailableError) {
+    sendAuthUnavailable(res);
+    return true;
+  }
+  return false;
+}

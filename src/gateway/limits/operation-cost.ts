@@ -1,0 +1,59 @@
+import { type DocumentNode, Kind, type SelectionSetNode, type ValueNode } from 'graphql';
+
+/** Page size assumed for a list field without `first`/`last`. */
+const DEFAULT_PAGE = 20;
+
+const argumentNumber = (value: ValueNode | undefined, variables: Record<string, unknown>): number | undefined => {
+  if (!value) return undefined;
+  if (value.kind === Kind.INT) return Number(value.value);
+  if (value.kind === Kind.VARIABLE) {
+    const v = variables[value.name.value];
+    return typeof v === 'number' ? v : undefined;
+  }
+  return undefined;
+};
+
+const argumentListLength = (value: ValueNode | undefined, variables: Record<string, unknown>): number => {
+  if (!value) return 0;
+  if (value.kind === Kind.LIST) return value.values.length;
+  if (value.kind === Kind.VARIABLE) {
+    const v = variables[value.name.value];
+    return Array.isArray(v) ? v.length : 0;
+  }
+  return 0;
+};
+
+/**
+ * The rate-limit cost of an operation, so that requests which fan out pay for it:
+ * - every root field costs 1, and every alias of it counts again;
+ * - every paginated field (`first`/`last`) at any depth adds one unit per 20 rows asked for;
+ * - list arguments named `inputs` (bulk mutations) add one unit per 10 items.
+ * A document with several operations is charged for the largest. The minimum is 1.
+ */
+export function operationCost(document: DocumentNode, variables: Record<string, unknown> = {}): number {
+  let maximum = 1;
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    maximum = Math.max(maximum, selectionCost(definition.selectionSet, variables, true));
+  }
+  return maximum;
+}
+
+function selectionCost(selectionSet: SelectionSetNode, variables: Record<string, unknown>, root: boolean): number {
+  let cost = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind !== Kind.FIELD) {
+      // Fragments: charged as if inlined (named fragments are not followed, so they cannot hide a fan-out forever).
+      if (selection.kind === Kind.INLINE_FRAGMENT) cost += selectionCost(selection.selectionSet, variables, root);
+      continue;
+    }
+    if (root) cost += 1;
+    const args = new Map((selection.arguments ?? []).map((a) => [a.name.value, a.value]));
+    const page = argumentNumber(args.get('first'), variables) ?? argumentNumber(args.get('last'), variables);
+    if (page !== undefined || args.has('first') || args.has('last')) cost += Math.ceil(Math.max(page ?? DEFAULT_PAGE, 1) / DEFAULT_PAGE);
+    const bulk = argumentListLength(args.get('inputs'), variables);
+    if (bulk > 0) cost += Math.ceil(bulk / 10);
+    if (selection.selectionSet) cost += selectionCost(selection.selectionSet, variables, false);
+  }
+  return cost;
+}

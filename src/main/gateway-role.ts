@@ -1,0 +1,63 @@
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Config } from '../config/config.js';
+import { LoginAttemptLimiter, LoginService } from '../gateway/auth/login.service.js';
+import { startGateway } from '../gateway/gateway-server.js';
+import { RequestLimits } from '../gateway/limits/request-limits.js';
+import { hashPassword } from '../modules/users/password.js';
+import { UserRepository } from '../modules/users/user.repository.js';
+import type { Database } from '../platform/db/database.js';
+import type { KeyRing } from '../platform/identity/signing-keys.js';
+import { TokenIssuer } from '../platform/identity/token-issuer.js';
+import type { Logger } from '../platform/logging/logger.js';
+import { accessTokenVerifier, redisFor, revocationStoreFor } from './identity-setup.js';
+
+/** The committed supergraph (`focus-kraliki compose` writes it). */
+export const SUPERGRAPH_FILE = new URL('../../schema/supergraph.graphql', import.meta.url);
+
+export const DEMO_USER = { email: 'test@example.com', password: 'password', orgId: 'demo', roles: ['admin' as const] };
+
+/** Composition root of the gateway role. */
+export async function startGatewayRole(
+  config: Config,
+  logger: Logger,
+  database: Database,
+  keys: KeyRing,
+  extraRoutes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void>,
+) {
+  const redis = redisFor(config, logger);
+  const users = new UserRepository(database.orm);
+  if (database.mode === 'embedded' && !config.isProduction && (await users.count()) === 0) {
+    await users.add({ email: DEMO_USER.email, passwordHash: await hashPassword(DEMO_USER.password), orgId: DEMO_USER.orgId, roles: DEMO_USER.roles });
+    logger.warn({ email: DEMO_USER.email, org: DEMO_USER.orgId }, 'created the development demo user (password: "password")');
+  }
+  const gateway = await startGateway({
+    supergraphSdl: await readFile(SUPERGRAPH_FILE, 'utf8'),
+    subgraphUrls: config.subgraphUrls,
+    keys,
+    issuer: config.auth.issuer,
+    verifier: accessTokenVerifier(config, keys),
+    revocations: revocationStoreFor(redis),
+    limits: new RequestLimits({ perUser: config.rateLimits.userPerMinute, perIp: config.rateLimits.ipPerMinute, redis }),
+    login: new LoginService(
+      users,
+      new TokenIssuer(keys.current, config.auth.issuer, config.auth.audience),
+      new LoginAttemptLimiter({ perAccount: config.rateLimits.loginPerAccount, perIp: config.rateLimits.loginPerIp, redis }),
+      config.auth.tokenTtlSeconds,
+    ),
+    clockToleranceSeconds: config.auth.clockToleranceSeconds,
+    logger,
+    isProduction: config.isProduction,
+    port: config.gatewayPort,
+    host: config.gatewayHost,
+    extraRoutes,
+  });
+  logger.info({ url: gateway.url, redis: redis ? 'redis' : 'in-process' }, `gateway listening on ${gateway.url}`);
+  return {
+    gateway,
+    async stop() {
+      await gateway.stop();
+      redis?.disconnect();
+    },
+  };
+}

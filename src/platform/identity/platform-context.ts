@@ -1,0 +1,69 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { ROLES, type Caller, type Role } from '../../modules/common/caller.js';
+import { canonicalJson } from '../../modules/common/cursor.js';
+import { AuthenticationError } from './auth-errors.js';
+import type { SigningKey } from './signing-keys.js';
+import type { TokenVerifier } from './token-verifier.js';
+
+/** Lifetime of a gateway-signed context: long enough for one subgraph fetch, short enough to be useless later. */
+export const CONTEXT_TTL_SECONDS = 60;
+
+/**
+ * Hash binding a context token to the one GraphQL request it was signed for (query + variables), so a captured
+ * token cannot be replayed with another operation.
+ */
+export function requestBodyHash(query: string | undefined, variables: unknown): string {
+  return createHash('sha256')
+    .update(canonicalJson({ query: query ?? '', variables: variables ?? {} }))
+    .digest('base64url');
+}
+
+export interface ContextFacts {
+  caller: Caller;
+  requestId: string;
+  /** The subgraph's name: the token's audience. */
+  audience: string;
+  bodyHash: string;
+}
+
+/** Gateway side: signs the `X-Platform-Context` token for one subgraph fetch. */
+export async function signPlatformContext(key: SigningKey, issuer: string, facts: ContextFacts, now = Date.now()): Promise<string> {
+  const iat = Math.floor(now / 1000);
+  return new SignJWT({ org_id: facts.caller.orgId, roles: facts.caller.roles, rid: facts.requestId, bh: facts.bodyHash })
+    .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'JWT' })
+    .setIssuer(issuer)
+    .setAudience(facts.audience)
+    .setSubject(facts.caller.userId)
+    .setJti(randomUUID())
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + CONTEXT_TTL_SECONDS)
+    .sign(key.privateKey);
+}
+
+/** Subgraph side: verifies a context token and that it was signed for this very request. */
+export async function verifyPlatformContext(
+  verifier: TokenVerifier,
+  token: string,
+  expected: { audience: string; bodyHash: string },
+): Promise<{ caller: Caller; requestId: string | undefined }> {
+  let payload;
+  try {
+    payload = await verifier.verify(token, expected.audience);
+  } catch (error) {
+    const reason = error instanceof AuthenticationError ? error.reason : 'malformed_token';
+    throw new AuthenticationError('invalid_context', `Platform context rejected (${reason})`);
+  }
+  if (payload.bh !== expected.bodyHash) {
+    throw new AuthenticationError('invalid_context', 'Platform context was signed for another request');
+  }
+  if (typeof payload.exp !== 'number' || typeof payload.iat !== 'number' || payload.exp - payload.iat > CONTEXT_TTL_SECONDS) {
+    throw new AuthenticationError('invalid_context', 'Platform context lifetime is too long');
+  }
+  const orgId = payload.org_id;
+  if (typeof payload.sub !== 'string' || typeof orgId !== 'string') {
+    throw new AuthenticationError('invalid_context', 'Platform context lacks the caller');
+  }
+  const roles = (Array.isArray(payload.roles) ? payload.roles : []).filter((r): r is Role => (ROLES as readonly string[]).includes(String(r)));
+  return { caller: { userId: payload.sub, orgId, roles }, requestId: typeof payload.rid === 'string' ? payload.rid : undefined };
+}

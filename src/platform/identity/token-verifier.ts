@@ -1,0 +1,128 @@
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  decodeProtectedHeader,
+  errors,
+  type JSONWebKeySet,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  jwtVerify,
+} from 'jose';
+import { z } from 'zod';
+import { ROLES, type Role } from '../../modules/common/caller.js';
+import { AuthenticationError } from './auth-errors.js';
+
+/** Access tokens larger than this are refused before any parsing. */
+export const MAX_TOKEN_BYTES = 8 * 1024;
+
+/** The claims of a verified access token. */
+export interface AccessClaims {
+  sub: string;
+  orgId: string;
+  roles: Role[];
+  jti: string;
+  exp: number;
+  iat: number;
+}
+
+const claimsSchema = z.object({
+  sub: z.string().min(1).max(128),
+  org_id: z.string().min(1).max(128),
+  jti: z.string().min(1).max(200),
+  exp: z.number(),
+  iat: z.number(),
+  roles: z.array(z.string()).max(50).default([]),
+});
+
+export interface TokenVerifierOptions {
+  issuer: string;
+  audience: string;
+  clockToleranceSeconds: number;
+  /** Public keys of this platform's own issuer (the key ring's JWKS). */
+  localJwks: JSONWebKeySet;
+  /** Further issuers' JWKS endpoints (cached; unknown `kid`s refetch at most once per cooldown). */
+  trustedJwksUrls?: string[];
+}
+
+type KeyResolver = JWTVerifyGetKey;
+
+/**
+ * Verifies Ed25519 access tokens: algorithm pinned to EdDSA, `kid` selects the key, iss/aud/exp/sub/org_id/jti
+ * required, small clock tolerance. `jku`, `x5u`, `jwk` and `x5c` headers are refused, never fetched.
+ */
+export class TokenVerifier {
+  private readonly local: KeyResolver;
+  private readonly remotes: KeyResolver[];
+
+  constructor(private readonly options: TokenVerifierOptions) {
+    this.local = createLocalJWKSet(options.localJwks);
+    this.remotes = (options.trustedJwksUrls ?? []).map((url) =>
+      createRemoteJWKSet(new URL(url), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000, timeoutDuration: 3_000 }),
+    );
+  }
+
+  /** Verifies `token` as an access token of this platform; throws {@link AuthenticationError} with the reason. */
+  async verifyAccessToken(token: string): Promise<AccessClaims> {
+    const payload = await this.verify(token, this.options.audience);
+    return this.toClaims(payload);
+  }
+
+  /** Verifies a token for another audience (the gateway-signed context uses `planning`). */
+  async verify(token: string, audience: string): Promise<JWTPayload> {
+    if (token.length > MAX_TOKEN_BYTES) throw new AuthenticationError('token_too_large', 'Token is too large');
+    let header: ReturnType<typeof decodeProtectedHeader>;
+    try {
+      header = decodeProtectedHeader(token);
+    } catch {
+      throw new AuthenticationError('malformed_token', 'Token is malformed');
+    }
+    if (header.alg !== 'EdDSA') throw new AuthenticationError('unsupported_algorithm', 'Token algorithm is not accepted');
+    for (const name of ['jku', 'x5u', 'jwk', 'x5c'] as const) {
+      if (name in header) throw new AuthenticationError('forbidden_header', 'Token header is not accepted');
+    }
+    if (typeof header.kid !== 'string' || header.kid.length === 0) {
+      throw new AuthenticationError('unknown_key', 'Token has no key id');
+    }
+    const options = {
+      algorithms: ['EdDSA'],
+      issuer: this.options.issuer,
+      audience,
+      clockTolerance: this.options.clockToleranceSeconds,
+      requiredClaims: ['iss', 'aud', 'exp', 'iat', 'sub', 'jti'],
+    };
+    for (const resolver of [this.local, ...this.remotes]) {
+      try {
+        return (await jwtVerify(token, resolver, options)).payload;
+      } catch (error) {
+        if (error instanceof errors.JWKSNoMatchingKey) continue;
+        throw toAuthenticationError(error);
+      }
+    }
+    throw new AuthenticationError('unknown_key', 'Token is signed by an unknown key');
+  }
+
+  private toClaims(payload: JWTPayload): AccessClaims {
+    const parsed = claimsSchema.safeParse(payload);
+    if (!parsed.success) {
+      throw new AuthenticationError('invalid_claims', `Token claims are invalid: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+    }
+    const c = parsed.data;
+    const roles = c.roles.map((r) => r.toLowerCase()).filter((r): r is Role => (ROLES as readonly string[]).includes(r));
+    return { sub: c.sub, orgId: c.org_id, roles, jti: c.jti, exp: c.exp, iat: c.iat };
+  }
+}
+
+function toAuthenticationError(error: unknown): AuthenticationError {
+  if (error instanceof AuthenticationError) return error;
+  if (error instanceof errors.JWTExpired) return new AuthenticationError('expired', 'Token has expired');
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'nbf' || error.claim === 'iat') return new AuthenticationError('not_yet_valid', 'Token is not valid yet');
+    return new AuthenticationError('invalid_claims', `Token claim ${error.claim} is invalid`);
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) return new AuthenticationError('bad_signature', 'Token signature is invalid');
+  if (error instanceof errors.JOSEAlgNotAllowed) return new AuthenticationError('unsupported_algorithm', 'Token algorithm is not accepted');
+  if (error instanceof errors.JWKSMultipleMatchingKeys || error instanceof errors.JWKSNoMatchingKey) {
+    return new AuthenticationError('unknown_key', 'Token is signed by an unknown key');
+  }
+  return new AuthenticationError('malformed_token', 'Token is malformed');
+}
