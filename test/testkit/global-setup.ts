@@ -4,7 +4,22 @@ import { serviceSettings } from './services.js';
 
 /** Fails the whole run early when real services are required but missing (CI must not silently skip them). */
 export default async function globalSetup(): Promise<void> {
-  const { databaseUrl, rabbitmqUrl, requireServices } = serviceSettings();
+  const { databaseUrl, rabbitmqUrl, redisUrl, requireServices } = serviceSettings();
+  if (!redisUrl) {
+    if (requireServices) throw new Error('REQUIRE_SERVICES=1 but REDIS_URL is not set: the real Redis is required');
+    console.warn('[tests] REDIS_URL is not set: running the gateway suites on the in-process stores');
+  } else {
+    const { Redis } = await import('ioredis');
+    const client = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3000 });
+    try {
+      await client.connect();
+      await client.ping();
+    } catch (error) {
+      throw new Error(`Redis at REDIS_URL is unreachable: ${(error as Error).message}`);
+    } finally {
+      client.disconnect();
+    }
+  }
   if (!rabbitmqUrl) {
     if (requireServices) throw new Error('REQUIRE_SERVICES=1 but RABBITMQ_URL is not set: the real RabbitMQ is required');
     console.warn('[tests] RABBITMQ_URL is not set: running the event suites on the in-process bus');

@@ -8,5 +8,6 @@
 export const serviceSettings = () => ({
   databaseUrl: process.env.DATABASE_URL?.trim() || undefined,
   rabbitmqUrl: process.env.RABBITMQ_URL?.trim() || undefined,
+  redisUrl: process.env.REDIS_URL?.trim() || undefined,
   requireServices: process.env.REQUIRE_SERVICES === '1' || process.env.REQUIRE_SERVICES === 'true',
 });

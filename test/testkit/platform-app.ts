@@ -1,0 +1,177 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { Redis } from 'ioredis';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { startCommsSubgraph } from '../../src/examples/comms/comms.subgraph.js';
+import { LoginAttemptLimiter, LoginService } from '../../src/gateway/auth/login.service.js';
+import { InProcessRevocationStore, RedisRevocationStore, type RevocationStore } from '../../src/gateway/auth/revocation-store.js';
+import { startGateway, type RunningGateway } from '../../src/gateway/gateway-server.js';
+import { RequestLimits } from '../../src/gateway/limits/request-limits.js';
+import { SUPERGRAPH_FILE } from '../../src/main/gateway-role.js';
+import type { Role } from '../../src/modules/common/caller.js';
+import { hashPassword } from '../../src/modules/users/password.js';
+import { UserRepository } from '../../src/modules/users/user.repository.js';
+import { migrateToLatest, openOrm } from '../../src/platform/db/orm.js';
+import { generatePrivateKeyPem, loadKeyRing, type KeyRing } from '../../src/platform/identity/signing-keys.js';
+import { TokenIssuer } from '../../src/platform/identity/token-issuer.js';
+import { TokenVerifier } from '../../src/platform/identity/token-verifier.js';
+import { createLogger } from '../../src/platform/logging/logger.js';
+import { createRedisClient } from '../../src/platform/redis/redis-client.js';
+import { SignedContextCallerResolver } from '../../src/subgraph/caller-from-request.js';
+import { startPlanningSubgraph, type RunningPlanningSubgraph } from '../../src/subgraph/planning-server.js';
+import { serviceSettings } from './services.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export const TEST_ISSUER = 'focus-kraliki';
+export const TEST_AUDIENCE = 'ocelot-platform';
+
+export interface PlatformOptions {
+  /** Budgets in cost units per minute (0 = off). Defaults are high enough never to bite. */
+  rateLimits?: { perUser?: number; perIp?: number };
+  loginLimits?: { perAccount?: number; perIp?: number };
+  /** Rewrites the Redis URL (e.g. through a TCP proxy the test controls). */
+  redisUrlOverride?: (url: string) => string | Promise<string>;
+  trustedJwksUrls?: string[];
+  additionalPublicKeysFile?: string;
+  /** Use this key ring instead of a fresh one (key rotation tests). */
+  keys?: KeyRing;
+  isProduction?: boolean;
+}
+
+export interface GraphQLHttpResult {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+/**
+ * The whole request path on real services: gateway (auth, revocation, limits, signed context) in front of the
+ * planning subgraph in `signed` mode on this file's own database, plus the comms example subgraph. Redis when
+ * `REDIS_URL` is set (keys under a prefix of this file's own), else the in-process stores.
+ */
+export interface TestPlatform {
+  gateway: RunningGateway;
+  planning: RunningPlanningSubgraph;
+  comms: Awaited<ReturnType<typeof startCommsSubgraph>>;
+  keys: KeyRing;
+  orm: MikroORM;
+  database: TestDatabase;
+  redis: Redis | undefined;
+  revocations: RevocationStore;
+  /** Signs an access token with the gateway's key (claims overridable; `null` drops a claim). */
+  mintToken(claims?: Partial<{ sub: string | null; org_id: string | null; roles: Role[]; ttl: number }>): Promise<string>;
+  /** POSTs a GraphQL request to the gateway with `Authorization: Bearer <token>` (none when token is null). */
+  gql(token: string | null, query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLHttpResult>;
+  addUser(user: { email: string; password: string; orgId: string; roles: Role[] }): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startTestPlatform(options: PlatformOptions = {}): Promise<TestPlatform> {
+  const logger = createLogger('silent');
+  const database = await createTestDatabase();
+  const orm = await openOrm({ clientUrl: database.url, poolMax: database.kind === 'embedded' ? 1 : 5 });
+  await migrateToLatest(orm);
+  const keys = options.keys ?? (await loadKeyRing({ privateKey: generatePrivateKeyPem(), additionalPublicKeysFile: options.additionalPublicKeysFile }));
+
+  const { redisUrl } = serviceSettings();
+  const redis = redisUrl
+    ? createRedisClient(options.redisUrlOverride ? await options.redisUrlOverride(redisUrl) : redisUrl, {
+        keyPrefix: `test:${randomBytes(4).toString('hex')}:`,
+        logger,
+      })
+    : undefined;
+  if (redis) await new Promise<void>((resolve, reject) => (redis.status === 'ready' ? resolve() : redis.once('ready', resolve).once('error', reject)));
+  const revocations: RevocationStore = redis ? new RedisRevocationStore(redis) : new InProcessRevocationStore();
+
+  const contextVerifier = new TokenVerifier({ issuer: TEST_ISSUER, audience: 'planning', clockToleranceSeconds: 5, localJwks: keys.jwks });
+  const planning = await startPlanningSubgraph({
+    orm,
+    callers: new SignedContextCallerResolver(contextVerifier, 'planning'),
+    cursorSecret: 'test-cursor-secret-0123456789',
+    logger,
+    isProduction: false,
+    port: 0,
+    host: '127.0.0.1',
+  });
+  const comms = await startCommsSubgraph({ port: 0 });
+  const verifier = new TokenVerifier({
+    issuer: TEST_ISSUER,
+    audience: TEST_AUDIENCE,
+    clockToleranceSeconds: 30,
+    localJwks: keys.jwks,
+    trustedJwksUrls: options.trustedJwksUrls,
+  });
+  const users = new UserRepository(orm);
+  const issuer = new TokenIssuer(keys.current, TEST_ISSUER, TEST_AUDIENCE);
+  const gateway = await startGateway({
+    supergraphSdl: await readFile(SUPERGRAPH_FILE, 'utf8'),
+    subgraphUrls: { planning: planning.url, comms: comms.url },
+    keys,
+    issuer: TEST_ISSUER,
+    verifier,
+    revocations,
+    limits: new RequestLimits({
+      perUser: options.rateLimits?.perUser ?? 100_000,
+      perIp: options.rateLimits?.perIp ?? 100_000,
+      redis,
+      keyPrefix: `rl-${randomBytes(3).toString('hex')}`,
+    }),
+    login: new LoginService(
+      users,
+      issuer,
+      new LoginAttemptLimiter({ perAccount: options.loginLimits?.perAccount ?? 1000, perIp: options.loginLimits?.perIp ?? 1000, redis }),
+      900,
+    ),
+    clockToleranceSeconds: 30,
+    logger,
+    isProduction: options.isProduction ?? false,
+    port: 0,
+    host: '127.0.0.1',
+  });
+
+  return {
+    gateway,
+    planning,
+    comms,
+    keys,
+    orm,
+    database,
+    redis,
+    revocations,
+    async mintToken(claims = {}) {
+      const { token } = await issuer.issue({
+        sub: claims.sub === undefined ? `user-${randomUUID().slice(0, 8)}` : (claims.sub as string),
+        orgId: claims.org_id === undefined ? `org-${randomUUID().slice(0, 8)}` : (claims.org_id as string),
+        roles: claims.roles ?? ['member'],
+        ttlSeconds: claims.ttl ?? 900,
+      });
+      return token;
+    },
+    async gql(token, query, variables, headers = {}) {
+      const response = await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      const text = await response.text();
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // not JSON: keep the text
+      }
+      return { status: response.status, headers: response.headers, body };
+    },
+    async addUser(user) {
+      await users.add({ email: user.email, passwordHash: await hashPassword(user.password), orgId: user.orgId, roles: user.roles });
+    },
+    async close() {
+      await gateway.stop();
+      await planning.stop();
+      await comms.stop();
+      redis?.disconnect();
+      await orm.close(true);
+      await database.drop();
+    },
+  };
+}
