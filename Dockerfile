@@ -19,7 +19,7 @@ COPY schema ./schema
 COPY src ./src
 RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
-EXPOSE 4001
+EXPOSE 4000 4001 4002
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://localhost:' + (process.env.PLANNING_PORT || 4001) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node_modules/.bin/tsx", "src/main/cli.ts", "subgraph"]

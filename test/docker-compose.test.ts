@@ -42,9 +42,10 @@ function portStrings(svc: ComposeService): string[] {
 }
 
 describe('docker-compose.yml', () => {
-  it('when any service is read, then it has an image or a build and a healthcheck', () => {
+  it('when any long-running service is read, then it has an image or a build and a healthcheck', () => {
     for (const [name, svc] of Object.entries(services)) {
       expect(svc.image ?? svc.build, `${name} image/build`).toBeTruthy();
+      if ((svc as { restart?: string }).restart === 'no') continue; // one-shot jobs (key generation) finish instead
       expect(svc.healthcheck?.test, `${name} healthcheck`).toBeTruthy();
       expect(svc.healthcheck?.disable, `${name} healthcheck disabled`).not.toBe(true);
     }
@@ -85,6 +86,23 @@ describe('docker-compose.yml', () => {
     const config = loadConfig(env);
     expect(config.planningHost).toBe('0.0.0.0');
     expect(config.databaseUrl).toBe(env.DATABASE_URL);
+  });
+
+  it('when the gateway is read, then it serves 4000 with its key from the one-shot keys job and routes to the subgraphs by service name', () => {
+    const gateway = service('gateway');
+    const env = environmentOf(gateway);
+    expect(portStrings(gateway)).toContain('4000:4000');
+    expect(env.REDIS_URL).toBe('redis://redis:6379');
+    expect(env.SUBGRAPH_PLANNING_URL).toBe('http://planning:4001/graphql');
+    const config = loadConfig({ NODE_ENV: 'production', ...env });
+    expect(config.auth.privateKeyFile).toBe('/app/.data/gateway-ed25519.pem');
+    expect(config.gatewayHost).toBe('0.0.0.0');
+    const keys = service('keys');
+    expect(JSON.stringify(keys.command)).toContain('/app/.data/gateway-ed25519.pem');
+    expect((gateway.depends_on as Record<string, { condition: string }>).keys?.condition).toBe('service_completed_successfully');
+    const planning = loadConfig({ NODE_ENV: 'production', ...environmentOf(service('planning')) });
+    expect(planning.trustMode).toBe('signed');
+    expect(planning.contextJwksUrl).toBe('http://gateway:4000/.well-known/jwks.json');
   });
 
   it('when worker is read, then it runs the worker role on PostgreSQL and RabbitMQ after they are healthy', () => {
