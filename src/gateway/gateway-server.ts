@@ -38,8 +38,26 @@ export interface GatewayOptions {
   isProduction: boolean;
   port: number;
   host: string;
-  /** Extra routes by exact path (REST shim, docs, development tools). */
-  extraRoutes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void>;
+  /**
+   * Extra routes (REST shim, docs, development tools), built with the gateway's own request pipeline. Keys are exact
+   * paths, or prefixes ending in `/*`.
+   */
+  extraRoutes?: (pipeline: GatewayPipeline) => Record<string, RouteHandler>;
+}
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
+
+/** The gateway's request path, for other entry points (the REST shim) that must behave exactly like `/graphql`. */
+export interface GatewayPipeline {
+  /**
+   * Authenticates the request, checks revocation and charges `cost` to the caller's budgets. Returns the context,
+   * or undefined after answering the request itself (401, 429, 503).
+   */
+  admit(req: IncomingMessage, res: ServerResponse, cost: number): Promise<GatewayContext | undefined>;
+  /** Runs one GraphQL operation through the gateway (validation, query plan, signed subgraph fetches). */
+  execute(context: GatewayContext, request: { query: string; operationName?: string; variables?: Record<string, unknown> }): Promise<{ data?: any; errors?: readonly any[] }>;
+  /** The rate-limit cost of a GraphQL document (see operation-cost.ts). */
+  costOf(query: string, variables?: Record<string, unknown>): number;
 }
 
 export interface RunningGateway {
@@ -86,15 +104,59 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     return document;
   };
 
-  const handleGraphQL = async (req: IncomingMessage, res: ServerResponse) => {
+  const admit = async (req: IncomingMessage, res: ServerResponse, cost: number | (() => number)): Promise<GatewayContext | undefined> => {
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
     let claims;
     try {
       claims = await authenticator.authenticate(req.headers.authorization);
     } catch (error) {
-      if (answerAuthFailure(res, error)) return;
+      if (answerAuthFailure(res, error)) return undefined;
       throw error;
+    }
+    let decision;
+    try {
+      decision = await options.limits.consume({ user: `${claims.orgId}:${claims.sub}`, ip: clientIp(req) }, typeof cost === 'function' ? cost() : cost);
+    } catch (error) {
+      if (answerAuthFailure(res, error)) return undefined;
+      throw error;
+    }
+    for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value);
+    if (!decision.allowed) {
+      sendJson(res, 429, {
+        errors: [{ message: `Rate limit reached (${decision.budget}); retry after ${decision.retryAfterSeconds} s`, extensions: { code: 'RATE_LIMITED' } }],
+        detail: `Rate limit reached; retry after ${decision.retryAfterSeconds} s`,
+      });
+      return undefined;
+    }
+    return {
+      caller: { userId: claims.sub, orgId: claims.orgId, roles: claims.roles },
+      requestId,
+      tokenId: claims.jti,
+      tokenExpiresAt: claims.exp,
+    };
+  };
+
+  const costOf = (query: string, variables: Record<string, unknown> = {}) => {
+    const document = parseForCost(query);
+    return document ? operationCost(document, variables) : 1;
+  };
+
+  const pipeline: GatewayPipeline = {
+    admit,
+    costOf,
+    async execute(context, request) {
+      const response = await apollo.executeOperation(request, { contextValue: context });
+      if (response.body.kind !== 'single') throw new Error('incremental delivery is not supported here');
+      return response.body.singleResult;
+    },
+  };
+
+  const handleGraphQL = async (req: IncomingMessage, res: ServerResponse) => {
+    if (!req.headers.authorization) {
+      // Answer 401 before reading the body; admit() does the same for every other failure.
+      await admit(req, res, 1);
+      return;
     }
     let body: unknown;
     try {
@@ -104,28 +166,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       return sendJson(res, status, { errors: [{ message: (error as Error).message, extensions: { code: 'BAD_REQUEST' } }] });
     }
     const { query, variables } = graphqlParamsOf(body, req.url);
-    const document = query ? parseForCost(query) : null;
-    const cost = document ? operationCost(document, variables) : 1;
-    let decision;
-    try {
-      decision = await options.limits.consume({ user: `${claims.orgId}:${claims.sub}`, ip: clientIp(req) }, cost);
-    } catch (error) {
-      if (answerAuthFailure(res, error)) return;
-      throw error;
-    }
-    if (!decision.allowed) {
-      for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value);
-      return sendJson(res, 429, {
-        errors: [{ message: `Rate limit reached (${decision.budget}); retry after ${decision.retryAfterSeconds} s`, extensions: { code: 'RATE_LIMITED' } }],
-      });
-    }
-    const context: GatewayContext = {
-      caller: { userId: claims.sub, orgId: claims.orgId, roles: claims.roles },
-      requestId,
-      tokenId: claims.jti,
-      tokenExpiresAt: claims.exp,
-    };
-    await respondWithGraphQL(apollo, req, res, body, async () => context, decision.headers);
+    const context = await admit(req, res, () => (query ? costOf(query, variables) : 1));
+    if (!context) return;
+    await respondWithGraphQL(apollo, req, res, body, async () => context);
   };
 
   const handleLogin = async (req: IncomingMessage, res: ServerResponse) => {
@@ -169,7 +212,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     }
   };
 
-  const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => unknown> = {
+  const routes: Record<string, RouteHandler> = {
     '/graphql': handleGraphQL,
     '/auth/login': handleLogin,
     '/auth/logout': handleLogout,
@@ -186,12 +229,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         sendJson(res, 503, { status: 'unavailable', failing: { redis: (error as Error).message } });
       }
     },
-    ...options.extraRoutes,
+    ...options.extraRoutes?.(pipeline),
   };
+  const prefixRoutes = Object.entries(routes)
+    .filter(([path]) => path.endsWith('/*'))
+    .map(([path, handler]) => [path.slice(0, -1), handler] as const);
+  const routeFor = (pathname: string) =>
+    routes[pathname] ?? prefixRoutes.find(([prefix]) => pathname.startsWith(prefix) || `${pathname}/` === prefix)?.[1];
 
   const httpServer = createServer((req, res) => {
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
-    const route = routes[pathname];
+    const route = routeFor(pathname);
     if (!route) return sendJson(res, 404, { detail: 'Not Found' });
     Promise.resolve(route(req, res)).catch((error: unknown) => {
       logger.error({ err: error, path: pathname }, 'gateway: request failed');

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config/config.js';
 import { LoginAttemptLimiter, LoginService } from '../gateway/auth/login.service.js';
-import { startGateway } from '../gateway/gateway-server.js';
+import { type GatewayOptions, startGateway } from '../gateway/gateway-server.js';
 import { RequestLimits } from '../gateway/limits/request-limits.js';
 import { hashPassword } from '../modules/users/password.js';
 import { UserRepository } from '../modules/users/user.repository.js';
@@ -23,7 +22,7 @@ export async function startGatewayRole(
   logger: Logger,
   database: Database,
   keys: KeyRing,
-  extraRoutes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void>,
+  extraRoutes?: GatewayOptions['extraRoutes'],
 ) {
   const redis = redisFor(config, logger);
   const users = new UserRepository(database.orm);

@@ -1,4 +1,4 @@
-import { type DocumentNode, Kind, type SelectionSetNode, type ValueNode } from 'graphql';
+import { type DocumentNode, type FragmentDefinitionNode, Kind, type SelectionSetNode, type ValueNode } from 'graphql';
 
 /** Page size assumed for a list field without `first`/`last`. */
 const DEFAULT_PAGE = 20;
@@ -31,20 +31,52 @@ const argumentListLength = (value: ValueNode | undefined, variables: Record<stri
  * A document with several operations is charged for the largest. The minimum is 1.
  */
 export function operationCost(document: DocumentNode, variables: Record<string, unknown> = {}): number {
+  const walk: CostWalk = {
+    variables,
+    fragments: new Map(
+      document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+    ),
+    fragmentCosts: new Map(),
+    expanding: new Set(),
+  };
   let maximum = 1;
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
-    maximum = Math.max(maximum, selectionCost(definition.selectionSet, variables, true));
+    maximum = Math.max(maximum, selectionCost(definition.selectionSet, walk, true));
   }
   return maximum;
 }
 
-function selectionCost(selectionSet: SelectionSetNode, variables: Record<string, unknown>, root: boolean): number {
+interface CostWalk {
+  variables: Record<string, unknown>;
+  fragments: Map<string, FragmentDefinitionNode>;
+  /** Cost per fragment and position (`root:` / `nested:`), so a fragment spread many times is walked once. */
+  fragmentCosts: Map<string, number>;
+  /** Fragments being walked: a spread cycle (which validation rejects later) adds nothing instead of looping. */
+  expanding: Set<string>;
+}
+
+function fragmentCost(name: string, walk: CostWalk, root: boolean): number {
+  const key = `${root ? 'root' : 'nested'}:${name}`;
+  const known = walk.fragmentCosts.get(key);
+  if (known !== undefined) return known;
+  const fragment = walk.fragments.get(name);
+  if (!fragment || walk.expanding.has(key)) return 0;
+  walk.expanding.add(key);
+  const cost = selectionCost(fragment.selectionSet, walk, root);
+  walk.expanding.delete(key);
+  walk.fragmentCosts.set(key, cost);
+  return cost;
+}
+
+function selectionCost(selectionSet: SelectionSetNode, walk: CostWalk, root: boolean): number {
+  const { variables } = walk;
   let cost = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind !== Kind.FIELD) {
-      // Fragments: charged as if inlined (named fragments are not followed, so they cannot hide a fan-out forever).
-      if (selection.kind === Kind.INLINE_FRAGMENT) cost += selectionCost(selection.selectionSet, variables, root);
+      // Fragments, inline or named, are charged as if inlined, so that they cannot hide a fan-out.
+      if (selection.kind === Kind.INLINE_FRAGMENT) cost += selectionCost(selection.selectionSet, walk, root);
+      else cost += fragmentCost(selection.name.value, walk, root);
       continue;
     }
     if (root) cost += 1;
@@ -53,7 +85,7 @@ function selectionCost(selectionSet: SelectionSetNode, variables: Record<string,
     if (page !== undefined || args.has('first') || args.has('last')) cost += Math.ceil(Math.max(page ?? DEFAULT_PAGE, 1) / DEFAULT_PAGE);
     const bulk = argumentListLength(args.get('inputs'), variables);
     if (bulk > 0) cost += Math.ceil(bulk / 10);
-    if (selection.selectionSet) cost += selectionCost(selection.selectionSet, variables, false);
+    if (selection.selectionSet) cost += selectionCost(selection.selectionSet, walk, false);
   }
   return cost;
 }
