@@ -14,7 +14,7 @@ import { Authenticator } from './auth/authenticator.js';
 import type { RevocationStore } from './auth/revocation-store.js';
 import type { GatewayContext } from './gateway-context.js';
 import { graphqlHardening } from './graphql-hardening.js';
-import { answerAuthFailure } from './http-answers.js';
+import { answerAuthFailure, type AnswerStyle } from './http-answers.js';
 import { operationCost } from './limits/operation-cost.js';
 import type { RequestLimits } from './limits/request-limits.js';
 import { ContextForwardingDataSource } from './subgraph-data-source.js';
@@ -51,9 +51,9 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => unknow
 export interface GatewayPipeline {
   /**
    * Authenticates the request, checks revocation and charges `cost` to the caller's budgets. Returns the context,
-   * or undefined after answering the request itself (401, 429, 503).
+   * or undefined after answering the request itself (401, 429, 503); `style` picks the refusal's body shape.
    */
-  admit(req: IncomingMessage, res: ServerResponse, cost: number): Promise<GatewayContext | undefined>;
+  admit(req: IncomingMessage, res: ServerResponse, cost: number | (() => number), style?: AnswerStyle): Promise<GatewayContext | undefined>;
   /** Runs one GraphQL operation through the gateway (validation, query plan, signed subgraph fetches). */
   execute(context: GatewayContext, request: { query: string; operationName?: string; variables?: Record<string, unknown> }): Promise<{ data?: any; errors?: readonly any[] }>;
   /** The rate-limit cost of a GraphQL document (see operation-cost.ts). */
@@ -104,21 +104,26 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     return document;
   };
 
-  const admit = async (req: IncomingMessage, res: ServerResponse, cost: number | (() => number)): Promise<GatewayContext | undefined> => {
+  const admit = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    cost: number | (() => number),
+    style: AnswerStyle = 'graphql',
+  ): Promise<GatewayContext | undefined> => {
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
     let claims;
     try {
       claims = await authenticator.authenticate(req.headers.authorization);
     } catch (error) {
-      if (answerAuthFailure(res, error)) return undefined;
+      if (answerAuthFailure(res, error, style)) return undefined;
       throw error;
     }
     let decision;
     try {
       decision = await options.limits.consume({ user: `${claims.orgId}:${claims.sub}`, ip: clientIp(req) }, typeof cost === 'function' ? cost() : cost);
     } catch (error) {
-      if (answerAuthFailure(res, error)) return undefined;
+      if (answerAuthFailure(res, error, style)) return undefined;
       throw error;
     }
     for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value);
@@ -177,7 +182,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     try {
       body = await readBody(req, 16 * 1024);
     } catch (error) {
-      return sendJson(res, error instanceof HttpError ? error.status : 400, { detail: (error as Error).message });
+      const status = error instanceof HttpError ? error.status : 400;
+      // Malformed JSON is a validation failure like any other: 422 in the shape every other validation answer has.
+      if (status === 400) return sendJson(res, 422, { detail: [{ loc: ['body'], msg: (error as Error).message, type: 'json_invalid' }] });
+      return sendJson(res, status, { detail: (error as Error).message });
     }
     const parsed = loginRequestSchema.safeParse(body);
     if (!parsed.success) {
@@ -283,7 +291,17 @@ function graphqlParamsOf(body: unknown, url: string | undefined): { query: strin
     };
   }
   const params = new URL(url ?? '/', 'http://localhost').searchParams;
-  return { query: params.get('query') ?? undefined, variables: {} };
+  // GET carries its variables as JSON in the URL; they set page sizes, so the cost must see them too.
+  let variables: unknown;
+  try {
+    variables = JSON.parse(params.get('variables') ?? '{}');
+  } catch {
+    variables = {};
+  }
+  return {
+    query: params.get('query') ?? undefined,
+    variables: variables && typeof variables === 'object' && !Array.isArray(variables) ? (variables as Record<string, unknown>) : {},
+  };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

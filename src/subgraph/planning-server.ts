@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
@@ -44,10 +45,11 @@ export async function startPlanningSubgraph(options: PlanningSubgraphOptions): P
   const contextFor = async (request: CallerRequest): Promise<PlanningContext> => {
     const caller = await callers.resolve(request);
     const em = orm.em.fork();
+    const serviceOptions = { eventHeaders: correlationHeaders(request.headers) };
     return {
       caller,
-      tasks: new TaskService(em, codec),
-      projects: new ProjectService(em, codec),
+      tasks: new TaskService(em, codec, serviceOptions),
+      projects: new ProjectService(em, codec, serviceOptions),
       loaders: createPlanningLoaders(em, caller.orgId, codec),
     };
   };
@@ -105,4 +107,20 @@ async function checkDatabase(orm: MikroORM): Promise<string | null> {
   } catch (error) {
     return (error as Error).message;
   }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/**
+ * The request's correlation headers, carried into the events it causes: `x-request-id` (the gateway's, or a new
+ * one) and a W3C `traceparent` when a well-formed one came in.
+ */
+export function correlationHeaders(headers: IncomingMessage['headers']): Record<string, string> {
+  const requestId = headers['x-request-id'];
+  const traceparent = headers.traceparent;
+  return {
+    'x-request-id': typeof requestId === 'string' && REQUEST_ID.test(requestId) ? requestId : randomUUID(),
+    ...(typeof traceparent === 'string' && TRACEPARENT.test(traceparent) ? { traceparent } : {}),
+  };
 }

@@ -12,7 +12,8 @@ import { type Project, ProjectSchema } from './project.entity.js';
 import { createProjectInput, projectFilter, projectOrder, updateProjectInput } from './project.inputs.js';
 import { ProjectRepository } from './project.repository.js';
 import { projectEvent } from './project.events.js';
-import { appendToOutbox } from '../../platform/outbox/outbox.repository.js';
+import { appendToOutbox, type EventActor } from '../../platform/outbox/outbox.repository.js';
+import type { ServiceOptions } from '../common/service-options.js';
 import { TaskRepository } from '../tasks/task.repository.js';
 import { taskDetachedFromProject } from '../tasks/task.events.js';
 
@@ -21,8 +22,17 @@ export class ProjectService {
   constructor(
     private readonly em: SqlEntityManager,
     private readonly codec: CursorCodec,
-    private readonly now: () => Date = () => new Date(),
+    private readonly options: ServiceOptions = {},
   ) {}
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  /** The caller as the author of events, with this request's headers (request id, trace) for the messages. */
+  private actor(caller: Caller): EventActor {
+    return { ...caller, headers: this.options.eventHeaders };
+  }
 
   async getProject(caller: Caller, id: string): Promise<Project | null> {
     assertCanRead(caller);
@@ -66,7 +76,7 @@ export class ProjectService {
         version: 1,
       });
       await em.flush();
-      await appendToOutbox(em, caller, [projectEvent('planning.project.created', project.id)]);
+      await appendToOutbox(em, this.actor(caller), [projectEvent('planning.project.created', project.id)]);
       if (scope) await idempotency.recordResult(scope, [project.id]);
       return project;
     });
@@ -96,7 +106,7 @@ export class ProjectService {
       const detached = await new TaskRepository(em, this.codec).findIdsInProject(caller.orgId, projectId);
       const result = await new ProjectRepository(em, this.codec).delete(caller.orgId, projectId);
       if (!result.deleted) throw new NotFoundError('Project', projectId, 'id');
-      await appendToOutbox(em, caller, [projectEvent('planning.project.deleted', projectId), ...detached.map(taskDetachedFromProject)]);
+      await appendToOutbox(em, this.actor(caller), [projectEvent('planning.project.deleted', projectId), ...detached.map(taskDetachedFromProject)]);
       return { deletedId: projectId, detachedTaskCount: result.detachedTaskCount };
     });
   }
@@ -121,7 +131,7 @@ export class ProjectService {
       if (JSON.stringify(project) !== before) {
         project.updatedAt = this.now();
         const archivedNow = !wasArchived && project.status === 'ARCHIVED';
-        await appendToOutbox(em, caller, [projectEvent(archivedNow ? 'planning.project.archived' : 'planning.project.updated', projectId)]);
+        await appendToOutbox(em, this.actor(caller), [projectEvent(archivedNow ? 'planning.project.archived' : 'planning.project.updated', projectId)]);
       }
       await em.flush();
       return project;

@@ -25,7 +25,8 @@ import {
 } from './task.inputs.js';
 import { TaskRepository } from './task.repository.js';
 import { eventsForTaskChange, snapshotTask, type TaskCreationSource, taskCreated, taskDeleted } from './task.events.js';
-import { appendToOutbox } from '../../platform/outbox/outbox.repository.js';
+import { appendToOutbox, type EventActor } from '../../platform/outbox/outbox.repository.js';
+import type { ServiceOptions } from '../common/service-options.js';
 import { applyStatus } from './task.rules.js';
 
 export const MAX_BULK_CREATE = 100;
@@ -35,8 +36,17 @@ export class TaskService {
   constructor(
     private readonly em: SqlEntityManager,
     private readonly codec: CursorCodec,
-    private readonly now: () => Date = () => new Date(),
+    private readonly options: ServiceOptions = {},
   ) {}
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  /** The caller as the author of events, with this request's headers (request id, trace) for the messages. */
+  private actor(caller: Caller): EventActor {
+    return { ...caller, headers: this.options.eventHeaders };
+  }
 
   async getTask(caller: Caller, id: string): Promise<Task | null> {
     assertCanRead(caller);
@@ -96,7 +106,7 @@ export class TaskService {
       }
       const tasks = await new TaskFactory(em, this.codec, caller, this.now()).createAll(inputs, field);
       await em.flush();
-      await appendToOutbox(em, caller, tasks.map((task) => taskCreated(task, source)));
+      await appendToOutbox(em, this.actor(caller), tasks.map((task) => taskCreated(task, source)));
       if (scope) await idempotency.recordResult(scope, tasks.map((t) => t.id));
       return tasks;
     });
@@ -182,7 +192,7 @@ export class TaskService {
       // Subtasks go with their parent (foreign key cascade): each gets its own deleted event, deepest first.
       const doomed = await repository.findSelfAndDescendantIds(caller.orgId, taskId);
       if (doomed.length === 0 || !(await repository.delete(caller.orgId, taskId))) throw new NotFoundError('Task', taskId, 'id');
-      await appendToOutbox(em, caller, doomed.reverse().map(taskDeleted));
+      await appendToOutbox(em, this.actor(caller), doomed.reverse().map(taskDeleted));
     });
     return taskId;
   }
@@ -209,7 +219,7 @@ export class TaskService {
       await change(task, em);
       if (snapshot(task) !== beforeJson) task.updatedAt = this.now();
       await em.flush();
-      await appendToOutbox(em, caller, eventsForTaskChange(before, task));
+      await appendToOutbox(em, this.actor(caller), eventsForTaskChange(before, task));
       return task;
     });
   }
