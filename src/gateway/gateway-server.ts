@@ -128,10 +128,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     }
     for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value);
     if (!decision.allowed) {
-      sendJson(res, 429, {
-        errors: [{ message: `Rate limit reached (${decision.budget}); retry after ${decision.retryAfterSeconds} s`, extensions: { code: 'RATE_LIMITED' } }],
-        detail: `Rate limit reached; retry after ${decision.retryAfterSeconds} s`,
-      });
+      const detail = `Rate limit reached; retry after ${decision.retryAfterSeconds} s`;
+      sendJson(
+        res,
+        429,
+        style === 'rest'
+          ? { detail }
+          : {
+              errors: [{ message: `Rate limit reached (${decision.budget}); retry after ${decision.retryAfterSeconds} s`, extensions: { code: 'RATE_LIMITED' } }],
+              detail,
+            },
+      );
       return undefined;
     }
     return {
@@ -264,6 +271,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     allowBatchedHttpRequests: false,
     stopOnTerminationSignals: false,
     validationRules: hardening.validationRules,
+    parseOptions: hardening.parseOptions,
     // Armor's types come from Apollo's CommonJS build; the plugins are the same objects.
     plugins: [...(hardening.plugins as unknown as ApolloServerPlugin<GatewayContext>[]), ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
   });

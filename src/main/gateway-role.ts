@@ -3,6 +3,7 @@ import type { Config } from '../config/config.js';
 import { LoginAttemptLimiter, LoginService } from '../gateway/auth/login.service.js';
 import { type GatewayOptions, startGateway } from '../gateway/gateway-server.js';
 import { RequestLimits } from '../gateway/limits/request-limits.js';
+import { restShimRoutes } from '../gateway/rest/rest-shim.js';
 import { hashPassword } from '../modules/users/password.js';
 import { UserRepository } from '../modules/users/user.repository.js';
 import type { Database } from '../platform/db/database.js';
@@ -49,7 +50,8 @@ export async function startGatewayRole(
     isProduction: config.isProduction,
     port: config.gatewayPort,
     host: config.gatewayHost,
-    extraRoutes,
+    // The REST shim and its docs, then any routes the caller adds.
+    extraRoutes: (pipeline) => ({ ...restShimRoutes(pipeline, logger), ...extraRoutes?.(pipeline) }),
   });
   logger.info({ url: gateway.url, redis: redis ? 'redis' : 'in-process' }, `gateway listening on ${gateway.url}`);
   return {

@@ -7,6 +7,7 @@ import { LoginAttemptLimiter, LoginService } from '../../src/gateway/auth/login.
 import { InProcessRevocationStore, RedisRevocationStore, type RevocationStore } from '../../src/gateway/auth/revocation-store.js';
 import { startGateway, type RunningGateway } from '../../src/gateway/gateway-server.js';
 import { RequestLimits } from '../../src/gateway/limits/request-limits.js';
+import { restShimRoutes } from '../../src/gateway/rest/rest-shim.js';
 import { SUPERGRAPH_FILE } from '../../src/main/gateway-role.js';
 import type { Role } from '../../src/modules/common/caller.js';
 import { hashPassword } from '../../src/modules/users/password.js';
@@ -127,6 +128,7 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
     isProduction: options.isProduction ?? false,
     port: 0,
     host: '127.0.0.1',
+    extraRoutes: (pipeline) => restShimRoutes(pipeline, logger),
   });
 
   return {

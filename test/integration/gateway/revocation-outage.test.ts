@@ -24,6 +24,7 @@ describe('revocation store outage', () => {
       proxy = await new TcpProxy(target.hostname, Number(target.port || 6379)).start();
     }
     platform = await startTestPlatform({ redisUrlOverride: (url) => proxy!.urlFor(url) });
+    await platform.addUser({ email: 'dana@example.com', password: 'danas password', orgId: 'org-outage', roles: ['member'] });
   });
   afterAll(async () => {
     await platform?.close();
@@ -58,6 +59,14 @@ describe('revocation store outage', () => {
           signal: AbortSignal.timeout(5000),
         });
         expect(logoutDuringOutage.status).toBe(503);
+        // A login cannot consult its attempt budget: 503, not a misleading 401.
+        const loginDuringOutage = await fetch(`${platform.gateway.origin}/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: 'dana@example.com', password: 'danas password' }),
+          signal: AbortSignal.timeout(5000),
+        });
+        expect(loginDuringOutage.status).toBe(503);
         const ready = await fetch(`${platform.gateway.origin}/ready`, { signal: AbortSignal.timeout(5000) });
         expect(ready.status).toBe(503);
       } finally {
@@ -71,6 +80,12 @@ describe('revocation store outage', () => {
         expect(status).toBe(503);
       }
       expect(status).toBe(200);
+      const login = await fetch(`${platform.gateway.origin}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'dana@example.com', password: 'danas password' }),
+      });
+      expect(login.status).toBe(200);
       // The denylist survived the outage: the token logged out before it is still refused.
       const afterOutage = await graphql(revoked);
       expect(afterOutage.status).toBe(401);

@@ -120,6 +120,11 @@ describe('subgraph trust: the caller the planning subgraph sees', () => {
       await expectUnauthenticated(await post(COUNT_TASKS, undefined, { 'x-platform-context': await contextFor(COUNT_TASKS, undefined, { audience: 'comms' }) }));
     });
 
+    it('when an end-user access token is sent as the context, then it is refused with 401', async () => {
+      const accessToken = await platform.mintToken({ sub: 'user-direct', org_id: 'org-direct' });
+      await expectUnauthenticated(await post(COUNT_TASKS, undefined, { 'x-platform-context': accessToken, authorization: `Bearer ${accessToken}` }));
+    });
+
     it('when the context is valid for this exact request, then the subgraph answers 200 as that caller', async () => {
       const create = 'mutation { createTask(input: {title: "Direct, signed"}) { id owner { id } } }';
       const response = await post(create, undefined, { 'x-platform-context': await contextFor(create, undefined) });

@@ -1,0 +1,82 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { sendJson } from '../../platform/http/graphql-http.js';
+import type { RouteHandler } from '../gateway-server.js';
+
+/** swagger-ui-dist's directory, resolved from the installed package (the docs work offline: no CDN). */
+const SWAGGER_UI_DIR = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+
+/** The files of swagger-ui-dist the page uses, with their content types; nothing else is served. */
+const ASSETS: Record<string, string> = {
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+  'swagger-ui-standalone-preset.js': 'text/javascript; charset=utf-8',
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'index.css': 'text/css; charset=utf-8',
+  'favicon-32x32.png': 'image/png',
+  'favicon-16x16.png': 'image/png',
+};
+
+/** Starts Swagger UI on the document; a file of its own so the page needs no inline script. */
+const INITIALIZER = `window.onload = function () {
+  window.ui = SwaggerUIBundle({
+    url: '/docs/openapi.json',
+    dom_id: '#swagger-ui',
+    deepLinking: true,
+    presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+    layout: 'StandaloneLayout',
+  });
+};
+`;
+
+const PAGE = `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <title>Focus planning REST API</title>
+    <link rel="stylesheet" href="/docs/assets/swagger-ui.css" />
+    <link rel="stylesheet" href="/docs/assets/index.css" />
+    <link rel="icon" type="image/png" href="/docs/assets/favicon-32x32.png" sizes="32x32" />
+  </head>
+  <body>
+    <div id="swagger-ui"></div>
+    <script src="/docs/assets/swagger-ui-bundle.js"></script>
+    <script src="/docs/assets/swagger-ui-standalone-preset.js"></script>
+    <script src="/docs/assets/docs-init.js"></script>
+  </body>
+</html>
+`;
+
+/**
+ * `/docs` (Swagger UI), `/docs/openapi.json` and `/docs/assets/*` (swagger-ui-dist's files, read once and kept).
+ * Public: the document describes the API, it holds no data.
+ */
+export function docsHandler(document: unknown): RouteHandler {
+  const cache = new Map<string, Buffer>();
+  const documentJson = JSON.stringify(document);
+  return async (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('allow', 'GET, HEAD');
+      return sendJson(res, 405, { detail: 'Method Not Allowed' });
+    }
+    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    if (pathname === '/docs' || pathname === '/docs/') return send(res, 200, 'text/html; charset=utf-8', PAGE);
+    if (pathname === '/docs/openapi.json') return send(res, 200, 'application/json; charset=utf-8', documentJson);
+    if (pathname === '/docs/assets/docs-init.js') return send(res, 200, 'text/javascript; charset=utf-8', INITIALIZER);
+    const name = pathname.startsWith('/docs/assets/') ? pathname.slice('/docs/assets/'.length) : '';
+    const contentType = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
+    if (!contentType) return sendJson(res, 404, { detail: 'Not Found' });
+    let content = cache.get(name);
+    if (!content) {
+      content = await readFile(join(SWAGGER_UI_DIR, name));
+      cache.set(name, content);
+    }
+    res.setHeader('cache-control', 'public, max-age=3600');
+    send(res, 200, contentType, content);
+  };
+
+  function send(res: Parameters<RouteHandler>[1], status: number, contentType: string, body: string | Buffer) {
+    res.writeHead(status, { 'content-type': contentType, 'x-content-type-options': 'nosniff' });
+    res.end(body);
+  }
+}

@@ -1,0 +1,115 @@
+import type { ServerResponse } from 'node:http';
+import type { z } from 'zod';
+import { sendJson } from '../../platform/http/graphql-http.js';
+
+/** One entry of a 422 body, FastAPI style: where, what, which kind. */
+export interface RestProblem {
+  loc: Array<string | number>;
+  msg: string;
+  type: string;
+}
+
+/** A complete REST answer: status, JSON body, extra headers. */
+export interface RestAnswer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export type RestEntity = 'Task' | 'Project';
+
+export const notFound = (entity: RestEntity): RestAnswer => ({ status: 404, body: { detail: `${entity} not found` } });
+export const validationFailed = (problems: RestProblem[]): RestAnswer => ({ status: 422, body: { detail: problems } });
+export const badRequest = (status: number, detail: string): RestAnswer => ({ status, body: { detail } });
+
+/**
+ * Zod issues -> 422 entries under `where` (`body`, `query`, `path`, `header`). A query parameter is named without
+ * the index of a value in it (`?status=a,b` is one parameter on the wire).
+ */
+export function problemsOfZod(error: z.ZodError, where: string): RestProblem[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.map(locSegment);
+    return { loc: [where, ...(where === 'query' ? path.slice(0, 1) : path)], msg: issue.message, type: issue.code };
+  });
+}
+
+/** Where a GraphQL argument of a REST operation came from in the REST request. */
+const ARGUMENT_LOCATIONS: Record<string, Array<string | number>> = {
+  input: ['body'],
+  filter: ['query'],
+  first: ['query', 'limit'],
+  after: ['query', 'cursor'],
+  id: ['path', 'id'],
+  expectedVersion: ['header', 'If-Match'],
+  idempotencyKey: ['header', 'Idempotency-Key'],
+  actualMinutes: ['body', 'actualMinutes'],
+};
+
+/** `input.tags.2` -> ["body", "tags", 2]; `after` -> ["query", "cursor"]; `filter.status` -> ["query", "status"]. */
+export function locOfField(field: string): Array<string | number> {
+  const [argument = '', ...rest] = field.split('.');
+  const base = ARGUMENT_LOCATIONS[argument] ?? ['body', argument];
+  return [...base, ...(argument === 'filter' ? rest.slice(0, 1) : rest).map(locSegment)];
+}
+
+function locSegment(segment: PropertyKey): string | number {
+  return typeof segment === 'number' || /^\d+$/.test(String(segment)) ? Number(segment) : String(segment);
+}
+
+interface GraphQLErrorLike {
+  message?: string;
+  extensions?: Record<string, any>;
+}
+
+/**
+ * The one place where GraphQL error codes become REST answers. `entity` names the route's object (for 404 bodies);
+ * `versionFromIfMatch` tells a failed If-Match precondition (412) from any other conflict (409).
+ */
+export function restAnswerForGraphQLErrors(
+  errors: readonly GraphQLErrorLike[],
+  options: { entity: RestEntity; versionFromIfMatch: boolean },
+): RestAnswer {
+  const error = errors.find((e) => e.extensions?.code && e.extensions.code !== 'INTERNAL_SERVER_ERROR') ?? errors[0] ?? {};
+  const extensions = error.extensions ?? {};
+  const message = error.message ?? 'Request failed';
+  switch (extensions.code) {
+    case 'UNAUTHENTICATED':
+      return { status: 401, body: { detail: message }, headers: { 'www-authenticate': 'Bearer realm="ocelot"' } };
+    case 'FORBIDDEN':
+      return { status: 403, body: { detail: message } };
+    case 'NOT_FOUND': {
+      // A missing reference inside the request (a projectId, a parentId) is a bad field, not a missing resource.
+      const field = typeof extensions.field === 'string' ? extensions.field : 'id';
+      const entity: RestEntity = extensions.entity === 'Project' || extensions.entity === 'Task' ? extensions.entity : options.entity;
+      if (field === 'id' || field === 'idempotencyKey') return notFound(entity);
+      return validationFailed([{ loc: locOfField(field), msg: `${entity} not found`, type: 'not_found' }]);
+    }
+    case 'BAD_USER_INPUT': {
+      const problems: Array<{ field: string; message: string }> = Array.isArray(extensions.problems) ? extensions.problems : [];
+      if (problems.length === 0) return validationFailed([{ loc: ['body'], msg: message, type: 'value_error' }]);
+      return validationFailed(problems.map((p) => ({ loc: locOfField(p.field), msg: p.message, type: 'value_error' })));
+    }
+    case 'CONFLICT': {
+      const current = extensions.currentVersion;
+      if (options.versionFromIfMatch && typeof current === 'number') {
+        return { status: 412, body: { detail: message, currentVersion: current }, headers: { etag: etagOf(current) } };
+      }
+      return { status: 409, body: { detail: message } };
+    }
+    case 'RATE_LIMITED':
+      return { status: 429, body: { detail: message }, headers: { 'retry-after': String(extensions.retryAfterSeconds ?? 60) } };
+    case 'UNAVAILABLE':
+    case 'SERVICE_UNAVAILABLE':
+      return { status: 503, body: { detail: 'Service temporarily unavailable; retry shortly' }, headers: { 'retry-after': '5' } };
+    default:
+      return { status: 500, body: { detail: 'Internal server error' } };
+  }
+}
+
+/** The ETag of an object at `version`. */
+export const etagOf = (version: number) => `"${version}"`;
+
+export function sendRestAnswer(res: ServerResponse, answer: RestAnswer): void {
+  for (const [name, value] of Object.entries(answer.headers ?? {})) res.setHeader(name, value);
+  sendJson(res, answer.status, answer.body);
+}

@@ -1,0 +1,26 @@
+import type { Logger } from '../../platform/logging/logger.js';
+import type { GatewayPipeline, RouteHandler } from '../gateway-server.js';
+import { docsHandler } from './docs-page.js';
+import { buildOpenApiDocument } from './openapi-document.js';
+import { restApiHandler } from './rest-handler.js';
+import { REST_ROUTES } from './rest-routes.js';
+
+/** Where the shim lives on the gateway (CONTRACTS.md, "REST shim"). */
+export const REST_BASE_PATH = '/api/planning';
+
+/**
+ * The REST compatibility shim's routes for the gateway's `extraRoutes`: `/api/planning/*` (the legacy REST API, each
+ * route one GraphQL operation through `pipeline`) and `/docs` with `/docs/openapi.json`.
+ *
+ * @example
+ * startGateway({ ...options, extraRoutes: (pipeline) => restShimRoutes(pipeline, logger) });
+ */
+export function restShimRoutes(pipeline: GatewayPipeline, logger?: Logger): Record<string, RouteHandler> {
+  return {
+    [`${REST_BASE_PATH}/*`]: restApiHandler(pipeline, REST_ROUTES, REST_BASE_PATH, logger),
+    '/docs/*': docsHandler(buildOpenApiDocument(REST_ROUTES, REST_BASE_PATH)),
+  };
+}
+
+/** The OpenAPI 3.1 document of the shim (what `/docs/openapi.json` serves). */
+export const restOpenApiDocument = () => buildOpenApiDocument(REST_ROUTES, REST_BASE_PATH);
