@@ -1,7 +1,30 @@
+import type { SqlEntityManager } from '@mikro-orm/postgresql';
+import type { EventActor } from '../../platform/outbox/outbox.repository.js';
+import type { Caller } from './caller.js';
+import type { CursorCodec } from './cursor.js';
+
 /** What a use-case service may be given besides its EntityManager. */
 export interface ServiceOptions {
   /** The clock (tests freeze it). */
   now?: () => Date;
   /** Headers the request's events carry to the bus (e.g. `x-request-id`), so one id follows a change to its events. */
   eventHeaders?: Record<string, string>;
+}
+
+/** Base of the use-case services: the request's EntityManager, the cursor codec, the clock and event headers. */
+export abstract class UseCaseService {
+  constructor(
+    protected readonly em: SqlEntityManager,
+    protected readonly codec: CursorCodec,
+    protected readonly options: ServiceOptions = {},
+  ) {}
+
+  protected now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  /** The caller as the author of events, with this request's headers (request id, trace) for the messages. */
+  protected actor(caller: Caller): EventActor {
+    return { ...caller, headers: this.options.eventHeaders };
+  }
 }

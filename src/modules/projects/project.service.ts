@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { LockMode, type SqlEntityManager } from '@mikro-orm/postgresql';
+import { LockMode } from '@mikro-orm/postgresql';
 import { type Caller, assertCanRead, assertCanWrite, assertIsAdmin } from '../common/caller.js';
 import type { Connection } from '../common/connection.js';
-import type { CursorCodec } from '../common/cursor.js';
 import { IdempotencyRepository, requestHash } from '../common/idempotency.repository.js';
 import { type PageArgs, parsePageArgs } from '../common/page-args.js';
 import { entityId, parseInput } from '../common/validators.js';
@@ -12,27 +11,13 @@ import { type Project, ProjectSchema } from './project.entity.js';
 import { createProjectInput, projectFilter, projectOrder, updateProjectInput } from './project.inputs.js';
 import { ProjectRepository } from './project.repository.js';
 import { projectEvent } from './project.events.js';
-import { appendToOutbox, type EventActor } from '../../platform/outbox/outbox.repository.js';
-import type { ServiceOptions } from '../common/service-options.js';
+import { appendToOutbox } from '../../platform/outbox/outbox.repository.js';
+import { UseCaseService } from '../common/service-options.js';
 import { TaskRepository } from '../tasks/task.repository.js';
 import { taskDetachedFromProject } from '../tasks/task.events.js';
 
 /** Project use cases. One instance per request. */
-export class ProjectService {
-  constructor(
-    private readonly em: SqlEntityManager,
-    private readonly codec: CursorCodec,
-    private readonly options: ServiceOptions = {},
-  ) {}
-
-  private now(): Date {
-    return this.options.now?.() ?? new Date();
-  }
-
-  /** The caller as the author of events, with this request's headers (request id, trace) for the messages. */
-  private actor(caller: Caller): EventActor {
-    return { ...caller, headers: this.options.eventHeaders };
-  }
+export class ProjectService extends UseCaseService {
 
   async getProject(caller: Caller, id: string): Promise<Project | null> {
     assertCanRead(caller);

@@ -25,28 +25,14 @@ import {
 } from './task.inputs.js';
 import { TaskRepository } from './task.repository.js';
 import { eventsForTaskChange, snapshotTask, type TaskCreationSource, taskCreated, taskDeleted } from './task.events.js';
-import { appendToOutbox, type EventActor } from '../../platform/outbox/outbox.repository.js';
-import type { ServiceOptions } from '../common/service-options.js';
+import { appendToOutbox } from '../../platform/outbox/outbox.repository.js';
+import { UseCaseService } from '../common/service-options.js';
 import { applyStatus } from './task.rules.js';
 
 export const MAX_BULK_CREATE = 100;
 
 /** Task use cases. One instance per request (it holds the request's EntityManager). */
-export class TaskService {
-  constructor(
-    private readonly em: SqlEntityManager,
-    private readonly codec: CursorCodec,
-    private readonly options: ServiceOptions = {},
-  ) {}
-
-  private now(): Date {
-    return this.options.now?.() ?? new Date();
-  }
-
-  /** The caller as the author of events, with this request's headers (request id, trace) for the messages. */
-  private actor(caller: Caller): EventActor {
-    return { ...caller, headers: this.options.eventHeaders };
-  }
+export class TaskService extends UseCaseService {
 
   async getTask(caller: Caller, id: string): Promise<Task | null> {
     assertCanRead(caller);

@@ -42,7 +42,7 @@ export class AmqpEventBus implements EventBus {
     url: string,
     private readonly topology: EventTopology,
     private readonly logger: Logger,
-    private readonly options: { publishTimeoutMs?: number } = {},
+    options: { publishTimeoutMs?: number } = {},
   ) {
     this.connection = amqp.connect([url], { heartbeatIntervalInSeconds: 5, reconnectTimeInSeconds: 1 });
     this.connection.on('connect', () => logger.info('RabbitMQ connected'));

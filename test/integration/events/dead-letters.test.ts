@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createEventHarness, type DeadLetter, type EventHarness, waitUntil } from '../../testkit/event-harness.js';
+import { type DeadLetter, type EventHarness, waitUntil } from '../../testkit/event-harness.js';
 import { useEventSuite } from '../../testkit/event-suite.js';
 import { aCallEndedEvent, aWorkflowSuggestedEvent } from '../../testkit/inbound-events.js';
 import { aCaller, type TestPlanningApp } from '../../testkit/planning-app.js';

@@ -1,5 +1,5 @@
 import { createPublicKey, randomBytes } from 'node:crypto';
-import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
+import { generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthFailureReason } from '../../../src/platform/identity/auth-errors.js';
 import { startCountingHttpServer, type CountingHttpServer } from '../../testkit/counting-http-server.js';
