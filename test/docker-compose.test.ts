@@ -115,6 +115,8 @@ describe('docker-compose.yml', () => {
     const dependsOn = worker.depends_on as Record<string, { condition: string }>;
     expect(dependsOn.postgres?.condition).toBe('service_healthy');
     expect(dependsOn.rabbitmq?.condition).toBe('service_healthy');
+    expect(JSON.stringify(worker.healthcheck?.test)).toContain('http://localhost:4003/health');
+    expect(loadConfig({ NODE_ENV: 'production', ...env }).workerPort).toBe(4003);
   });
 
   it('when comms-example is read, then it runs the example subgraph on 4002', () => {

@@ -18,6 +18,7 @@ const envSchema = z.object({
   PORT: port(4000),
   PLANNING_PORT: port(4001),
   PLANNING_HOST: z.string().min(1).default('127.0.0.1'),
+  WORKER_PORT: port(4003),
   DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   PLANNING_DATA_DIR: z.string().min(1).default('.data'),
@@ -58,6 +59,8 @@ const envSchema = z.object({
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(72),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(['http', 'https']),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });
 
 /** The process configuration, parsed once from the environment. */
@@ -67,6 +70,8 @@ export interface Config {
   gatewayPort: number;
   planningPort: number;
   planningHost: string;
+  /** The worker's `/health`, `/ready` and `/metrics` (on `planningHost`). */
+  workerPort: number;
   /** Undefined: run on the embedded PostgreSQL (PGlite) kept in `dataDir`. */
   databaseUrl: string | undefined;
   databasePoolMax: number;
@@ -96,6 +101,10 @@ export interface Config {
   /** Key for the HMAC that makes pagination cursors tamper-evident. */
   cursorSecret: string;
   logLevel: string;
+  /** OTLP/HTTP endpoint for traces; undefined: OpenTelemetry stays off. */
+  otelExporterEndpoint: string | undefined;
+  /** How long a stopping process lets in-flight requests finish (SIGTERM/SIGINT). */
+  shutdownTimeoutMs: number;
   /** Undefined: events go through the in-process bus (single process only). */
   rabbitmqUrl: string | undefined;
   events: {
@@ -140,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     gatewayPort: e.PORT,
     planningPort: e.PLANNING_PORT,
     planningHost: e.PLANNING_HOST,
+    workerPort: e.WORKER_PORT,
     databaseUrl: e.DATABASE_URL,
     databasePoolMax: e.DATABASE_POOL_MAX,
     dataDir: e.PLANNING_DATA_DIR,
@@ -171,6 +181,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     cursorSecret: e.PLANNING_CURSOR_SECRET ?? DEV_CURSOR_SECRET,
     logLevel: e.LOG_LEVEL,
+    otelExporterEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     rabbitmqUrl: e.RABBITMQ_URL,
     events: {
       topology: {

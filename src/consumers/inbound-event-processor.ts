@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { CursorCodec } from '../modules/common/cursor.js';
+import type { TaskActivity, TaskActivityListener } from '../modules/tasks/task.activity.js';
 import { TaskService } from '../modules/tasks/task.service.js';
 import { PlanningError } from '../platform/errors/planning-error.js';
 import type { Logger } from '../platform/logging/logger.js';
@@ -24,6 +25,8 @@ export class InboundEventProcessor {
     private readonly codec: CursorCodec,
     private readonly logger: Logger,
     handlers: InboundHandler<any>[] = INBOUND_HANDLERS,
+    /** Told about the tasks an event created once its transaction committed (metrics). */
+    private readonly onTaskActivity?: TaskActivityListener,
   ) {
     this.handlers = new Map(handlers.map((h) => [h.type, h]));
   }
@@ -47,6 +50,8 @@ export class InboundEventProcessor {
 
     const key = eventKey(envelope.data);
     const actor = { userId: envelope.data.user_id, orgId: envelope.data.org_id, roles: ['member'] as const };
+    // The handler's use cases run inside this transaction: their activity is reported only after it commits.
+    const activity: TaskActivity[] = [];
     try {
       const outcome = await this.orm.em.fork().transactional(async (tx) => {
         const inserted = await tx.execute<Array<{ event_key: string }>>(
@@ -55,11 +60,13 @@ export class InboundEventProcessor {
           [key, handler.type, envelope.data.id ?? null],
         );
         if (inserted.length === 0) return 'duplicate' as const;
-        const result = await handler.handle(data.data, { tasks: new TaskService(tx, this.codec), actor: { ...actor, roles: [...actor.roles] } });
+        const tasks = new TaskService(tx, this.codec, { onTaskActivity: (items) => activity.push(...items) });
+        const result = await handler.handle(data.data, { tasks, actor: { ...actor, roles: [...actor.roles] } });
         await tx.execute('update planning_inbox set result = ?::jsonb where event_key = ?', [JSON.stringify(result), key]);
         return 'applied' as const;
       });
       this.logger.info({ type: handler.type, key, outcome }, 'inbound event handled');
+      this.onTaskActivity?.(activity);
       return { kind: 'ack' };
     } catch (error) {
       if (error instanceof PlanningError) {

@@ -5,15 +5,24 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { parse, type DocumentNode } from 'graphql';
+import { Kind, parse, type DocumentNode } from 'graphql';
 import { HttpError, readBody, respondWithGraphQL, sendJson } from '../platform/http/graphql-http.js';
+import { readinessRoute, type ReadinessCheck } from '../platform/http/readiness.js';
+import { drainHttpServer } from '../platform/http/drain-http-server.js';
 import type { KeyRing } from '../platform/identity/signing-keys.js';
 import type { Logger } from '../platform/logging/logger.js';
+import type { Registry } from 'prom-client';
+import { GatewayMetrics } from '../platform/metrics/gateway-metrics.js';
+import { routeTemplates } from '../platform/metrics/route-template.js';
+import { observeRequest, operationNameOf, requestLogFields } from '../platform/logging/request-log.js';
+import { requestTraceOf } from '../platform/telemetry/request-trace.js';
 import { loginRequestSchema, InvalidCredentialsError, type LoginService, TooManyAttemptsError } from './auth/login.service.js';
 import { Authenticator } from './auth/authenticator.js';
 import type { RevocationStore } from './auth/revocation-store.js';
 import type { GatewayContext } from './gateway-context.js';
 import { graphqlHardening } from './graphql-hardening.js';
+import { checkModules, subgraphRoutingUrls } from './module-health.js';
+import { graphiqlRoutes } from './ide/graphiql-ide.js';
 import { answerAuthFailure, type AnswerStyle } from './http-answers.js';
 import { operationCost } from './limits/operation-cost.js';
 import type { RequestLimits } from './limits/request-limits.js';
@@ -43,6 +52,15 @@ export interface GatewayOptions {
    * paths, or prefixes ending in `/*`.
    */
   extraRoutes?: (pipeline: GatewayPipeline) => Record<string, RouteHandler>;
+  /**
+   * Where the gateway's metrics go, served at `/metrics`; `routeTemplates` names the parametrised paths under
+   * prefix routes (e.g. `/api/planning/tasks/{id}`) so request durations are labelled by template. None when unset.
+   */
+  metrics?: { registry: Registry; routeTemplates?: string[] };
+  /** What `/ready` checks (each bounded by a short timeout); defaults to the revocation store. */
+  readiness?: ReadinessCheck[];
+  /** How long `stop()` lets in-flight requests finish before closing their connections (default 10 s). */
+  shutdownTimeoutMs?: number;
 }
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
@@ -69,10 +87,17 @@ export interface RunningGateway {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** The request id the client sent when it is sane, else a new one. */
+const requestIds = new WeakMap<IncomingMessage, string>();
+
+/** The request id the client sent when it is sane, else a new one (the same one for every call on one request). */
 export function requestIdOf(req: IncomingMessage): string {
-  const given = req.headers['x-request-id'];
-  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  let requestId = requestIds.get(req);
+  if (requestId === undefined) {
+    const given = req.headers['x-request-id'];
+    requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    requestIds.set(req, requestId);
+  }
+  return requestId;
 }
 
 /**
@@ -89,6 +114,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       new ContextForwardingDataSource({ name, url: options.subgraphUrls?.[name] ?? url! }, { key: keys.current, issuer: options.issuer }),
   });
   const hardening = graphqlHardening(options.isProduction);
+  const metrics = options.metrics && new GatewayMetrics(options.metrics.registry);
   const parsedDocuments = new Map<string, DocumentNode | null>();
   const parseForCost = (query: string): DocumentNode | null => {
     let document = parsedDocuments.get(query);
@@ -116,18 +142,22 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     try {
       claims = await authenticator.authenticate(req.headers.authorization);
     } catch (error) {
+      metrics?.authFailed(error);
       if (answerAuthFailure(res, error, style)) return undefined;
       throw error;
     }
+    const logFields = Object.assign(requestLogFields(req), { userId: claims.sub, orgId: claims.orgId });
     let decision;
     try {
       decision = await options.limits.consume({ user: `${claims.orgId}:${claims.sub}`, ip: clientIp(req) }, typeof cost === 'function' ? cost() : cost);
     } catch (error) {
+      metrics?.authFailed(error);
       if (answerAuthFailure(res, error, style)) return undefined;
       throw error;
     }
     for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value);
     if (!decision.allowed) {
+      metrics?.rateLimited(decision.budget);
       const detail = `Rate limit reached; retry after ${decision.retryAfterSeconds} s`;
       sendJson(
         res,
@@ -146,6 +176,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       requestId,
       tokenId: claims.jti,
       tokenExpiresAt: claims.exp,
+      trace: requestTraceOf(req).context,
+      logFields,
     };
   };
 
@@ -158,6 +190,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     admit,
     costOf,
     async execute(context, request) {
+      if (context.logFields && request.operationName) context.logFields.operationName = request.operationName;
       const response = await apollo.executeOperation(request, { contextValue: context });
       if (response.body.kind !== 'single') throw new Error('incremental delivery is not supported here');
       return response.body.singleResult;
@@ -178,6 +211,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       return sendJson(res, status, { errors: [{ message: (error as Error).message, extensions: { code: 'BAD_REQUEST' } }] });
     }
     const { query, variables } = graphqlParamsOf(body, req.url);
+    requestLogFields(req).operationName = operationNameOf(body, req.url) ?? singleOperationName(query ? parseForCost(query) : null);
     const context = await admit(req, res, () => (query ? costOf(query, variables) : 1));
     if (!context) return;
     await respondWithGraphQL(apollo, req, res, body, async () => context);
@@ -204,6 +238,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       sendJson(res, 200, await options.login.login(parsed.data.email, parsed.data.password, clientIp(req)));
     } catch (error) {
       if (error instanceof InvalidCredentialsError) {
+        metrics?.loginRefused();
         res.setHeader('www-authenticate', 'Bearer realm="ocelot"');
         return sendJson(res, 401, { detail: 'Invalid email or password' });
       }
@@ -211,6 +246,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         res.setHeader('retry-after', String(error.retryAfterSeconds));
         return sendJson(res, 429, { detail: error.message });
       }
+      metrics?.authFailed(error);
       if (!answerAuthFailure(res, error)) throw error;
     }
   };
@@ -223,27 +259,29 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await options.revocations.revoke(claims.jti, remaining + options.clockToleranceSeconds);
       sendJson(res, 200, { success: true });
     } catch (error) {
+      metrics?.authFailed(error);
       if (!answerAuthFailure(res, error)) throw error;
     }
   };
 
+  const moduleUrls = subgraphRoutingUrls(options.supergraphSdl, options.subgraphUrls);
   const routes: Record<string, RouteHandler> = {
     '/graphql': handleGraphQL,
+    // Development only: a browser opening /graphql gets the GraphiQL IDE (README, "GraphQL IDE").
+    ...(options.isProduction ? {} : graphiqlRoutes(handleGraphQL)),
     '/auth/login': handleLogin,
     '/auth/logout': handleLogout,
     '/.well-known/jwks.json': (_req, res) => {
       res.setHeader('cache-control', 'public, max-age=300');
       sendJson(res, 200, keys.jwks);
     },
-    '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
-    '/ready': async (_req, res) => {
-      try {
-        await withTimeout(options.revocations.ping(), 1000);
-        sendJson(res, 200, { status: 'ready' });
-      } catch (error) {
-        sendJson(res, 503, { status: 'unavailable', failing: { redis: (error as Error).message } });
-      }
+    // Liveness: the gateway answers "ok" whatever its modules do; each subgraph's own /health is reported beside it.
+    '/health': async (_req, res) => {
+      res.setHeader('cache-control', 'no-store');
+      sendJson(res, 200, { status: 'ok', modules: await checkModules(moduleUrls, 1000) });
     },
+    '/ready': readinessRoute(options.readiness ?? [{ name: 'redis', check: () => options.revocations.ping() }]),
+    ...(metrics ? { '/metrics': metrics.serve } : {}),
     ...options.extraRoutes?.(pipeline),
   };
   const prefixRoutes = Object.entries(routes)
@@ -252,9 +290,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const routeFor = (pathname: string) =>
     routes[pathname] ?? prefixRoutes.find(([prefix]) => pathname.startsWith(prefix) || `${pathname}/` === prefix)?.[1];
 
+  const templateOf = routeTemplates([...Object.keys(routes), ...(options.metrics?.routeTemplates ?? [])]);
   const httpServer = createServer((req, res) => {
+    observeRequest(logger, 'gateway', req, res, { requestId: requestIdOf(req) });
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
     const route = routeFor(pathname);
+    metrics?.track(req, res, templateOf(pathname));
     if (!route) return sendJson(res, 404, { detail: 'Not Found' });
     Promise.resolve(route(req, res)).catch((error: unknown) => {
       logger.error({ err: error, path: pathname }, 'gateway: request failed');
@@ -273,7 +314,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     validationRules: hardening.validationRules,
     parseOptions: hardening.parseOptions,
     // Armor's types come from Apollo's CommonJS build; the plugins are the same objects.
-    plugins: [...(hardening.plugins as unknown as ApolloServerPlugin<GatewayContext>[]), ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [...(hardening.plugins as unknown as ApolloServerPlugin<GatewayContext>[]), ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.shutdownTimeoutMs }), ApolloServerPluginInlineTraceDisabled(), ...(metrics ? [metrics.graphqlPlugin] : [])],
   });
   await apollo.start();
   await new Promise<void>((resolve, reject) => {
@@ -282,7 +323,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   const { port } = httpServer.address() as AddressInfo;
   const origin = `http://${options.host}:${port}`;
-  return { url: `${origin}/graphql`, origin, apollo, stop: () => apollo.stop() };
+  const stop = async () => {
+    await drainHttpServer(httpServer, options.shutdownTimeoutMs ?? 10_000);
+    await apollo.stop();
+  };
+  return { url: `${origin}/graphql`, origin, apollo, stop };
 }
 
 /** The client's address as this server sees it (no proxy headers are trusted). */
@@ -312,7 +357,8 @@ function graphqlParamsOf(body: unknown, url: string | undefined): { query: strin
   };
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
+/** The name of the document's operation when it holds exactly one named operation. */
+function singleOperationName(document: DocumentNode | null): string | undefined {
+  const operations = document?.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION) ?? [];
+  return operations.length === 1 && operations[0]!.kind === Kind.OPERATION_DEFINITION ? operations[0]!.name?.value : undefined;
 }
-

@@ -4,12 +4,14 @@ import { FederationError } from '../platform/federation/compose-supergraph.js';
 import { openDatabase } from '../platform/db/database.js';
 import { KeyLoadError } from '../platform/identity/signing-keys.js';
 import { createLogger, type Logger } from '../platform/logging/logger.js';
+import { startTelemetry } from '../platform/telemetry/telemetry.js';
 import { devEventInjector } from '../platform/messaging/dev-event-injector.js';
 import { InProcessEventBus } from '../platform/messaging/in-process-event-bus.js';
 import { compose, keysGenerate, outboxStatus, tokenMint, UsageError, userAdd } from './commands.js';
 import { DEMO_USER, startGatewayRole } from './gateway-role.js';
 import { keyRingFor } from './identity-setup.js';
 import { startSubgraphRole } from './subgraph-role.js';
+import { startupBanner } from './startup-banner.js';
 import { startWorkerRole } from './worker-role.js';
 
 const USAGE = `Usage: focus-kraliki <command> [options]
@@ -69,18 +71,26 @@ async function subcommand(rest: string[], handlers: Record<string, (args: string
 
 type Role = 'gateway' | 'subgraph' | 'worker' | 'comms';
 
-/** Starts the roles over one database (one embedded PGlite when no URL is set); stops them on SIGTERM/SIGINT. */
+/**
+ * Starts the roles over one database (one embedded PGlite when no URL is set); stops them gracefully on
+ * SIGTERM/SIGINT (see {@link stopGracefully}).
+ */
 async function runRoles(roles: Role[], config: Config, logger: Logger): Promise<number> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, poolMax: config.databasePoolMax, dataDir: config.dataDir, logger });
+  // Keys first: a missing production key is a configuration error, reported before anything is opened.
   const needsKeys = roles.includes('gateway') || (roles.includes('subgraph') && config.trustMode !== 'headers' && !config.contextJwksUrl);
   const keys = needsKeys ? await keyRingFor(config) : undefined;
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, poolMax: config.databasePoolMax, dataDir: config.dataDir, logger });
   const stoppers: Array<() => Promise<void>> = [];
   const urls: Record<string, string> = {};
+  const telemetry = await startTelemetry({ endpoint: config.otelExporterEndpoint, serviceName: `focus-kraliki-${roles.join('-')}` }, logger);
+  stoppers.push(() => telemetry.shutdown());
 
   const worker = roles.includes('worker') ? await startWorkerRole(config, logger, database) : undefined;
+  // Stoppers run in reverse: the gateway stops first (its in-flight requests still reach the subgraphs), the worker last.
+  if (worker) stoppers.push(() => worker.stop());
   const injector = worker?.bus instanceof InProcessEventBus && !config.isProduction ? { '/dev/events': devEventInjector(worker.bus) } : undefined;
   if (roles.includes('subgraph')) {
-    const subgraph = await startSubgraphRole(config, logger, database, injector, keys);
+    const subgraph = await startSubgraphRole(config, logger, database, injector, keys, worker?.bus);
     stoppers.push(() => subgraph.stop());
     urls.planning = subgraph.url;
   }
@@ -94,7 +104,7 @@ async function runRoles(roles: Role[], config: Config, logger: Logger): Promise<
     stoppers.push(() => gateway.stop());
     urls.gateway = gateway.gateway.url;
   }
-  if (worker) stoppers.push(() => worker.stop());
+  const demoLogin = roles.includes('gateway') && database.mode === 'embedded' && !config.isProduction ? DEMO_USER : undefined;
 
   logger.info(
     {
@@ -109,16 +119,56 @@ async function runRoles(roles: Role[], config: Config, logger: Logger): Promise<
     `focus-kraliki ${roles.join(' + ')} ready`,
   );
 
-  const shutdown = async (signal: NodeJS.Signals) => {
-    logger.info({ signal }, 'shutting down (a second signal exits at once)');
-    process.once(signal, () => process.exit(1));
-    for (const stop of stoppers) await stop().catch((err: unknown) => logger.error({ err }, 'error while stopping'));
-    await database.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', (s) => void shutdown(s));
-  process.once('SIGINT', (s) => void shutdown(s));
+  process.stderr.write(
+    startupBanner({
+      roles,
+      urls,
+      docsUrl: urls.gateway ? new URL('/docs', urls.gateway).toString() : undefined,
+      database: { mode: database.mode, location: database.location },
+      redis: config.redisUrl ? 'redis' : 'in-process',
+      bus: worker?.bus.kind,
+      demoLogin,
+    }),
+  );
+
+  stopGracefully([...stoppers.reverse(), () => database.close()], config.shutdownTimeoutMs, logger);
   return -1;
+}
+
+/**
+ * On the first SIGTERM/SIGINT runs `steps` in order (each HTTP server stops accepting, lets in-flight requests
+ * finish within `timeoutMs` and closes its keep-alive connections; the worker stops consuming and lets the relay
+ * finish its batch; the pools close) and exits 0, or 1 when a step failed or the whole did not end in time. A second
+ * signal exits at once with 130 (SIGINT) or 143 (SIGTERM).
+ */
+function stopGracefully(steps: Array<() => Promise<void>>, timeoutMs: number, logger: Logger): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting at once');
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+    stopping = true;
+    logger.info({ signal, timeoutMs }, 'shutting down: finishing in-flight work (a second signal exits at once)');
+    // Servers close their connections at timeoutMs; the margin covers the worker's batch and the pools.
+    setTimeout(() => {
+      logger.error({ timeoutMs }, 'shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, timeoutMs + 5_000).unref();
+    void (async () => {
+      let failed = false;
+      for (const step of steps) {
+        await step().catch((err: unknown) => {
+          failed = true;
+          logger.error({ err }, 'error while stopping');
+        });
+      }
+      logger.info('stopped');
+      process.exit(failed ? 1 : 0);
+    })();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -143,7 +193,11 @@ async function main(argv: string[]): Promise<number> {
       console.error(`${error.message}\n\n${USAGE}`);
       return 2;
     }
-    if (error instanceof ConfigError || error instanceof KeyLoadError || error instanceof FederationError) {
+    if (error instanceof KeyLoadError) {
+      console.error(`Invalid configuration:\n  - ${error.message}`);
+      return 1;
+    }
+    if (error instanceof ConfigError || error instanceof FederationError) {
       console.error(error.message);
       return 1;
     }

@@ -3,7 +3,8 @@ import type { Config } from '../config/config.js';
 import { LoginAttemptLimiter, LoginService } from '../gateway/auth/login.service.js';
 import { type GatewayOptions, startGateway } from '../gateway/gateway-server.js';
 import { RequestLimits } from '../gateway/limits/request-limits.js';
-import { restShimRoutes } from '../gateway/rest/rest-shim.js';
+import { restRouteTemplates, restShimRoutes } from '../gateway/rest/rest-shim.js';
+import { createMetricsRegistry } from '../platform/metrics/metrics-registry.js';
 import { hashPassword } from '../modules/users/password.js';
 import { UserRepository } from '../modules/users/user.repository.js';
 import type { Database } from '../platform/db/database.js';
@@ -11,6 +12,7 @@ import type { KeyRing } from '../platform/identity/signing-keys.js';
 import { TokenIssuer } from '../platform/identity/token-issuer.js';
 import type { Logger } from '../platform/logging/logger.js';
 import { accessTokenVerifier, redisFor, revocationStoreFor } from './identity-setup.js';
+import { dependencyReadiness } from './readiness-checks.js';
 
 /** The committed supergraph (`focus-kraliki compose` writes it). */
 export const SUPERGRAPH_FILE = new URL('../../schema/supergraph.graphql', import.meta.url);
@@ -50,6 +52,10 @@ export async function startGatewayRole(
     isProduction: config.isProduction,
     port: config.gatewayPort,
     host: config.gatewayHost,
+    // Ready when it can check tokens (Redis: revocations, limits) and log users in (PostgreSQL: platform_users).
+    readiness: dependencyReadiness({ database, redis }),
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+    metrics: { registry: createMetricsRegistry('gateway'), routeTemplates: restRouteTemplates() },
     // The REST shim and its docs, then any routes the caller adds.
     extraRoutes: (pipeline) => ({ ...restShimRoutes(pipeline, logger), ...extraRoutes?.(pipeline) }),
   });

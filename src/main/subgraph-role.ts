@@ -10,7 +10,10 @@ import {
 import type { KeyRing } from '../platform/identity/signing-keys.js';
 import { TokenVerifier } from '../platform/identity/token-verifier.js';
 import { accessTokenVerifier, redisFor, revocationStoreFor } from './identity-setup.js';
+import { dependencyReadiness } from './readiness-checks.js';
+import type { EventBus } from '../platform/messaging/event-bus.js';
 import { type PlanningSubgraphOptions, startPlanningSubgraph } from '../subgraph/planning-server.js';
+import { createMetricsRegistry } from '../platform/metrics/metrics-registry.js';
 
 /** How the subgraph learns the caller, per `PLANNING_TRUST_MODE`. */
 export function callerResolverFor(config: Config, keys: KeyRing | undefined, logger: Logger): CallerResolver {
@@ -37,6 +40,8 @@ export async function startSubgraphRole(
   database: Database,
   extraRoutes?: PlanningSubgraphOptions['extraRoutes'],
   keys?: KeyRing,
+  /** The worker's bus when it runs in this process: RabbitMQ joins the readiness checks. */
+  bus?: EventBus,
 ) {
   const subgraph = await startPlanningSubgraph({
     orm: database.orm,
@@ -47,6 +52,9 @@ export async function startSubgraphRole(
     port: config.planningPort,
     host: config.planningHost,
     extraRoutes,
+    metrics: createMetricsRegistry('subgraph'),
+    readiness: dependencyReadiness({ database, bus }),
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
   });
   logger.info(
     { url: subgraph.url, database: database.mode, location: database.location, trustMode: config.trustMode },

@@ -5,9 +5,17 @@ import { CursorCodec } from '../modules/common/cursor.js';
 import type { Database } from '../platform/db/database.js';
 import type { Logger } from '../platform/logging/logger.js';
 import { AmqpEventBus } from '../platform/messaging/amqp-event-bus.js';
-import type { EventBus } from '../platform/messaging/event-bus.js';
+import { CONSUMED_EVENT_TYPES, type EventBus } from '../platform/messaging/event-bus.js';
 import { InProcessEventBus } from '../platform/messaging/in-process-event-bus.js';
 import { OutboxRelay } from '../platform/outbox/outbox-relay.js';
+import type { Registry } from 'prom-client';
+import { registerDbPoolMetrics } from '../platform/metrics/db-pool-metrics.js';
+import { EventMetrics } from '../platform/metrics/event-metrics.js';
+import { createMetricsRegistry } from '../platform/metrics/metrics-registry.js';
+import { registerOutboxMetrics } from '../platform/metrics/outbox-metrics.js';
+import { TaskMetrics } from '../platform/metrics/task-metrics.js';
+import { dependencyReadiness } from './readiness-checks.js';
+import { startWorkerHttp } from './worker-http.js';
 
 /** RabbitMQ when `RABBITMQ_URL` is set, else the in-process bus (announced in the log). */
 export function createEventBus(config: Config, logger: Logger): EventBus {
@@ -29,6 +37,8 @@ export interface WorkerOptions {
   outboxRetentionHours?: number;
   /** Run the consumer of other modules' events (default true). */
   consume?: boolean;
+  /** Where the worker's metrics go (events settled, tasks created from events, outbox lag, pool); none when unset. */
+  metrics?: Registry;
 }
 
 /** The outbox relay (publishes committed events) and the consumer of other modules' events. */
@@ -47,8 +57,15 @@ export async function startWorker(options: WorkerOptions) {
   orm.em.getEventManager().registerSubscriber({ afterTransactionCommit: () => relay.wake() });
   await relay.start();
 
-  const processor = new InboundEventProcessor(orm, new CursorCodec(options.cursorSecret), logger);
-  if (options.consume !== false) await bus.consume(processor.process, { prefetch: options.prefetch ?? 20 });
+  const { metrics } = options;
+  if (metrics) {
+    registerOutboxMetrics(metrics, orm);
+    registerDbPoolMetrics(metrics, orm);
+  }
+  const onTaskActivity = metrics ? new TaskMetrics(metrics).record : undefined;
+  const onSettled = metrics ? new EventMetrics(metrics, CONSUMED_EVENT_TYPES).settled : undefined;
+  const processor = new InboundEventProcessor(orm, new CursorCodec(options.cursorSecret), logger, undefined, onTaskActivity);
+  if (options.consume !== false) await bus.consume(processor.process, { prefetch: options.prefetch ?? 20, onSettled });
 
   return {
     bus,
@@ -65,7 +82,9 @@ export async function startWorker(options: WorkerOptions) {
 
 /** Composition root of the worker role. */
 export async function startWorkerRole(config: Config, logger: Logger, database: Database) {
+  const metrics = createMetricsRegistry('worker');
   const worker = await startWorker({
+    metrics,
     orm: database.orm,
     bus: createEventBus(config, logger),
     logger,
@@ -76,6 +95,20 @@ export async function startWorkerRole(config: Config, logger: Logger, database: 
     outboxPollMs: config.events.outboxPollMs,
     outboxRetentionHours: config.events.outboxRetentionHours,
   });
-  logger.info({ bus: worker.bus.kind, queue: config.events.topology.queue }, 'worker started: outbox relay and event consumer');
-  return worker;
+  const http = await startWorkerHttp({
+    metrics,
+    readiness: dependencyReadiness({ database, bus: worker.bus }),
+    logger,
+    port: config.workerPort,
+    host: config.planningHost,
+  });
+  logger.info({ bus: worker.bus.kind, queue: config.events.topology.queue, url: http.origin }, 'worker started: outbox relay and event consumer');
+  return {
+    ...worker,
+    http,
+    async stop() {
+      await http.stop();
+      await worker.stop();
+    },
+  };
 }

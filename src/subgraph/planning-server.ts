@@ -10,7 +10,13 @@ import { ProjectService } from '../modules/projects/project.service.js';
 import { TaskService } from '../modules/tasks/task.service.js';
 import { createErrorFormatter } from '../platform/errors/graphql-errors.js';
 import { executeGraphQLOverHttp, sendJson } from '../platform/http/graphql-http.js';
+import { readinessRoute, type ReadinessCheck } from '../platform/http/readiness.js';
+import { drainHttpServer } from '../platform/http/drain-http-server.js';
+import { postgresReadiness } from '../platform/db/postgres-readiness.js';
 import type { Logger } from '../platform/logging/logger.js';
+import { observeRequest, operationNameOf } from '../platform/logging/request-log.js';
+import type { Registry } from 'prom-client';
+import { planningMetrics } from './planning-metrics.js';
 import { type CallerRequest, type CallerResolver, graphqlRequestOf } from './caller-from-request.js';
 import type { PlanningContext } from './planning-context.js';
 import { createPlanningLoaders } from './planning-loaders.js';
@@ -26,6 +32,12 @@ export interface PlanningSubgraphOptions {
   host: string;
   /** Extra routes (e.g. the development event injector), by exact path. */
   extraRoutes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void>;
+  /** Where the subgraph's metrics go, served at `/metrics`; no metrics when unset. */
+  metrics?: Registry;
+  /** What `/ready` checks (each bounded by a short timeout); defaults to the database alone. */
+  readiness?: ReadinessCheck[];
+  /** How long `stop()` lets in-flight requests finish before closing their connections (default 10 s). */
+  shutdownTimeoutMs?: number;
 }
 
 export interface RunningPlanningSubgraph {
@@ -41,11 +53,12 @@ export interface RunningPlanningSubgraph {
 export async function startPlanningSubgraph(options: PlanningSubgraphOptions): Promise<RunningPlanningSubgraph> {
   const { orm, callers, logger } = options;
   const codec = new CursorCodec(options.cursorSecret);
+  const metrics = options.metrics ? planningMetrics(options.metrics, orm, Object.keys(options.extraRoutes ?? {})) : undefined;
 
   const contextFor = async (request: CallerRequest): Promise<PlanningContext> => {
     const caller = await callers.resolve(request);
     const em = orm.em.fork();
-    const serviceOptions = { eventHeaders: correlationHeaders(request.headers) };
+    const serviceOptions = { eventHeaders: correlationHeaders(request.headers), onTaskActivity: metrics?.onTaskActivity };
     return {
       caller,
       tasks: new TaskService(em, codec, serviceOptions),
@@ -54,21 +67,24 @@ export async function startPlanningSubgraph(options: PlanningSubgraphOptions): P
     };
   };
 
+  const ready = readinessRoute(options.readiness ?? [postgresReadiness(orm)]);
   const httpServer = createServer((req, res) => {
+    const { fields: logFields } = observeRequest(logger, 'planning', req, res, { requestId: correlationHeaders(req.headers)['x-request-id'] });
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    metrics?.track(req, res, pathname);
+    if (pathname === '/metrics' && metrics) return void metrics.serve(req, res);
     if (pathname === '/health') return sendJson(res, 200, { status: 'ok' });
     const extra = options.extraRoutes?.[pathname];
     if (extra) return extra(req, res);
-    if (pathname === '/ready') {
-      void checkDatabase(orm).then((problem) =>
-        problem
-          ? sendJson(res, 503, { status: 'unavailable', failing: { postgres: problem } })
-          : sendJson(res, 200, { status: 'ready' }),
-      );
-      return;
-    }
+    if (pathname === '/ready') return void ready(req, res);
     if (pathname !== '/graphql') return sendJson(res, 404, { error: 'Not found' });
-    executeGraphQLOverHttp(apollo, req, res, (body) => contextFor({ headers: req.headers, ...graphqlRequestOf(body, req.url) })).catch((error: unknown) => {
+    const requestContext = async (body: unknown) => {
+      logFields.operationName = operationNameOf(body, req.url);
+      const context = await contextFor({ headers: req.headers, ...graphqlRequestOf(body, req.url) });
+      Object.assign(logFields, { userId: context.caller.userId, orgId: context.caller.orgId });
+      return context;
+    };
+    executeGraphQLOverHttp(apollo, req, res, requestContext).catch((error: unknown) => {
       logger.error({ err: error }, 'planning subgraph: request failed');
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
       else res.end();
@@ -81,7 +97,7 @@ export async function startPlanningSubgraph(options: PlanningSubgraphOptions): P
     includeStacktraceInErrorResponses: !options.isProduction,
     introspection: !options.isProduction,
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.shutdownTimeoutMs }), ApolloServerPluginInlineTraceDisabled(), ...(metrics ? [metrics.plugin] : [])],
   });
   await apollo.start();
   await new Promise<void>((resolve, reject) => {
@@ -93,20 +109,11 @@ export async function startPlanningSubgraph(options: PlanningSubgraphOptions): P
     url: `http://${options.host}:${port}/graphql`,
     apollo,
     contextFor,
-    stop: () => apollo.stop(),
+    async stop() {
+      await drainHttpServer(httpServer, options.shutdownTimeoutMs ?? 10_000);
+      await apollo.stop();
+    },
   };
-}
-
-async function checkDatabase(orm: MikroORM): Promise<string | null> {
-  try {
-    await Promise.race([
-      orm.em.fork().execute('select 1'),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('timed out after 2000 ms')), 2000).unref()),
-    ]);
-    return null;
-  } catch (error) {
-    return (error as Error).message;
-  }
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -117,10 +124,17 @@ const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
  * one) and a W3C `traceparent` when a well-formed one came in.
  */
 export function correlationHeaders(headers: IncomingMessage['headers']): Record<string, string> {
+  // Memoized per request, so the request's log line and its events name the same (possibly generated) id.
+  const known = correlationByHeaders.get(headers);
+  if (known) return known;
   const requestId = headers['x-request-id'];
   const traceparent = headers.traceparent;
-  return {
+  const correlation = {
     'x-request-id': typeof requestId === 'string' && REQUEST_ID.test(requestId) ? requestId : randomUUID(),
     ...(typeof traceparent === 'string' && TRACEPARENT.test(traceparent) ? { traceparent } : {}),
   };
+  correlationByHeaders.set(headers, correlation);
+  return correlation;
 }
+
+const correlationByHeaders = new WeakMap<IncomingMessage['headers'], Record<string, string>>();

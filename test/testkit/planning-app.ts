@@ -7,6 +7,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { startWorker } from '../../src/main/worker-role.js';
 import type { EventHarness } from './event-harness.js';
+import type { Registry } from 'prom-client';
 
 /** A caller as the test sends it (headers trust mode). */
 export interface TestCaller {
@@ -42,6 +43,8 @@ export interface TestAppOptions {
   events?: EventHarness;
   /** Connect the ORM through this URL instead of the database's own (e.g. a TCP proxy's). */
   databaseUrlOverride?: (url: string) => string | Promise<string>;
+  /** Registries for the subgraph's and the worker's metrics. */
+  metrics?: { subgraph?: Registry; worker?: Registry };
 }
 
 /** Starts the real subgraph over HTTP on this test file's own database, and optionally the worker. */
@@ -59,6 +62,7 @@ export async function startTestPlanningApp(options: TestAppOptions = {}): Promis
     isProduction: false,
     port: 0,
     host: '127.0.0.1',
+    metrics: options.metrics?.subgraph,
   });
 
   const worker = options.events
@@ -69,6 +73,7 @@ export async function startTestPlanningApp(options: TestAppOptions = {}): Promis
         cursorSecret: 'test-cursor-secret-0123456789',
         listenUrl: database.kind === 'postgres' ? clientUrl : undefined,
         outboxPollMs: 200,
+        metrics: options.metrics?.worker,
       })
     : undefined;
 

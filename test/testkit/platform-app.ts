@@ -7,7 +7,8 @@ import { LoginAttemptLimiter, LoginService } from '../../src/gateway/auth/login.
 import { InProcessRevocationStore, RedisRevocationStore, type RevocationStore } from '../../src/gateway/auth/revocation-store.js';
 import { startGateway, type RunningGateway } from '../../src/gateway/gateway-server.js';
 import { RequestLimits } from '../../src/gateway/limits/request-limits.js';
-import { restShimRoutes } from '../../src/gateway/rest/rest-shim.js';
+import { restRouteTemplates, restShimRoutes } from '../../src/gateway/rest/rest-shim.js';
+import type { Registry } from 'prom-client';
 import { SUPERGRAPH_FILE } from '../../src/main/gateway-role.js';
 import type { Role } from '../../src/modules/common/caller.js';
 import { hashPassword } from '../../src/modules/users/password.js';
@@ -16,7 +17,7 @@ import { migrateToLatest, openOrm } from '../../src/platform/db/orm.js';
 import { generatePrivateKeyPem, loadKeyRing, type KeyRing } from '../../src/platform/identity/signing-keys.js';
 import { TokenIssuer } from '../../src/platform/identity/token-issuer.js';
 import { TokenVerifier } from '../../src/platform/identity/token-verifier.js';
-import { createLogger } from '../../src/platform/logging/logger.js';
+import { createLogger, type Logger } from '../../src/platform/logging/logger.js';
 import { createRedisClient } from '../../src/platform/redis/redis-client.js';
 import { SignedContextCallerResolver } from '../../src/subgraph/caller-from-request.js';
 import { startPlanningSubgraph, type RunningPlanningSubgraph } from '../../src/subgraph/planning-server.js';
@@ -37,6 +38,10 @@ export interface PlatformOptions {
   /** Use this key ring instead of a fresh one (key rotation tests). */
   keys?: KeyRing;
   isProduction?: boolean;
+  /** Registries for the gateway's and the planning subgraph's metrics (served at their `/metrics`). */
+  metrics?: { gateway?: Registry; planning?: Registry };
+  /** The gateway's and the subgraph's logger (tests capture lines with it); silent by default. */
+  logger?: Logger;
 }
 
 export interface GraphQLHttpResult {
@@ -68,7 +73,7 @@ export interface TestPlatform {
 }
 
 export async function startTestPlatform(options: PlatformOptions = {}): Promise<TestPlatform> {
-  const logger = createLogger('silent');
+  const logger = options.logger ?? createLogger('silent');
   const database = await createTestDatabase();
   const orm = await openOrm({ clientUrl: database.url, poolMax: database.kind === 'embedded' ? 1 : 5 });
   await migrateToLatest(orm);
@@ -93,6 +98,7 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
     isProduction: false,
     port: 0,
     host: '127.0.0.1',
+    metrics: options.metrics?.planning,
   });
   const comms = await startCommsSubgraph({ port: 0 });
   const verifier = new TokenVerifier({
@@ -129,6 +135,7 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
     port: 0,
     host: '127.0.0.1',
     extraRoutes: (pipeline) => restShimRoutes(pipeline, logger),
+    metrics: options.metrics?.gateway && { registry: options.metrics.gateway, routeTemplates: restRouteTemplates() },
   });
 
   return {

@@ -37,6 +37,8 @@ export interface RunningCommsSubgraph {
   url: string;
   /** Caller headers of every GraphQL request received, in arrival order. */
   seenCallers: SeenCaller[];
+  /** The W3C `traceparent` of every GraphQL request received (undefined when none came), in arrival order. */
+  seenTraceparents: Array<string | undefined>;
   store: CallRecordStore;
   stop(): Promise<void>;
 }
@@ -87,11 +89,13 @@ function callerOf(headers: IncomingHttpHeaders): SeenCaller {
 export async function startCommsSubgraph(options: CommsSubgraphOptions = {}): Promise<RunningCommsSubgraph> {
   const { port = 0, host = '127.0.0.1', store = new CallRecordStore() } = options;
   const seenCallers: SeenCaller[] = [];
+  const seenTraceparents: Array<string | undefined> = [];
   const httpServer = createServer((req, res) => {
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
     if (pathname === '/health') return sendJson(res, 200, { status: 'ok' });
     if (pathname !== '/graphql') return sendJson(res, 404, { error: 'Not found' });
     seenCallers.push(callerOf(req.headers));
+    seenTraceparents.push(firstHeader(req.headers, 'traceparent'));
     executeGraphQLOverHttp(apollo, req, res, async () => ({})).catch((error: unknown) => {
       console.error('comms subgraph: request failed', error);
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
@@ -121,6 +125,7 @@ export async function startCommsSubgraph(options: CommsSubgraphOptions = {}): Pr
   return {
     url: `http://${urlHost}:${boundPort}/graphql`,
     seenCallers,
+    seenTraceparents,
     store,
     stop: () => apollo.stop(),
   };

@@ -23,4 +23,7 @@ export function restShimRoutes(pipeline: GatewayPipeline, logger?: Logger): Reco
 }
 
 /** The OpenAPI 3.1 document of the shim (what `/docs/openapi.json` serves). */
+/** The shim's paths as templates (`/api/planning/tasks/{id}`), for labelling request metrics by route. */
+export const restRouteTemplates = () => [...new Set(REST_ROUTES.map((route) => `${REST_BASE_PATH}${route.path}`))];
+
 export const restOpenApiDocument = () => buildOpenApiDocument(REST_ROUTES, REST_BASE_PATH);

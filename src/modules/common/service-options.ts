@@ -1,5 +1,6 @@
 import type { SqlEntityManager } from '@mikro-orm/postgresql';
 import type { EventActor } from '../../platform/outbox/outbox.repository.js';
+import type { TaskActivityListener } from '../tasks/task.activity.js';
 import type { Caller } from './caller.js';
 import type { CursorCodec } from './cursor.js';
 
@@ -9,6 +10,8 @@ export interface ServiceOptions {
   now?: () => Date;
   /** Headers the request's events carry to the bus (e.g. `x-request-id`), so one id follows a change to its events. */
   eventHeaders?: Record<string, string>;
+  /** Told about task creations and completions once they are committed (metrics). */
+  onTaskActivity?: TaskActivityListener;
 }
 
 /** Base of the use-case services: the request's EntityManager, the cursor codec, the clock and event headers. */

@@ -28,6 +28,7 @@ import { eventsForTaskChange, snapshotTask, type TaskCreationSource, taskCreated
 import { appendToOutbox } from '../../platform/outbox/outbox.repository.js';
 import { UseCaseService } from '../common/service-options.js';
 import { applyStatus } from './task.rules.js';
+import { type TaskActivity, taskCompletion } from './task.activity.js';
 
 export const MAX_BULK_CREATE = 100;
 
@@ -83,7 +84,8 @@ export class TaskService extends UseCaseService {
     const key = parseInput(idempotencyKeySchema, rawKey, 'idempotencyKey');
     const inputs = parseEach(createTaskInput, rawInputs, (i) => (field === 'input' ? 'input' : `inputs.${i}`));
 
-    return this.em.transactional(async (em) => {
+    const activity: TaskActivity[] = [];
+    const created = await this.em.transactional(async (em) => {
       const scope = key ? { orgId: caller.orgId, userId: caller.userId, operation, key } : undefined;
       const idempotency = new IdempotencyRepository(em);
       if (scope) {
@@ -94,8 +96,11 @@ export class TaskService extends UseCaseService {
       await em.flush();
       await appendToOutbox(em, this.actor(caller), tasks.map((task) => taskCreated(task, source)));
       if (scope) await idempotency.recordResult(scope, tasks.map((t) => t.id));
+      activity.push(...tasks.map(() => ({ kind: 'created' as const, source })));
       return tasks;
     });
+    this.options.onTaskActivity?.(activity);
+    return created;
   }
 
   private async replay(em: SqlEntityManager, caller: Caller, ids: string[]): Promise<Task[]> {
@@ -193,7 +198,8 @@ export class TaskService extends UseCaseService {
   ): Promise<Task> {
     const taskId = parseInput(entityId, id, 'id');
     const expected = parseInput(expectedVersionSchema, rawExpectedVersion, 'expectedVersion');
-    return this.em.transactional(async (em) => {
+    let completed: TaskActivity | undefined;
+    const changed = await this.em.transactional(async (em) => {
       await lockFirst?.(em, taskId);
       const task = await em.findOne(TaskSchema, { id: taskId, orgId: caller.orgId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!task) throw new NotFoundError('Task', taskId, 'id');
@@ -206,8 +212,11 @@ export class TaskService extends UseCaseService {
       if (snapshot(task) !== beforeJson) task.updatedAt = this.now();
       await em.flush();
       await appendToOutbox(em, this.actor(caller), eventsForTaskChange(before, task));
+      completed = before.status !== 'COMPLETED' && task.status === 'COMPLETED' ? taskCompletion(task) : undefined;
       return task;
     });
+    if (completed) this.options.onTaskActivity?.([completed]);
+    return changed;
   }
 }
 

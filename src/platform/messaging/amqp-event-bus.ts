@@ -2,6 +2,7 @@ import amqp, { type AmqpConnectionManager, type ChannelWrapper } from 'amqp-conn
 import type { Channel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from '../logging/logger.js';
 import {
+  type ConsumeOptions,
   type EventBus,
   type EventTopology,
   type HandlingOutcome,
@@ -78,7 +79,7 @@ export class AmqpEventBus implements EventBus {
     );
   }
 
-  async consume(handler: MessageHandler, options: { prefetch: number }): Promise<void> {
+  async consume(handler: MessageHandler, options: ConsumeOptions): Promise<void> {
     this.consumer = this.connection.createChannel({
       name: 'planning-consumer',
       confirm: true,
@@ -87,7 +88,7 @@ export class AmqpEventBus implements EventBus {
         await channel.prefetch(options.prefetch);
         await channel.consume(this.topology.queue, (message) => {
           if (!message) return;
-          const work = this.handle(channel, message, handler).finally(() => this.inFlight.delete(work));
+          const work = this.handle(channel, message, handler, options.onSettled).finally(() => this.inFlight.delete(work));
           this.inFlight.add(work);
         });
       },
@@ -95,17 +96,18 @@ export class AmqpEventBus implements EventBus {
     await this.consumer.waitForConnect();
   }
 
-  private async handle(channel: ConfirmChannel, message: ConsumeMessage, handler: MessageHandler): Promise<void> {
+  private async handle(channel: ConfirmChannel, message: ConsumeMessage, handler: MessageHandler, onSettled: ConsumeOptions['onSettled']): Promise<void> {
     const deliveryCount = Number(message.properties.headers?.['x-delivery-count'] ?? 0);
+    const incoming = {
+      routingKey: message.fields.routingKey,
+      body: message.content,
+      messageId: message.properties.messageId as string | undefined,
+      headers: message.properties.headers ?? {},
+      redeliveries: deliveryCount,
+    };
     let outcome: HandlingOutcome;
     try {
-      outcome = await handler({
-        routingKey: message.fields.routingKey,
-        body: message.content,
-        messageId: message.properties.messageId as string | undefined,
-        headers: message.properties.headers ?? {},
-        redeliveries: deliveryCount,
-      });
+      outcome = await handler(incoming);
     } catch (error) {
       outcome = { kind: 'retry', reason: (error as Error).message };
     }
@@ -135,6 +137,7 @@ export class AmqpEventBus implements EventBus {
         await new Promise((resolve) => setTimeout(resolve, retryDelayMs(deliveryCount)));
         channel.nack(message, false, true);
       }
+      onSettled?.(incoming, outcome);
     } catch (error) {
       // The channel closed under us: the broker redelivers the unacknowledged message after reconnecting.
       this.logger.warn({ err: (error as Error).message }, 'could not settle a message; the broker will redeliver it');

@@ -57,13 +57,19 @@ export type HandlingOutcome =
 
 export type MessageHandler = (message: IncomingMessage) => Promise<HandlingOutcome>;
 
+export interface ConsumeOptions {
+  prefetch: number;
+  /** Told how each delivery was settled (after retries ran out, a retry becomes a dead-letter), e.g. for metrics. */
+  onSettled?: (message: IncomingMessage, outcome: HandlingOutcome) => void;
+}
+
 /** The event bus: RabbitMQ in production, an in-process stand-in with the same semantics on a fresh machine. */
 export interface EventBus {
   readonly kind: 'rabbitmq' | 'in-process';
   /** Publishes every message; resolves only when the broker has confirmed all of them. */
   publish(messages: OutgoingMessage[]): Promise<void>;
   /** Starts consuming `topology.queue`; one handler call per delivery, at most `prefetch` at once. */
-  consume(handler: MessageHandler, options: { prefetch: number }): Promise<void>;
+  consume(handler: MessageHandler, options: ConsumeOptions): Promise<void>;
   /** Stops consuming; unacknowledged messages go back to the queue. */
   stopConsuming(): Promise<void>;
   /** Whether the broker connection is up right now. */

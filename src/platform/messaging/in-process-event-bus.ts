@@ -1,5 +1,6 @@
 import type { Logger } from '../logging/logger.js';
 import {
+  type ConsumeOptions,
   type EventBus,
   type EventTopology,
   type HandlingOutcome,
@@ -43,6 +44,7 @@ export class InProcessEventBus implements EventBus {
   private readonly observers: Array<{ pattern: string; listener: (m: InProcessMessage) => void }> = [];
   readonly deadLetters: Array<InProcessMessage & { reason: string }> = [];
   private handler: MessageHandler | undefined;
+  private onSettled: ConsumeOptions['onSettled'];
   private prefetch = 1;
   private active = 0;
   private readonly inFlight = new Set<Promise<void>>();
@@ -81,8 +83,9 @@ export class InProcessEventBus implements EventBus {
     }
   }
 
-  async consume(handler: MessageHandler, options: { prefetch: number }): Promise<void> {
+  async consume(handler: MessageHandler, options: ConsumeOptions): Promise<void> {
     this.handler = handler;
+    this.onSettled = options.onSettled;
     this.prefetch = options.prefetch;
     this.drain();
   }
@@ -118,6 +121,7 @@ export class InProcessEventBus implements EventBus {
       await new Promise((resolve) => setTimeout(resolve, retryDelayMs(message.redeliveries)));
       this.queue.unshift({ ...message, redeliveries: message.redeliveries + 1 });
     }
+    this.onSettled?.(incoming, outcome);
   }
 
   async stopConsuming(): Promise<void> {

@@ -136,6 +136,13 @@ export class OutboxRelay {
       await tx.execute('update planning_outbox set published_at = now(), attempts = attempts + 1 where seq = any(array[?]::bigint[])', [
         rows.map((r) => r.seq),
       ]);
+      // One line per event, naming the request that caused it: a request id leads from the gateway's log to here.
+      for (const row of rows) {
+        this.options.logger.info(
+          { eventId: row.event_id, eventType: row.event_type, requestId: row.headers?.['x-request-id'], traceparent: row.headers?.traceparent },
+          'outbox: event published',
+        );
+      }
       return rows.length;
     });
   }

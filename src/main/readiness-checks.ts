@@ -1,0 +1,25 @@
+import type { Redis } from 'ioredis';
+import type { Database } from '../platform/db/database.js';
+import { postgresReadiness } from '../platform/db/postgres-readiness.js';
+import type { ReadinessCheck } from '../platform/http/readiness.js';
+import type { EventBus } from '../platform/messaging/event-bus.js';
+
+/**
+ * The readiness checks of the dependencies a role holds, one place for every role: PostgreSQL always, Redis when
+ * the role has a client (`REDIS_URL` set), RabbitMQ when the process consumes and publishes through it (the
+ * in-process stand-ins cannot fail and are not checked).
+ */
+export function dependencyReadiness(deps: { database: Database; redis?: Redis; bus?: EventBus }): ReadinessCheck[] {
+  const checks = [postgresReadiness(deps.database.orm)];
+  const { redis, bus } = deps;
+  if (redis) checks.push({ name: 'redis', check: async () => void (await redis.ping()) });
+  if (bus?.kind === 'rabbitmq') {
+    checks.push({
+      name: 'rabbitmq',
+      check: async () => {
+        if (!bus.isConnected()) throw new Error('not connected to the broker');
+      },
+    });
+  }
+  return checks;
+}

@@ -1,0 +1,34 @@
+/** What a starting process tells the person who ran it. */
+export interface StartupFacts {
+  roles: string[];
+  /** GraphQL endpoints by role name (gateway, planning, comms). */
+  urls: Record<string, string>;
+  /** The REST shim's Swagger UI, when the gateway runs here. */
+  docsUrl?: string;
+  database: { mode: 'postgres' | 'embedded'; location: string };
+  redis: 'redis' | 'in-process';
+  /** Undefined when no worker runs here (nothing in this process uses the bus). */
+  bus?: 'rabbitmq' | 'in-process';
+  demoLogin?: { email: string; password: string; orgId: string };
+}
+
+/**
+ * A short human-readable summary of a started process, for stderr beside the JSON log line: the URLs it serves,
+ * how each dependency is provided, and in development how to log in.
+ *
+ * @example
+ * process.stderr.write(startupBanner({ roles: ['gateway'], urls: { gateway: 'http://127.0.0.1:4000/graphql' }, ... }));
+ */
+export function startupBanner(facts: StartupFacts): string {
+  const rows: Array<[string, string]> = [];
+  const order = ['gateway', 'planning', 'comms'];
+  const byRole = Object.entries(facts.urls).sort(([a], [b]) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
+  for (const [name, url] of byRole) rows.push([name, url]);
+  if (facts.docsUrl) rows.push(['docs', facts.docsUrl]);
+  rows.push(['PostgreSQL', facts.database.mode === 'embedded' ? `embedded (PGlite in ${facts.database.location})` : `real (${facts.database.location})`]);
+  rows.push(['Redis', facts.redis === 'redis' ? 'real (REDIS_URL)' : 'in-process (single process only; set REDIS_URL for real Redis)']);
+  if (facts.bus) rows.push(['RabbitMQ', facts.bus === 'rabbitmq' ? 'real (RABBITMQ_URL)' : 'in-process (single process only; set RABBITMQ_URL for real RabbitMQ)']);
+  if (facts.demoLogin) rows.push(['demo login', `${facts.demoLogin.email} / ${facts.demoLogin.password} (org ${facts.demoLogin.orgId})`]);
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return [`focus-kraliki ${facts.roles.join(' + ')} is ready`, ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`), ''].join('\n');
+}

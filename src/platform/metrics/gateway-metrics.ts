@@ -1,0 +1,58 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { Counter, type Registry } from 'prom-client';
+import { AuthenticationError, AuthUnavailableError } from '../identity/auth-errors.js';
+import { graphqlMetricsPlugin } from './graphql-metrics.js';
+import { HttpMetrics } from './http-metrics.js';
+import { metricsHandler } from './metrics-handler.js';
+
+/**
+ * The gateway's instruments: requests by route template, GraphQL operations, and its own counters: `gateway_authentication_failures_total{reason}` (the 401 reason code,
+ * `auth_unavailable` for a 503 when a dependency of authentication is down, `invalid_credentials` for a refused
+ * login) and `gateway_rate_limit_rejections_total{budget}` (`user` or `ip`).
+ */
+export class GatewayMetrics {
+  private readonly authFailures: Counter<'reason'>;
+  private readonly rateLimitRejections: Counter<'budget'>;
+  private readonly http: HttpMetrics;
+  readonly graphqlPlugin: ApolloServerPlugin<BaseContext>;
+  /** The `/metrics` route. */
+  readonly serve: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+  constructor(registry: Registry) {
+    this.http = new HttpMetrics(registry);
+    this.graphqlPlugin = graphqlMetricsPlugin(registry);
+    this.serve = metricsHandler(registry);
+    this.authFailures = new Counter({
+      name: 'gateway_authentication_failures_total',
+      help: 'Requests refused by authentication, by reason',
+      labelNames: ['reason'],
+      registers: [registry],
+    });
+    this.rateLimitRejections = new Counter({
+      name: 'gateway_rate_limit_rejections_total',
+      help: 'Requests refused with 429 by a rate-limit budget',
+      labelNames: ['budget'],
+      registers: [registry],
+    });
+  }
+
+  /** Times a request; `route` must be its route template, never the raw path. */
+  track(req: IncomingMessage, res: ServerResponse, route: string): void {
+    this.http.track(req, res, route);
+  }
+
+  /** Counts `error` when it is an authentication refusal (anything else is not counted here). */
+  authFailed(error: unknown): void {
+    if (error instanceof AuthenticationError) this.authFailures.inc({ reason: error.reason });
+    else if (error instanceof AuthUnavailableError) this.authFailures.inc({ reason: 'auth_unavailable' });
+  }
+
+  loginRefused(): void {
+    this.authFailures.inc({ reason: 'invalid_credentials' });
+  }
+
+  rateLimited(budget: 'user' | 'ip'): void {
+    this.rateLimitRejections.inc({ budget });
+  }
+}

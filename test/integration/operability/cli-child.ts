@@ -1,0 +1,58 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+
+/** A port that was free a moment ago (the child binds it; nothing else in this test does). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Environment variables of the parent that would point a child at the shared services. */
+const SERVICE_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'RABBITMQ_URL', 'NODE_ENV', 'AUTH_PRIVATE_KEY', 'AUTH_PRIVATE_KEY_FILE'];
+
+/** The real CLI (`node --import tsx src/main/cli.ts <args>`) as a child process with exactly `env` on top of a clean base. */
+export class CliChild {
+  readonly process: ChildProcess;
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+
+  constructor(args: string[], env: Record<string, string | undefined>) {
+    const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !SERVICE_VARIABLES.includes(name)));
+    this.process = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', ...args], {
+      env: { ...base, LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.process.stdout!.on('data', (chunk: Buffer) => (this.stdout += chunk.toString()));
+    this.process.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+    this.exited = new Promise((resolve) => this.process.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
+  }
+
+  /** Resolves once stderr contains `text`; rejects when the process exits first or `timeoutMs` passes. */
+  async waitForStderr(text: string, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let exited = false;
+    void this.exited.then(() => (exited = true));
+    while (!this.stderr.includes(text)) {
+      if (exited) throw new Error(`the CLI exited before printing ${JSON.stringify(text)}:\n${this.stderr}\n${this.stdout.slice(-3000)}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${JSON.stringify(text)}:\n${this.stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    this.process.kill(signal);
+  }
+
+  /** Kills it when a test failed half-way. */
+  async kill(): Promise<void> {
+    if (this.process.exitCode === null && this.process.signalCode === null) {
+      this.process.kill('SIGKILL');
+      await this.exited;
+    }
+  }
+}

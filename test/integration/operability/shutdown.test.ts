@@ -1,0 +1,181 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { request, Agent } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../src/platform/db/database.js';
+import { generatePrivateKeyPem, loadKeyRing } from '../../../src/platform/identity/signing-keys.js';
+import { TokenIssuer } from '../../../src/platform/identity/token-issuer.js';
+import { createLogger } from '../../../src/platform/logging/logger.js';
+import { serviceSettings } from '../../testkit/services.js';
+import { createTestDatabase, type TestDatabase } from '../../testkit/test-database.js';
+import { CliChild, freePort } from './cli-child.js';
+
+const { databaseUrl, redisUrl, rabbitmqUrl } = serviceSettings();
+const CREATE_TASK = 'mutation Create($input: CreateTaskInput!) { createTask(input: $input) { id title } }';
+
+type Outcome = { kind: 'answered'; status: number; title: string; at: number } | { kind: 'refused'; error: string; title: string };
+
+/** One POST on a connection of its own (no pooling), so a refusal is a connection error, never a reused socket. */
+function post(url: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const payload = JSON.stringify(body);
+    const req = request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers } }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode!, text }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** Titles of the tasks in the database the child used (its own embedded one, or the test database). */
+async function taskTitlesIn(database: { url?: string; dataDir: string }): Promise<string[]> {
+  const opened = await openDatabase({ databaseUrl: database.url, poolMax: 1, dataDir: database.dataDir, logger: createLogger('silent'), migrate: false });
+  try {
+    const rows: Array<{ title: string }> = await opened.orm.em.fork().execute('select title from planning_tasks');
+    return rows.map((row) => row.title);
+  } finally {
+    await opened.close();
+  }
+}
+
+describe('graceful shutdown of the real CLI', () => {
+  let child: CliChild | undefined;
+  let dataDir: string | undefined;
+  let testDatabase: TestDatabase | undefined;
+
+  afterEach(async () => {
+    await child?.kill();
+    child = undefined;
+    await testDatabase?.drop();
+    testDatabase = undefined;
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  /** `start` on its own ports, on the shared services when they are set (own database, key prefix and queues). */
+  async function startEverything(extraEnv: Record<string, string> = {}) {
+    dataDir = await mkdtemp(join(tmpdir(), 'shutdown-'));
+    // A database on the shared server when there is one; else the child's own embedded PGlite in dataDir.
+    if (databaseUrl) testDatabase = await createTestDatabase();
+    const [port, planningPort, commsPort] = [await freePort(), await freePort(), await freePort()];
+    const privateKey = generatePrivateKeyPem();
+    const suffix = randomBytes(4).toString('hex');
+    child = new CliChild(['start'], {
+      PORT: String(port),
+      PLANNING_PORT: String(planningPort),
+      COMMS_PORT: String(commsPort),
+      WORKER_PORT: '0',
+      SUBGRAPH_PLANNING_URL: `http://127.0.0.1:${planningPort}/graphql`,
+      SUBGRAPH_COMMS_URL: `http://127.0.0.1:${commsPort}/graphql`,
+      PLANNING_DATA_DIR: dataDir,
+      AUTH_PRIVATE_KEY: privateKey,
+      RATE_LIMIT_USER_PER_MIN: '0',
+      RATE_LIMIT_IP_PER_MIN: '0',
+      ...(testDatabase ? { DATABASE_URL: testDatabase.url } : {}),
+      ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `test:${suffix}:` } : {}),
+      ...(rabbitmqUrl
+        ? {
+            RABBITMQ_URL: rabbitmqUrl,
+            EVENTS_EXCHANGE: `platform.events.${suffix}`,
+            EVENTS_QUEUE: `planning.events.${suffix}`,
+            EVENTS_DEAD_LETTER_EXCHANGE: `platform.events.dlx.${suffix}`,
+            EVENTS_DEAD_LETTER_QUEUE: `planning.events.dead.${suffix}`,
+          }
+        : {}),
+      ...extraEnv,
+    });
+    await child.waitForStderr('is ready');
+    const keys = await loadKeyRing({ privateKey });
+    const { token } = await new TokenIssuer(keys.current, 'focus-kraliki', 'ocelot-platform').issue({
+      sub: 'user-shutdown',
+      orgId: 'org-shutdown',
+      roles: ['member'],
+      ttlSeconds: 900,
+    });
+    return { origin: `http://127.0.0.1:${port}`, token, child };
+  }
+
+  it('when SIGTERM arrives during a burst of createTask requests, then every accepted request completes, its task exists, and the process exits 0', async () => {
+    const { origin, token, child } = await startEverything({ SHUTDOWN_TIMEOUT_MS: '20000' });
+    // An idle keep-alive connection must not hold the shutdown up to the timeout.
+    const keepAlive = new Agent({ keepAlive: true, maxSockets: 1 });
+    await new Promise<void>((resolve, reject) => request(`${origin}/health`, { agent: keepAlive }, (res) => res.resume().on('end', resolve)).on('error', reject).end());
+
+    const burst = `burst-${randomBytes(4).toString('hex')}`;
+    let signalledAt = 0;
+    let answered = 0;
+    const outcomes = await Promise.all(
+      Array.from({ length: 100 }, async (_, i): Promise<Outcome> => {
+        const title = `${burst}-${i}`;
+        try {
+          const { status } = await post(`${origin}/graphql`, { query: CREATE_TASK, variables: { input: { title } } }, { authorization: `Bearer ${token}` });
+          // SIGTERM after a few answers: the rest of the burst is in flight or not yet connected.
+          if (++answered === 5) {
+            signalledAt = Date.now();
+            child.signal('SIGTERM');
+          }
+          return { kind: 'answered', status, title, at: Date.now() };
+        } catch (error) {
+          return { kind: 'refused', error: (error as NodeJS.ErrnoException).code ?? String(error), title };
+        }
+      }),
+    );
+    const exit = await child.exited;
+    keepAlive.destroy();
+
+    expect(signalledAt).toBeGreaterThan(0);
+    expect(exit.code).toBe(0);
+    expect(exit.at - signalledAt).toBeLessThan(15_000);
+    const answers = outcomes.filter((o) => o.kind === 'answered');
+    expect(answers.filter((o) => o.status !== 200)).toEqual([]);
+    // Requests in flight when the signal came were finished, not dropped.
+    expect(answers.filter((o) => o.at > signalledAt).length).toBeGreaterThan(0);
+    const refusals = outcomes.filter((o) => o.kind === 'refused');
+    for (const refusal of refusals) expect(['ECONNREFUSED', 'ECONNRESET', 'EPIPE']).toContain(refusal.error);
+
+    const titles = new Set((await taskTitlesIn({ url: testDatabase?.url, dataDir: dataDir! })).filter((t) => t.startsWith(burst)));
+    // Every 200 has its task, and no refused request left one behind (none was accepted and then cut off).
+    expect([...titles].sort()).toEqual(answers.map((o) => o.title).sort());
+    expect(child.stdout).toContain('"msg":"stopped"');
+  }, 120_000);
+
+  it('when a second SIGTERM arrives while the first shutdown waits for a request, then the process exits at once with a non-zero code', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'shutdown-'));
+    if (databaseUrl) testDatabase = await createTestDatabase();
+    const planningPort = await freePort();
+    child = new CliChild(['subgraph'], {
+      PLANNING_PORT: String(planningPort),
+      PLANNING_TRUST_MODE: 'headers',
+      PLANNING_DATA_DIR: dataDir,
+      SHUTDOWN_TIMEOUT_MS: '30000',
+      ...(testDatabase ? { DATABASE_URL: testDatabase.url } : {}),
+    });
+    await child.waitForStderr('is ready');
+    // A request whose body never finishes: the graceful shutdown would wait for it up to SHUTDOWN_TIMEOUT_MS.
+    const stuck = request(`http://127.0.0.1:${planningPort}/graphql`, {
+      method: 'POST',
+      agent: false,
+      headers: { 'content-type': 'application/json', 'content-length': '1000', 'x-user-id': 'u1', 'x-org-id': 'o1', 'x-roles': 'member' },
+    });
+    stuck.on('error', () => {});
+    stuck.write('{"query": "{ tasks { totalCount } }"');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    child.signal('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(child.process.exitCode).toBeNull();
+    const secondAt = Date.now();
+    child.signal('SIGTERM');
+    const exit = await child.exited;
+    stuck.destroy();
+
+    expect(exit.code).not.toBe(0);
+    expect(exit.code).not.toBeNull();
+    expect(exit.at - secondAt).toBeLessThan(3000);
+    expect(child.stdout).toContain('second signal');
+  }, 120_000);
+});

@@ -1,0 +1,78 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CliChild, freePort } from './cli-child.js';
+
+describe('start-up experience of the real CLI', () => {
+  let child: CliChild | undefined;
+  let dataDir: string | undefined;
+
+  afterEach(async () => {
+    await child?.kill();
+    child = undefined;
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('when `start` runs on embedded defaults, then stderr shows every URL, the embedded/in-process modes and the demo login', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'startup-'));
+    const [port, planningPort, commsPort] = [await freePort(), await freePort(), await freePort()];
+    child = new CliChild(['start'], {
+      PORT: String(port),
+      PLANNING_PORT: String(planningPort),
+      COMMS_PORT: String(commsPort),
+      WORKER_PORT: '0',
+      SUBGRAPH_PLANNING_URL: `http://127.0.0.1:${planningPort}/graphql`,
+      SUBGRAPH_COMMS_URL: `http://127.0.0.1:${commsPort}/graphql`,
+      PLANNING_DATA_DIR: dataDir,
+    });
+    await child.waitForStderr('demo login');
+    const banner = child.stderr.slice(child.stderr.indexOf('focus-kraliki gateway + subgraph + worker + comms is ready'));
+
+    expect(banner).toMatch(new RegExp(`gateway\\s+http://127\\.0\\.0\\.1:${port}/graphql`));
+    expect(banner).toMatch(new RegExp(`planning\\s+http://127\\.0\\.0\\.1:${planningPort}/graphql`));
+    expect(banner).toMatch(new RegExp(`comms\\s+http://127\\.0\\.0\\.1:${commsPort}/graphql`));
+    expect(banner).toMatch(new RegExp(`docs\\s+http://127\\.0\\.0\\.1:${port}/docs`));
+    expect(banner).toMatch(/PostgreSQL\s+embedded/);
+    expect(banner).toMatch(/Redis\s+in-process/);
+    expect(banner).toMatch(/RabbitMQ\s+in-process/);
+    expect(banner).toMatch(/demo login\s+test@example\.com \/ password \(org demo\)/);
+    // The JSON log line is still there, on stdout (written asynchronously, so it may trail the banner a little).
+    const readyLine = '"msg":"focus-kraliki gateway + subgraph + worker + comms ready"';
+    for (const deadline = Date.now() + 5000; !child.stdout.includes(readyLine) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+    expect(child.stdout).toContain(readyLine);
+
+    // The demo login the banner announces works.
+    const login = await fetch(`http://127.0.0.1:${port}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'test@example.com', password: 'password' }),
+    });
+    expect(login.status).toBe(200);
+
+    child.signal('SIGTERM');
+    expect((await child.exited).code).toBe(0);
+  }, 90_000);
+
+  it('when NODE_ENV=production and no signing key is configured, then the process exits non-zero naming AUTH_PRIVATE_KEY_FILE', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'startup-'));
+    child = new CliChild(['start'], {
+      NODE_ENV: 'production',
+      PLANNING_CURSOR_SECRET: 'a-production-cursor-secret',
+      PORT: String(await freePort()),
+      PLANNING_DATA_DIR: dataDir,
+    });
+    const exit = await child.exited;
+    expect(exit.code).toBe(1);
+    expect(child.stderr).toContain('Invalid configuration');
+    expect(child.stderr).toContain('AUTH_PRIVATE_KEY_FILE');
+    expect(child.stderr).not.toContain('is ready');
+  }, 60_000);
+
+  it('when several variables are bad, then the process names every one of them and exits non-zero', async () => {
+    child = new CliChild(['start'], { PORT: 'not-a-port', SHUTDOWN_TIMEOUT_MS: '-5', RABBITMQ_URL: 'http://nope' });
+    const exit = await child.exited;
+    expect(exit.code).toBe(1);
+    for (const name of ['PORT', 'SHUTDOWN_TIMEOUT_MS', 'RABBITMQ_URL']) expect(child.stderr).toContain(name);
+  }, 60_000);
+});
