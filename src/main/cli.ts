@@ -124,6 +124,7 @@ async function runRoles(roles: Role[], config: Config, logger: Logger): Promise<
       roles,
       urls,
       docsUrl: urls.gateway ? new URL('/docs', urls.gateway).toString() : undefined,
+      ideUrl: urls.gateway && !config.isProduction ? urls.gateway : undefined,
       database: { mode: database.mode, location: database.location },
       redis: config.redisUrl ? 'redis' : 'in-process',
       bus: worker?.bus.kind,

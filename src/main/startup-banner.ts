@@ -5,6 +5,8 @@ export interface StartupFacts {
   urls: Record<string, string>;
   /** The REST shim's Swagger UI, when the gateway runs here. */
   docsUrl?: string;
+  /** The GraphQL IDE (development only), when the gateway runs here. */
+  ideUrl?: string;
   database: { mode: 'postgres' | 'embedded'; location: string };
   redis: 'redis' | 'in-process';
   /** Undefined when no worker runs here (nothing in this process uses the bus). */
@@ -25,6 +27,7 @@ export function startupBanner(facts: StartupFacts): string {
   const byRole = Object.entries(facts.urls).sort(([a], [b]) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
   for (const [name, url] of byRole) rows.push([name, url]);
   if (facts.docsUrl) rows.push(['docs', facts.docsUrl]);
+  if (facts.ideUrl) rows.push(['GraphQL IDE', `${facts.ideUrl} (open in a browser)`]);
   rows.push(['PostgreSQL', facts.database.mode === 'embedded' ? `embedded (PGlite in ${facts.database.location})` : `real (${facts.database.location})`]);
   rows.push(['Redis', facts.redis === 'redis' ? 'real (REDIS_URL)' : 'in-process (single process only; set REDIS_URL for real Redis)']);
   if (facts.bus) rows.push(['RabbitMQ', facts.bus === 'rabbitmq' ? 'real (RABBITMQ_URL)' : 'in-process (single process only; set RABBITMQ_URL for real RabbitMQ)']);
