@@ -7,20 +7,19 @@
  *   S0  bare node:http server, fixed JSON body (the machine's ceiling)
  *   S1  the planning subgraph directly (headers trust mode)
  *   S2  the same query through our gateway: real token, revocation, rate limit, signed context all on
+ *   S3  a query spanning planning and the comms example subgraph, through our gateway
+ *   S4  GET /api/planning/tasks?limit=20 through the REST shim of our gateway (same token)
+ *   S5  createTask mutations through our gateway (the write path, outbox row included)
  *   S6  a stock @apollo/gateway (default settings) in front of the same subgraph
  *
  * Non-2xx answers or GraphQL errors make the bench fail. Writes docs/benchmarks.md.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { cpus, totalmem } from 'node:os';
 import autocannon from 'autocannon';
-import pg from 'pg';
-import { generatePrivateKeyPem } from '../src/platform/identity/signing-keys.js';
-import { migrateToLatest, openOrm } from '../src/platform/db/orm.js';
+import { writeDocSection } from './benchmarks-doc.js';
+import { CLI, createRunDatabase, mintToken, RoleProcesses, rssMb, writeGatewayKey } from './roles.js';
 import { seedBenchData } from './seed.js';
 
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -31,6 +30,9 @@ const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 
 const QUERY = 'query TaskPage { tasks(first: 20) { edges { node { id title tags project { name } subtaskCount } } } }';
 const BODY = JSON.stringify({ query: QUERY, operationName: 'TaskPage' });
+const SPANNING_QUERY = 'query TaskCallbacks { tasks(first: 20) { edges { node { id title callbacks { id phone } } } } }';
+/** Creates are not idempotent without a key, so one fixed body makes a new task every time. */
+const CREATE_MUTATION = 'mutation CreateTask { createTask(input: {title: "Bench task", priority: HIGH, tags: ["bench"]}) { id version } }';
 
 interface Scenario {
   name: string;
@@ -54,47 +56,15 @@ interface Result {
   peakRssMb: number;
 }
 
-const children: ChildProcess[] = [];
-
-function startProcess(script: string[], env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...script], {
-    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    const deadline = Date.now() + 60_000;
-    const poll = async () => {
-      if (child.exitCode !== null) return reject(new Error(`${script.join(' ')} exited with ${child.exitCode}`));
-      try {
-        const response = await fetch(`http://127.0.0.1:${port}/health`);
-        if (response.status < 500) return resolve(child);
-      } catch {
-        // not up yet
-      }
-      if (Date.now() > deadline) return reject(new Error(`${script.join(' ')} did not start`));
-      setTimeout(poll, 200);
-    };
-    void poll();
-  });
-}
-
-function rssMb(pid: number): number {
-  try {
-    const match = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
+const roles = new RoleProcesses();
 
 async function run(scenario: Scenario): Promise<Result> {
   const options = {
     url: scenario.url,
     connections: CONNECTIONS,
     method: scenario.method ?? 'POST',
-    headers: { 'content-type': 'application/json', ...scenario.headers },
-    body: scenario.body ?? BODY,
+    headers: scenario.method === 'GET' ? scenario.headers : { 'content-type': 'application/json', ...scenario.headers },
+    body: scenario.method === 'GET' ? undefined : (scenario.body ?? BODY),
   };
   await autocannon({ ...options, duration: WARMUP });
   let peak = 0;
@@ -125,78 +95,76 @@ async function run(scenario: Scenario): Promise<Result> {
 }
 
 async function main() {
-  const dbName = `planning_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client(adminUrl);
-  await admin.connect();
-  await admin.query(`create database ${dbName}`);
-  const dbUrl = Object.assign(new URL(adminUrl), { pathname: `/${dbName}` }).toString();
+  const database = await createRunDatabase(adminUrl, 'planning_bench');
   const results: Result[] = [];
   try {
-    const orm = await openOrm({ clientUrl: dbUrl, poolMax: 2 });
-    await migrateToLatest(orm);
-    await orm.close(true);
+    await database.migrate();
     console.log('seeding 20 projects + 20,000 tasks (+ 5 noise orgs) ...');
-    await seedBenchData(dbUrl);
+    await seedBenchData(database.url);
 
-    const keyDir = await mkdtemp(join(tmpdir(), 'bench-keys-'));
-    const keyFile = join(keyDir, 'gateway.pem');
-    writeFileSync(keyFile, generatePrivateKeyPem(), { mode: 0o600 });
     const common = {
       NODE_ENV: 'production',
-      DATABASE_URL: dbUrl,
+      DATABASE_URL: database.url,
       PLANNING_CURSOR_SECRET: 'bench-cursor-secret-0123456789',
-      AUTH_PRIVATE_KEY_FILE: keyFile,
+      AUTH_PRIVATE_KEY_FILE: await writeGatewayKey(),
     };
-    const cli = ['src/main/cli.ts'];
-    const bare = await startProcess(['bench/servers/bare-server.ts'], { PORT: '4100' }, 4100);
-    const signedSubgraph = await startProcess([...cli, 'subgraph'], { ...common, PLANNING_PORT: '4101', PLANNING_TRUST_MODE: 'signed' }, 4101);
-    const headersSubgraph = await startProcess([...cli, 'subgraph'], { ...common, PLANNING_PORT: '4102', PLANNING_TRUST_MODE: 'headers' }, 4102);
-    const gateway = await startProcess(
-      [...cli, 'gateway'],
+    const bare = await roles.start(['bench/servers/bare-server.ts'], { PORT: '4100' }, 4100);
+    const signedSubgraph = await roles.start([...CLI, 'subgraph'], { ...common, PLANNING_PORT: '4101', PLANNING_TRUST_MODE: 'signed' }, 4101);
+    const headersSubgraph = await roles.start([...CLI, 'subgraph'], { ...common, PLANNING_PORT: '4102', PLANNING_TRUST_MODE: 'headers' }, 4102);
+    const comms = await roles.start(['src/examples/comms/main.ts'], { COMMS_PORT: '4105', COMMS_HOST: '127.0.0.1' }, 4105);
+    const gateway = await roles.start(
+      [...CLI, 'gateway'],
       {
         ...common,
         PORT: '4103',
         REDIS_URL: redisUrl,
         REDIS_KEY_PREFIX: `bench-${randomBytes(3).toString('hex')}:`,
         SUBGRAPH_PLANNING_URL: 'http://127.0.0.1:4101/graphql',
+        SUBGRAPH_COMMS_URL: 'http://127.0.0.1:4105/graphql',
         RATE_LIMIT_USER_PER_MIN: '100000000',
         RATE_LIMIT_IP_PER_MIN: '100000000',
       },
       4103,
     );
-    const stock = await startProcess(['bench/servers/stock-gateway.ts'], { PORT: '4104', SUBGRAPH_PLANNING_URL: 'http://127.0.0.1:4102/graphql' }, 4104);
+    const stock = await roles.start(['bench/servers/stock-gateway.ts'], { PORT: '4104', SUBGRAPH_PLANNING_URL: 'http://127.0.0.1:4102/graphql' }, 4104);
 
-    const token = await new Promise<string>((resolve, reject) => {
-      const mint = spawn(process.execPath, ['--import', 'tsx', ...cli, 'token', 'mint', '--sub', 'bench-user', '--org', 'bench', '--roles', 'member', '--ttl', '3600'], {
-        env: { ...process.env, ...common },
-      });
-      let out = '';
-      mint.stdout.on('data', (d) => (out += d));
-      mint.on('close', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error('token mint failed'))));
-    });
+    const token = await mintToken(common);
+    const bearer = { authorization: `Bearer ${token}` };
     const caller = { 'x-user-id': 'bench-user', 'x-org-id': 'bench', 'x-roles': 'member' };
     const pid = (child: ChildProcess) => () => [child.pid!];
+    const ours = () => [gateway.pid!, signedSubgraph.pid!];
     const scenarios: Scenario[] = [
       { name: 'S0', what: 'bare node:http, fixed JSON', url: 'http://127.0.0.1:4100/', headers: {}, pids: pid(bare) },
       { name: 'S1', what: 'planning subgraph directly', url: 'http://127.0.0.1:4102/graphql', headers: caller, pids: pid(headersSubgraph) },
+      { name: 'S2', what: 'our gateway (auth, revocation, rate limit, signed context)', url: 'http://127.0.0.1:4103/graphql', headers: bearer, pids: ours },
       {
-        name: 'S2',
-        what: 'our gateway (auth, revocation, rate limit, signed context)',
+        name: 'S3',
+        what: 'our gateway, query spanning planning + comms (`callbacks { id phone }`)',
         url: 'http://127.0.0.1:4103/graphql',
-        headers: { authorization: `Bearer ${token}` },
-        pids: () => [gateway.pid!, signedSubgraph.pid!],
+        headers: bearer,
+        body: JSON.stringify({ query: SPANNING_QUERY, operationName: 'TaskCallbacks' }),
+        pids: () => [...ours(), comms.pid!],
       },
+      { name: 'S4', what: 'REST shim `GET /api/planning/tasks?limit=20`', url: 'http://127.0.0.1:4103/api/planning/tasks?limit=20', method: 'GET', headers: bearer, pids: ours },
       { name: 'S6', what: 'stock @apollo/gateway, default settings', url: 'http://127.0.0.1:4104/graphql', headers: {}, pids: () => [stock.pid!, headersSubgraph.pid!] },
+      // Last: every create adds a task at the head of the list the read scenarios page through.
+      {
+        name: 'S5',
+        what: 'our gateway, `createTask` mutations (write path + outbox)',
+        url: 'http://127.0.0.1:4103/graphql',
+        headers: bearer,
+        body: JSON.stringify({ query: CREATE_MUTATION, operationName: 'CreateTask' }),
+        pids: ours,
+      },
     ];
     for (const scenario of scenarios) {
       console.log(`${scenario.name}: ${scenario.what} ...`);
       results.push(await run(scenario));
     }
+    results.sort((a, b) => a.name.localeCompare(b.name));
   } finally {
-    for (const child of children) child.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    await admin.query(`drop database if exists ${dbName} with (force)`);
-    await admin.end();
+    await roles.stopAll();
+    await database.drop();
   }
 
   const by = (name: string) => results.find((r) => r.name === name)!;
@@ -209,9 +177,20 @@ async function main() {
   const ratios = `S2/S1 = ${ratio('S2', 'S1')}, S2/S6 = ${ratio('S2', 'S6')}, S1/S0 = ${ratio('S1', 'S0')}`;
   console.log(`\n${table}\n\n${ratios}`);
   const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-  writeFileSync(
-    new URL('../docs/benchmarks.md', import.meta.url),
-    `# Benchmarks\n\nMeasured with \`npm run bench:http\` on ${new Date().toISOString().slice(0, 10)}: ${machine}; PostgreSQL and Redis on the same\nmachine. autocannon, ${CONNECTIONS} connections, ${WARMUP} s warm-up then ${DURATION} s per scenario, one run. Query: \`${QUERY}\` over org\n\`bench\` (20 projects, 20,000 tasks; 5 noise orgs with 2,000 each). Peak RSS sums the processes serving the scenario.\n\n${table}\n\n${ratios}\n`,
+  const date = new Date().toISOString().slice(0, 10);
+  writeDocSection(
+    'bench-http',
+    `## HTTP bench
+
+Measured with \`npm run bench:http\` (default settings) on ${date}: ${machine}; PostgreSQL and Redis on the same
+machine. autocannon, ${CONNECTIONS} connections, ${WARMUP} s warm-up then ${DURATION} s per scenario, one run. Query of S1, S2 and S6:
+\`${QUERY}\` over org \`bench\` (20 projects, 20,000 tasks; 5 noise orgs with 2,000 each). S3: \`${SPANNING_QUERY}\`
+(comms example subgraph as its own process). S4: \`GET /api/planning/tasks?limit=20\`, same token. S5: \`${CREATE_MUTATION}\`
+(run last, as it grows the list). Peak RSS sums the processes serving the scenario.
+
+${table}
+
+${ratios}`,
   );
   const failed = results.filter((r) => r.errors > 0 || r.non2xx > 0);
   if (failed.length) {
@@ -224,7 +203,7 @@ main().then(
   () => process.exit(0),
   (error: unknown) => {
     console.error('bench failed:', error);
-    for (const child of children) child.kill('SIGKILL');
+    for (const child of roles.children) child.kill('SIGKILL');
     process.exit(1);
   },
 );

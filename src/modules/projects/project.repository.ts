@@ -1,4 +1,5 @@
 import type { Knex, SqlEntityManager } from '@mikro-orm/postgresql';
+import { timestampFromRow } from '../../platform/db/row-values.js';
 import type { Connection } from '../common/connection.js';
 import { type CursorCodec, listFingerprint } from '../common/cursor.js';
 import { fetchKeysetPage, type SortKey } from '../common/keyset-page.js';
@@ -19,9 +20,11 @@ export class ProjectRepository {
     private readonly codec: CursorCodec,
   ) {}
 
+  /** Read-only lookup (loaders): plain rows, not tracked by the unit of work. */
   async findByIds(orgId: string, ids: readonly string[]): Promise<Project[]> {
     if (ids.length === 0) return [];
-    return this.em.find(ProjectSchema, { orgId, id: { $in: [...ids] } });
+    const rows = await this.em.execute<Record<string, unknown>[]>(this.em.getKnex()('planning_projects').where('org_id', orgId).whereIn('id', [...ids]));
+    return rows.map(projectFromRow);
   }
 
   async list(orgId: string, filter: ProjectFilter, order: ProjectOrder, page: PageRequest): Promise<Connection<Project>> {
@@ -32,7 +35,7 @@ export class ProjectRepository {
       page,
       codec: this.codec,
       fingerprint: listFingerprint(['project', orgId, filter, order]),
-      toRow: (raw) => this.em.map(ProjectSchema, raw),
+      toRow: projectFromRow,
     });
   }
 
@@ -56,4 +59,21 @@ export class ProjectRepository {
     const deleted = await this.em.nativeDelete(ProjectSchema, { orgId, id });
     return { deleted: deleted > 0, detachedTaskCount: deleted > 0 ? detached.length : 0 };
   }
+}
+
+/** A project row as a plain read model (see `taskFromRow`). */
+export function projectFromRow(r: Record<string, any>): Project {
+  return {
+    id: r.id,
+    orgId: r.org_id,
+    name: r.name,
+    description: r.description,
+    color: r.color,
+    icon: r.icon,
+    status: r.status,
+    ownerId: r.owner_id,
+    createdAt: timestampFromRow(r.created_at),
+    updatedAt: timestampFromRow(r.updated_at),
+    version: r.version,
+  } as Project;
 }

@@ -1,0 +1,104 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { migrateToLatest, openOrm } from '../src/platform/db/orm.js';
+import { generatePrivateKeyPem } from '../src/platform/identity/signing-keys.js';
+
+/** The command line of a role of ours, for {@link RoleProcesses.start}. */
+export const CLI = ['src/main/cli.ts'];
+
+/**
+ * The child processes of one bench or drill run: each started with `node --import tsx`, ready once its `/health`
+ * answers, and all killed by {@link stopAll} (the caller runs it in `finally` and on signals).
+ */
+export class RoleProcesses {
+  readonly children: ChildProcess[] = [];
+
+  start(script: string[], env: Record<string, string>, port: number): Promise<ChildProcess> {
+    const child = spawn(process.execPath, ['--import', 'tsx', ...script], {
+      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    // The JSON log goes to stdout; drain it so a chatty child never blocks on a full pipe.
+    child.stdout?.resume();
+    this.children.push(child);
+    return new Promise((resolve, reject) => {
+      const deadline = Date.now() + 60_000;
+      const poll = async () => {
+        if (child.exitCode !== null) return reject(new Error(`${script.join(' ')} exited with ${child.exitCode}`));
+        try {
+          const response = await fetch(`http://127.0.0.1:${port}/health`);
+          if (response.status < 500) return resolve(child);
+        } catch {
+          // not up yet
+        }
+        if (Date.now() > deadline) return reject(new Error(`${script.join(' ')} did not start`));
+        setTimeout(poll, 200);
+      };
+      void poll();
+    });
+  }
+
+  async stopAll(): Promise<void> {
+    const running = this.children.filter((child) => child.exitCode === null && child.signalCode === null);
+    for (const child of running) child.kill('SIGTERM');
+    const exited = (child: ChildProcess) => new Promise((resolve) => child.once('exit', resolve));
+    await Promise.race([Promise.all(running.map(exited)), new Promise((resolve) => setTimeout(resolve, 15_000))]);
+    for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}
+
+/** Resident memory of a process in MB (0 once it is gone). */
+export function rssMb(pid: number): number {
+  try {
+    const match = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** A database of this run's own on the server of `adminUrl`, migrated; `drop()` removes it. */
+export async function createRunDatabase(adminUrl: string, prefix: string) {
+  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client(adminUrl);
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
+  return {
+    name,
+    url,
+    async migrate() {
+      const orm = await openOrm({ clientUrl: url, poolMax: 2 });
+      await migrateToLatest(orm);
+      await orm.close(true);
+    },
+    async drop() {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+/** A fresh Ed25519 signing key for the gateway, in a private temporary file. */
+export async function writeGatewayKey(): Promise<string> {
+  const keyFile = join(await mkdtemp(join(tmpdir(), 'bench-keys-')), 'gateway.pem');
+  writeFileSync(keyFile, generatePrivateKeyPem(), { mode: 0o600 });
+  return keyFile;
+}
+
+/** A bearer token for `bench-user` of org `bench` (role member), minted by our CLI with the run's key. */
+export function mintToken(env: Record<string, string>): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const mint = spawn(process.execPath, ['--import', 'tsx', ...CLI, 'token', 'mint', '--sub', 'bench-user', '--org', 'bench', '--roles', 'member', '--ttl', '7200'], {
+      env: { ...process.env, ...env },
+    });
+    let out = '';
+    mint.stdout.on('data', (d) => (out += d));
+    mint.on('close', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error('token mint failed'))));
+  });
+}
