@@ -6,6 +6,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { Kind, parse, type DocumentNode } from 'graphql';
+import { SERVICE_UNAVAILABLE, serviceUnavailableError, serviceUnavailableStatusPlugin } from '../platform/errors/service-unavailable.js';
 import { HttpError, readBody, respondWithGraphQL, sendJson } from '../platform/http/graphql-http.js';
 import { readinessRoute, type ReadinessCheck } from '../platform/http/readiness.js';
 import { drainHttpServer } from '../platform/http/drain-http-server.js';
@@ -314,7 +315,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     validationRules: hardening.validationRules,
     parseOptions: hardening.parseOptions,
     // Armor's types come from Apollo's CommonJS build; the plugins are the same objects.
-    plugins: [...(hardening.plugins as unknown as ApolloServerPlugin<GatewayContext>[]), ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.shutdownTimeoutMs }), ApolloServerPluginInlineTraceDisabled(), ...(metrics ? [metrics.graphqlPlugin] : [])],
+    plugins: [...(hardening.plugins as unknown as ApolloServerPlugin<GatewayContext>[]), ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.shutdownTimeoutMs }), ApolloServerPluginInlineTraceDisabled(), serviceUnavailableStatusPlugin(), ...(metrics ? [metrics.graphqlPlugin] : [])],
+    // A subgraph answering 503 (its database is down) becomes SERVICE_UNAVAILABLE here, without its response body.
+    formatError: (formatted) =>
+      (formatted.extensions?.response as { status?: number } | undefined)?.status === 503 || formatted.extensions?.code === SERVICE_UNAVAILABLE
+        ? serviceUnavailableError(formatted)
+        : formatted,
   });
   await apollo.start();
   await new Promise<void>((resolve, reject) => {

@@ -9,6 +9,7 @@ import { CursorCodec } from '../modules/common/cursor.js';
 import { ProjectService } from '../modules/projects/project.service.js';
 import { TaskService } from '../modules/tasks/task.service.js';
 import { createErrorFormatter } from '../platform/errors/graphql-errors.js';
+import { serviceUnavailableStatusPlugin } from '../platform/errors/service-unavailable.js';
 import { executeGraphQLOverHttp, sendJson } from '../platform/http/graphql-http.js';
 import { readinessRoute, type ReadinessCheck } from '../platform/http/readiness.js';
 import { drainHttpServer } from '../platform/http/drain-http-server.js';
@@ -97,7 +98,7 @@ export async function startPlanningSubgraph(options: PlanningSubgraphOptions): P
     includeStacktraceInErrorResponses: !options.isProduction,
     introspection: !options.isProduction,
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.shutdownTimeoutMs }), ApolloServerPluginInlineTraceDisabled(), ...(metrics ? [metrics.plugin] : [])],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.shutdownTimeoutMs }), ApolloServerPluginInlineTraceDisabled(), serviceUnavailableStatusPlugin(), ...(metrics ? [metrics.plugin] : [])],
   });
   await apollo.start();
   await new Promise<void>((resolve, reject) => {

@@ -33,6 +33,8 @@ export interface PlatformOptions {
   loginLimits?: { perAccount?: number; perIp?: number };
   /** Rewrites the Redis URL (e.g. through a TCP proxy the test controls). */
   redisUrlOverride?: (url: string) => string | Promise<string>;
+  /** Rewrites the database URL the gateway and subgraph connect through (e.g. a TCP proxy's). */
+  databaseUrlOverride?: (url: string) => string | Promise<string>;
   trustedJwksUrls?: string[];
   additionalPublicKeysFile?: string;
   /** Use this key ring instead of a fresh one (key rotation tests). */
@@ -75,7 +77,8 @@ export interface TestPlatform {
 export async function startTestPlatform(options: PlatformOptions = {}): Promise<TestPlatform> {
   const logger = options.logger ?? createLogger('silent');
   const database = await createTestDatabase();
-  const orm = await openOrm({ clientUrl: database.url, poolMax: database.kind === 'embedded' ? 1 : 5 });
+  const clientUrl = options.databaseUrlOverride ? await options.databaseUrlOverride(database.url) : database.url;
+  const orm = await openOrm({ clientUrl, poolMax: database.kind === 'embedded' ? 1 : 5 });
   await migrateToLatest(orm);
   const keys = options.keys ?? (await loadKeyRing({ privateKey: generatePrivateKeyPem(), additionalPublicKeysFile: options.additionalPublicKeysFile }));
 

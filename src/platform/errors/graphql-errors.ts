@@ -3,10 +3,11 @@ import { OptimisticLockError } from '@mikro-orm/core';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../logging/logger.js';
 import { PlanningError } from './planning-error.js';
+import { isDatabaseUnavailable, serviceUnavailableError } from './service-unavailable.js';
 
 /**
  * The one place where errors become GraphQL errors: domain errors keep their code and safe extensions; a lost
- * optimistic-lock race is a CONFLICT; anything unknown is logged and answered without internals.
+ * optimistic-lock race is a CONFLICT; an unreachable database is SERVICE_UNAVAILABLE (503); anything unknown is logged and answered without internals.
  */
 export function createErrorFormatter(logger: Logger, includeStacktrace: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -21,6 +22,10 @@ export function createErrorFormatter(logger: Logger, includeStacktrace: boolean)
     }
     if (original instanceof OptimisticLockError) {
       return { ...formatted, message: 'The object was changed concurrently; reload and retry', extensions: { code: 'CONFLICT' } };
+    }
+    if (isDatabaseUnavailable(original)) {
+      logger.warn({ err: (original as Error)?.message, path: formatted.path }, 'database unavailable during a GraphQL operation');
+      return serviceUnavailableError(formatted);
     }
     const code = formatted.extensions?.code;
     if (code && code !== 'INTERNAL_SERVER_ERROR') return formatted;
