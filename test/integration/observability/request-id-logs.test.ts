@@ -1,25 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorker } from '../../../src/main/worker-role.js';
-import { captureLogs, type CapturedLogs } from '../../testkit/captured-logs.js';
-import { createEventHarness, type EventHarness } from '../../testkit/event-harness.js';
-import { startTestPlatform, type TestPlatform } from '../../testkit/platform-app.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { CapturedLogs } from '../../testkit/captured-logs.js';
+import type { EventHarness } from '../../testkit/event-harness.js';
+import { usePlatformWithWorker } from '../../testkit/event-suite.js';
+import type { TestPlatform } from '../../testkit/platform-app.js';
 
 describe('one request id across gateway log, subgraph log and published event', () => {
+  const suite = usePlatformWithWorker();
   let harness: EventHarness;
   let platform: TestPlatform;
-  let worker: Awaited<ReturnType<typeof startWorker>>;
   let logs: CapturedLogs;
-  beforeAll(async () => {
-    logs = captureLogs('info');
-    harness = await createEventHarness();
-    platform = await startTestPlatform({ logger: logs.logger });
-    worker = await startWorker({ orm: platform.orm, bus: harness.createBus(), logger: logs.logger, cursorSecret: 'x'.repeat(20), outboxPollMs: 100 });
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await platform?.close();
-    await harness?.close();
-  });
+  beforeEach(() => ({ harness, platform, logs } = suite()));
 
   const createTask = async (title: string, headers: Record<string, string> = {}) => {
     const token = await platform.mintToken({ sub: 'user-logs', org_id: 'org-logs' });

@@ -1,29 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorker } from '../../../src/main/worker-role.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { parseTraceparent } from '../../../src/platform/telemetry/trace-context.js';
-import { captureLogs, type CapturedLogs } from '../../testkit/captured-logs.js';
-import { createEventHarness, type EventHarness } from '../../testkit/event-harness.js';
-import { startTestPlatform, type TestPlatform } from '../../testkit/platform-app.js';
+import type { CapturedLogs } from '../../testkit/captured-logs.js';
+import type { EventHarness } from '../../testkit/event-harness.js';
+import { usePlatformWithWorker } from '../../testkit/event-suite.js';
+import type { TestPlatform } from '../../testkit/platform-app.js';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CLIENT_SPAN = '00f067aa0ba902b7';
 
 describe('W3C traceparent from gateway to subgraphs and events', () => {
+  const suite = usePlatformWithWorker();
   let harness: EventHarness;
   let platform: TestPlatform;
-  let worker: Awaited<ReturnType<typeof startWorker>>;
   let logs: CapturedLogs;
-  beforeAll(async () => {
-    logs = captureLogs('info');
-    harness = await createEventHarness();
-    platform = await startTestPlatform({ logger: logs.logger });
-    worker = await startWorker({ orm: platform.orm, bus: harness.createBus(), logger: logs.logger, cursorSecret: 'x'.repeat(20), outboxPollMs: 100 });
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await platform?.close();
-    await harness?.close();
-  });
+  beforeEach(() => ({ harness, platform, logs } = suite()));
 
   const createTaskWithCallbacks = async (headers: Record<string, string>) => {
     const token = await platform.mintToken();
