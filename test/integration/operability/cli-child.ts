@@ -15,6 +15,30 @@ export async function freePort(): Promise<number> {
 const SERVICE_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'RABBITMQ_URL', 'NODE_ENV', 'AUTH_PRIVATE_KEY', 'AUTH_PRIVATE_KEY_FILE'];
 
 /** The real CLI (`node --import tsx src/main/cli.ts <args>`) as a child process with exactly `env` on top of a clean base. */
+/**
+ * Free ports for `focus-kraliki start` (gateway, planning, comms; the worker on an ephemeral port) and the
+ * environment that points the gateway at that planning and comms.
+ */
+export async function startRoleEnvironment(
+  dataDir: string,
+): Promise<{ port: number; planningPort: number; commsPort: number; env: Record<string, string> }> {
+  const [port, planningPort, commsPort] = [await freePort(), await freePort(), await freePort()];
+  return {
+    port,
+    planningPort,
+    commsPort,
+    env: {
+      PORT: String(port),
+      PLANNING_PORT: String(planningPort),
+      COMMS_PORT: String(commsPort),
+      WORKER_PORT: '0',
+      SUBGRAPH_PLANNING_URL: `http://127.0.0.1:${planningPort}/graphql`,
+      SUBGRAPH_COMMS_URL: `http://127.0.0.1:${commsPort}/graphql`,
+      PLANNING_DATA_DIR: dataDir,
+    },
+  };
+}
+
 export class CliChild {
   readonly process: ChildProcess;
   stdout = '';

@@ -10,7 +10,7 @@ import { TokenIssuer } from '../../../src/platform/identity/token-issuer.js';
 import { createLogger } from '../../../src/platform/logging/logger.js';
 import { serviceSettings } from '../../testkit/services.js';
 import { createTestDatabase, type TestDatabase } from '../../testkit/test-database.js';
-import { CliChild, freePort } from './cli-child.js';
+import { CliChild, freePort, startRoleEnvironment } from './cli-child.js';
 
 const { databaseUrl, redisUrl, rabbitmqUrl } = serviceSettings();
 const CREATE_TASK = 'mutation Create($input: CreateTaskInput!) { createTask(input: $input) { id title } }';
@@ -61,17 +61,11 @@ describe('graceful shutdown of the real CLI', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'shutdown-'));
     // A database on the shared server when there is one; else the child's own embedded PGlite in dataDir.
     if (databaseUrl) testDatabase = await createTestDatabase();
-    const [port, planningPort, commsPort] = [await freePort(), await freePort(), await freePort()];
+    const { port, env } = await startRoleEnvironment(dataDir);
     const privateKey = generatePrivateKeyPem();
     const suffix = randomBytes(4).toString('hex');
     child = new CliChild(['start'], {
-      PORT: String(port),
-      PLANNING_PORT: String(planningPort),
-      COMMS_PORT: String(commsPort),
-      WORKER_PORT: '0',
-      SUBGRAPH_PLANNING_URL: `http://127.0.0.1:${planningPort}/graphql`,
-      SUBGRAPH_COMMS_URL: `http://127.0.0.1:${commsPort}/graphql`,
-      PLANNING_DATA_DIR: dataDir,
+      ...env,
       AUTH_PRIVATE_KEY: privateKey,
       RATE_LIMIT_USER_PER_MIN: '0',
       RATE_LIMIT_IP_PER_MIN: '0',

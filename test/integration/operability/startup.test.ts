@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CliChild, freePort } from './cli-child.js';
+import { CliChild, freePort, startRoleEnvironment } from './cli-child.js';
 
 describe('start-up experience of the real CLI', () => {
   let child: CliChild | undefined;
@@ -16,16 +16,8 @@ describe('start-up experience of the real CLI', () => {
 
   it('when `start` runs on embedded defaults, then stderr shows every URL, the embedded/in-process modes and the demo login', async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'startup-'));
-    const [port, planningPort, commsPort] = [await freePort(), await freePort(), await freePort()];
-    child = new CliChild(['start'], {
-      PORT: String(port),
-      PLANNING_PORT: String(planningPort),
-      COMMS_PORT: String(commsPort),
-      WORKER_PORT: '0',
-      SUBGRAPH_PLANNING_URL: `http://127.0.0.1:${planningPort}/graphql`,
-      SUBGRAPH_COMMS_URL: `http://127.0.0.1:${commsPort}/graphql`,
-      PLANNING_DATA_DIR: dataDir,
-    });
+    const { port, planningPort, commsPort, env } = await startRoleEnvironment(dataDir);
+    child = new CliChild(['start'], env);
     await child.waitForStderr('demo login');
     const banner = child.stderr.slice(child.stderr.indexOf('focus-kraliki gateway + subgraph + worker + comms is ready'));
 
