@@ -7,7 +7,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { Kind, parse, type DocumentNode } from 'graphql';
 import { SERVICE_UNAVAILABLE, serviceUnavailableError, serviceUnavailableStatusPlugin } from '../platform/errors/service-unavailable.js';
-import { HttpError, readBody, respondWithGraphQL, sendJson } from '../platform/http/graphql-http.js';
+import { HttpError, readBody, respondWithGraphQL, sendJson, graphqlParamsOf } from '../platform/http/graphql-http.js';
 import { readinessRoute, type ReadinessCheck } from '../platform/http/readiness.js';
 import { drainHttpServer } from '../platform/http/drain-http-server.js';
 import type { KeyRing } from '../platform/identity/signing-keys.js';
@@ -211,7 +211,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       const status = error instanceof HttpError ? error.status : 400;
       return sendJson(res, status, { errors: [{ message: (error as Error).message, extensions: { code: 'BAD_REQUEST' } }] });
     }
-    const { query, variables } = graphqlParamsOf(body, req.url);
+    const params = graphqlParamsOf(body, req.url);
+    const { query } = params;
+    // Variables set page sizes (GET carries them as JSON in the URL), so the cost must see them.
+    const variables = params.variables && typeof params.variables === 'object' && !Array.isArray(params.variables) ? (params.variables as Record<string, unknown>) : {};
     requestLogFields(req).operationName = operationNameOf(body, req.url) ?? singleOperationName(query ? parseForCost(query) : null);
     const context = await admit(req, res, () => (query ? costOf(query, variables) : 1));
     if (!context) return;
@@ -339,28 +342,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 /** The client's address as this server sees it (no proxy headers are trusted). */
 export function clientIp(req: IncomingMessage): string {
   return req.socket.remoteAddress ?? 'unknown';
-}
-
-function graphqlParamsOf(body: unknown, url: string | undefined): { query: string | undefined; variables: Record<string, unknown> } {
-  if (body && typeof body === 'object' && !Array.isArray(body)) {
-    const { query, variables } = body as { query?: unknown; variables?: unknown };
-    return {
-      query: typeof query === 'string' ? query : undefined,
-      variables: variables && typeof variables === 'object' ? (variables as Record<string, unknown>) : {},
-    };
-  }
-  const params = new URL(url ?? '/', 'http://localhost').searchParams;
-  // GET carries its variables as JSON in the URL; they set page sizes, so the cost must see them too.
-  let variables: unknown;
-  try {
-    variables = JSON.parse(params.get('variables') ?? '{}');
-  } catch {
-    variables = {};
-  }
-  return {
-    query: params.get('query') ?? undefined,
-    variables: variables && typeof variables === 'object' && !Array.isArray(variables) ? (variables as Record<string, unknown>) : {},
-  };
 }
 
 /** The name of the document's operation when it holds exactly one named operation. */

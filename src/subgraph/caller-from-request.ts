@@ -21,22 +21,6 @@ export interface CallerRequest {
   variables: unknown;
 }
 
-/** Reads query and variables from a POST body or, for GET, from the URL's search parameters. */
-export function graphqlRequestOf(body: unknown, url: string | undefined): { query: string | undefined; variables: unknown } {
-  if (body && typeof body === 'object') {
-    const { query, variables } = body as { query?: unknown; variables?: unknown };
-    return { query: typeof query === 'string' ? query : undefined, variables: variables ?? {} };
-  }
-  const params = new URL(url ?? '/', 'http://localhost').searchParams;
-  let variables: unknown = {};
-  try {
-    variables = JSON.parse(params.get('variables') ?? '{}');
-  } catch {
-    variables = {};
-  }
-  return { query: params.get('query') ?? undefined, variables };
-}
-
 const header = (headers: IncomingHttpHeaders, name: string): string | undefined => {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;

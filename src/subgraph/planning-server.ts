@@ -10,7 +10,7 @@ import { ProjectService } from '../modules/projects/project.service.js';
 import { TaskService } from '../modules/tasks/task.service.js';
 import { createErrorFormatter } from '../platform/errors/graphql-errors.js';
 import { serviceUnavailableStatusPlugin } from '../platform/errors/service-unavailable.js';
-import { executeGraphQLOverHttp, sendJson } from '../platform/http/graphql-http.js';
+import { executeGraphQLOverHttp, sendJson, graphqlParamsOf } from '../platform/http/graphql-http.js';
 import { readinessRoute, type ReadinessCheck } from '../platform/http/readiness.js';
 import { drainHttpServer } from '../platform/http/drain-http-server.js';
 import { postgresReadiness } from '../platform/db/postgres-readiness.js';
@@ -18,7 +18,7 @@ import type { Logger } from '../platform/logging/logger.js';
 import { observeRequest, operationNameOf } from '../platform/logging/request-log.js';
 import type { Registry } from 'prom-client';
 import { planningMetrics } from './planning-metrics.js';
-import { type CallerRequest, type CallerResolver, graphqlRequestOf } from './caller-from-request.js';
+import { type CallerRequest, type CallerResolver } from './caller-from-request.js';
 import type { PlanningContext } from './planning-context.js';
 import { createPlanningLoaders } from './planning-loaders.js';
 import { buildPlanningSchema } from './planning-schema.js';
@@ -81,7 +81,7 @@ export async function startPlanningSubgraph(options: PlanningSubgraphOptions): P
     if (pathname !== '/graphql') return sendJson(res, 404, { error: 'Not found' });
     const requestContext = async (body: unknown) => {
       logFields.operationName = operationNameOf(body, req.url);
-      const context = await contextFor({ headers: req.headers, ...graphqlRequestOf(body, req.url) });
+      const context = await contextFor({ headers: req.headers, ...graphqlParamsOf(body, req.url) });
       Object.assign(logFields, { userId: context.caller.userId, orgId: context.caller.orgId });
       return context;
     };

@@ -100,3 +100,22 @@ export async function respondWithGraphQL<TContext extends BaseContext>(
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
   res.end();
 }
+
+/**
+ * The query and variables of a GraphQL request: from a POST body, or for GET from the URL's `query` and
+ * `variables` (JSON; unparsable means none). Variables are returned as sent.
+ */
+export function graphqlParamsOf(body: unknown, url: string | undefined): { query: string | undefined; variables: unknown } {
+  if (body && typeof body === 'object' && !Array.isArray(body)) {
+    const { query, variables } = body as { query?: unknown; variables?: unknown };
+    return { query: typeof query === 'string' ? query : undefined, variables: variables ?? {} };
+  }
+  const params = new URL(url ?? '/', 'http://localhost').searchParams;
+  let variables: unknown = {};
+  try {
+    variables = JSON.parse(params.get('variables') ?? '{}');
+  } catch {
+    variables = {};
+  }
+  return { query: params.get('query') ?? undefined, variables };
+}
