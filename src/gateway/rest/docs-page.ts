@@ -1,21 +1,14 @@
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { sendJson } from '../../platform/http/graphql-http.js';
+import { staticAssets } from '../../platform/http/static-assets.js';
 import type { RouteHandler } from '../gateway-server.js';
 
 /** swagger-ui-dist's directory, resolved from the installed package (the docs work offline: no CDN). */
 const SWAGGER_UI_DIR = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 
-/** The files of swagger-ui-dist the page uses, with their content types; nothing else is served. */
-const ASSETS: Record<string, string> = {
-  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
-  'swagger-ui-standalone-preset.js': 'text/javascript; charset=utf-8',
-  'swagger-ui.css': 'text/css; charset=utf-8',
-  'index.css': 'text/css; charset=utf-8',
-  'favicon-32x32.png': 'image/png',
-  'favicon-16x16.png': 'image/png',
-};
+const JS = 'text/javascript; charset=utf-8';
+const CSS = 'text/css; charset=utf-8';
 
 /** Starts Swagger UI on the document; a file of its own so the page needs no inline script. */
 const INITIALIZER = `window.onload = function () {
@@ -52,8 +45,17 @@ const PAGE = `<!doctype html>
  * Public: the document describes the API, it holds no data.
  */
 export function docsHandler(document: unknown): RouteHandler {
-  const cache = new Map<string, Buffer>();
   const documentJson = JSON.stringify(document);
+  // The files of swagger-ui-dist the page uses, and its initializer; nothing else is served.
+  const assets = staticAssets({
+    'swagger-ui-bundle.js': { file: join(SWAGGER_UI_DIR, 'swagger-ui-bundle.js'), contentType: JS },
+    'swagger-ui-standalone-preset.js': { file: join(SWAGGER_UI_DIR, 'swagger-ui-standalone-preset.js'), contentType: JS },
+    'swagger-ui.css': { file: join(SWAGGER_UI_DIR, 'swagger-ui.css'), contentType: CSS },
+    'index.css': { file: join(SWAGGER_UI_DIR, 'index.css'), contentType: CSS },
+    'favicon-32x32.png': { file: join(SWAGGER_UI_DIR, 'favicon-32x32.png'), contentType: 'image/png' },
+    'favicon-16x16.png': { file: join(SWAGGER_UI_DIR, 'favicon-16x16.png'), contentType: 'image/png' },
+    'docs-init.js': { content: INITIALIZER, contentType: JS, cacheControl: 'no-cache' },
+  });
   return async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
@@ -62,20 +64,11 @@ export function docsHandler(document: unknown): RouteHandler {
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
     if (pathname === '/docs' || pathname === '/docs/') return send(res, 200, 'text/html; charset=utf-8', PAGE);
     if (pathname === '/docs/openapi.json') return send(res, 200, 'application/json; charset=utf-8', documentJson);
-    if (pathname === '/docs/assets/docs-init.js') return send(res, 200, 'text/javascript; charset=utf-8', INITIALIZER);
     const name = pathname.startsWith('/docs/assets/') ? pathname.slice('/docs/assets/'.length) : '';
-    const contentType = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
-    if (!contentType) return sendJson(res, 404, { detail: 'Not Found' });
-    let content = cache.get(name);
-    if (!content) {
-      content = await readFile(join(SWAGGER_UI_DIR, name));
-      cache.set(name, content);
-    }
-    res.setHeader('cache-control', 'public, max-age=3600');
-    send(res, 200, contentType, content);
+    if (!(await assets.send(res, name))) sendJson(res, 404, { detail: 'Not Found' });
   };
 
-  function send(res: Parameters<RouteHandler>[1], status: number, contentType: string, body: string | Buffer) {
+  function send(res: Parameters<RouteHandler>[1], status: number, contentType: string, body: string) {
     res.writeHead(status, { 'content-type': contentType, 'x-content-type-options': 'nosniff' });
     res.end(body);
   }
