@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
@@ -7,6 +6,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { Kind, parse, type DocumentNode } from 'graphql';
 import { SERVICE_UNAVAILABLE, serviceUnavailableError, serviceUnavailableStatusPlugin } from '../platform/errors/service-unavailable.js';
+import { requestIdFrom } from '../platform/http/request-id.js';
 import { HttpError, readBody, respondWithGraphQL, sendJson, graphqlParamsOf } from '../platform/http/graphql-http.js';
 import { readinessRoute, type ReadinessCheck } from '../platform/http/readiness.js';
 import { drainHttpServer } from '../platform/http/drain-http-server.js';
@@ -86,16 +86,13 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
 const requestIds = new WeakMap<IncomingMessage, string>();
 
 /** The request id the client sent when it is sane, else a new one (the same one for every call on one request). */
 export function requestIdOf(req: IncomingMessage): string {
   let requestId = requestIds.get(req);
   if (requestId === undefined) {
-    const given = req.headers['x-request-id'];
-    requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    requestId = requestIdFrom(req.headers['x-request-id']);
     requestIds.set(req, requestId);
   }
   return requestId;

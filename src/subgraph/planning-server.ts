@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
@@ -10,6 +9,8 @@ import { ProjectService } from '../modules/projects/project.service.js';
 import { TaskService } from '../modules/tasks/task.service.js';
 import { createErrorFormatter } from '../platform/errors/graphql-errors.js';
 import { serviceUnavailableStatusPlugin } from '../platform/errors/service-unavailable.js';
+import { requestIdFrom } from '../platform/http/request-id.js';
+import { parseTraceparent } from '../platform/telemetry/trace-context.js';
 import { executeGraphQLOverHttp, sendJson, graphqlParamsOf } from '../platform/http/graphql-http.js';
 import { readinessRoute, type ReadinessCheck } from '../platform/http/readiness.js';
 import { drainHttpServer } from '../platform/http/drain-http-server.js';
@@ -117,8 +118,6 @@ export async function startPlanningSubgraph(options: PlanningSubgraphOptions): P
   };
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 /**
  * The request's correlation headers, carried into the events it causes: `x-request-id` (the gateway's, or a new
@@ -128,11 +127,10 @@ export function correlationHeaders(headers: IncomingMessage['headers']): Record<
   // Memoized per request, so the request's log line and its events name the same (possibly generated) id.
   const known = correlationByHeaders.get(headers);
   if (known) return known;
-  const requestId = headers['x-request-id'];
-  const traceparent = headers.traceparent;
+  const { traceparent } = headers;
   const correlation = {
-    'x-request-id': typeof requestId === 'string' && REQUEST_ID.test(requestId) ? requestId : randomUUID(),
-    ...(typeof traceparent === 'string' && TRACEPARENT.test(traceparent) ? { traceparent } : {}),
+    'x-request-id': requestIdFrom(headers['x-request-id']),
+    ...(typeof traceparent === 'string' && parseTraceparent(traceparent) ? { traceparent } : {}),
   };
   correlationByHeaders.set(headers, correlation);
   return correlation;
