@@ -2,11 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { loadConfig } from '../src/config/config.js';
 import { migrateToLatest, openOrm } from '../src/platform/db/orm.js';
-import { generatePrivateKeyPem } from '../src/platform/identity/signing-keys.js';
+import { generatePrivateKeyPem, loadKeyRing } from '../src/platform/identity/signing-keys.js';
+import { TokenIssuer } from '../src/platform/identity/token-issuer.js';
 
 /** The command line of a role of ours, for {@link RoleProcesses.start}. */
 export const CLI = ['src/main/cli.ts'];
@@ -17,26 +20,40 @@ export const CLI = ['src/main/cli.ts'];
  */
 export class RoleProcesses {
   readonly children: ChildProcess[] = [];
+  private readonly stderrTails = new Map<ChildProcess, string>();
+
+  /**
+   * @param options.quiet keep the children's stderr (start-up banners, warnings) instead of printing it: a test
+   * suite's output stays readable, and a child that fails to start still says why in the rejection.
+   */
+  constructor(private readonly options: { quiet?: boolean } = {}) {}
+
+  /** The last few KB a quiet child wrote to stderr. */
+  stderrOf(child: ChildProcess): string {
+    return this.stderrTails.get(child) ?? '';
+  }
 
   start(script: string[], env: Record<string, string>, port: number): Promise<ChildProcess> {
     const child = spawn(process.execPath, ['--import', 'tsx', ...script], {
       env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', this.options.quiet ? 'pipe' : 'inherit'],
     });
     // The JSON log goes to stdout; drain it so a chatty child never blocks on a full pipe.
     child.stdout?.resume();
+    child.stderr?.on('data', (chunk: Buffer) => this.stderrTails.set(child, (this.stderrOf(child) + chunk.toString()).slice(-4000)));
     this.children.push(child);
+    const said = () => (this.options.quiet ? `:\n${this.stderrOf(child)}` : '');
     return new Promise((resolve, reject) => {
       const deadline = Date.now() + 60_000;
       const poll = async () => {
-        if (child.exitCode !== null) return reject(new Error(`${script.join(' ')} exited with ${child.exitCode}`));
+        if (child.exitCode !== null) return reject(new Error(`${script.join(' ')} exited with ${child.exitCode}${said()}`));
         try {
           const response = await fetch(`http://127.0.0.1:${port}/health`);
           if (response.status < 500) return resolve(child);
         } catch {
           // not up yet
         }
-        if (Date.now() > deadline) return reject(new Error(`${script.join(' ')} did not start`));
+        if (Date.now() > deadline) return reject(new Error(`${script.join(' ')} did not start${said()}`));
         setTimeout(poll, 200);
       };
       void poll();
@@ -101,4 +118,25 @@ export function mintToken(env: Record<string, string>): Promise<string> {
     mint.stdout.on('data', (d) => (out += d));
     mint.on('close', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error('token mint failed'))));
   });
+}
+
+/**
+ * The same token as {@link mintToken}, signed in this process with the key and issuer settings of `env` over this
+ * process's environment, as a child would see them (saves starting a child, the main cost where a test starts roles).
+ */
+export async function signToken(env: Record<string, string>): Promise<string> {
+  const config = loadConfig({ ...process.env, ...env });
+  const keys = await loadKeyRing({ privateKeyFile: env.AUTH_PRIVATE_KEY_FILE, privateKey: env.AUTH_PRIVATE_KEY });
+  const issuer = new TokenIssuer(keys.current, config.auth.issuer, config.auth.audience);
+  const { token } = await issuer.issue({ sub: 'bench-user', orgId: 'bench', roles: ['member'], ttlSeconds: 7200 });
+  return token;
+}
+
+/** A port that was free a moment ago, for a role to bind (fixed ports collide with whatever else runs on the machine). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
