@@ -9,6 +9,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import amqplib from 'amqplib';
 import pg from 'pg';
+import { loadConfig } from '../src/config/config.js';
 import { startWorker } from '../src/main/worker-role.js';
 import { migrateToLatest, openOrm } from '../src/platform/db/orm.js';
 import { createLogger } from '../src/platform/logging/logger.js';
@@ -25,6 +26,11 @@ const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 200);
 const CONSUMER_EVENTS = Number(process.env.BENCH_CONSUMER_EVENTS ?? 3_000);
 /** Orgs the inbound events spread over (positions are handed out per org and project, one writer at a time). */
 const CONSUMER_ORGS = Number(process.env.BENCH_CONSUMER_ORGS ?? 5);
+/** The consumer's prefetch, group size and lanes: the shipped defaults unless overridden. */
+const defaults = loadConfig({}).events;
+const CONSUMER_PREFETCH = Number(process.env.BENCH_CONSUMER_PREFETCH ?? defaults.prefetch);
+const CONSUMER_GROUP_MAX = Number(process.env.BENCH_CONSUMER_GROUP_MAX ?? defaults.groupMax);
+const CONSUMER_GROUP_LANES = Number(process.env.BENCH_CONSUMER_GROUP_LANES ?? defaults.groupLanes);
 
 const quantile = (values: number[], q: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -119,7 +125,16 @@ async function main() {
       );
     }
     await channel.waitForConfirms();
-    const consumer = await startWorker({ orm, bus: new AmqpEventBus(amqpUrl, topology, logger), logger, cursorSecret: 'bench-secret-0123456789', prefetch: 50, listenUrl: dbUrl });
+    const consumer = await startWorker({
+      orm,
+      bus: new AmqpEventBus(amqpUrl, topology, logger),
+      logger,
+      cursorSecret: 'bench-secret-0123456789',
+      prefetch: CONSUMER_PREFETCH,
+      eventsGroupMax: CONSUMER_GROUP_MAX,
+      eventsGroupLanes: CONSUMER_GROUP_LANES,
+      listenUrl: dbUrl,
+    });
     const consumeStart = performance.now();
     for (;;) {
       const [row] = await orm.em.fork().execute('select count(*)::int as n from planning_inbox');
@@ -128,7 +143,10 @@ async function main() {
     }
     const consumeSeconds = (performance.now() - consumeStart) / 1000;
     await consumer.stop();
-    results.consumer = `${Math.round(CONSUMER_EVENTS / consumeSeconds)} events/s (${CONSUMER_EVENTS} comms.call.ended over ${CONSUMER_ORGS} orgs -> task + outbox event, prefetch 50)`;
+    const { groups, events } = consumer.processor.committed;
+    results.consumer =
+      `${Math.round(CONSUMER_EVENTS / consumeSeconds)} events/s (${CONSUMER_EVENTS} comms.call.ended over ${CONSUMER_ORGS} orgs -> task + outbox event, ` +
+      `prefetch ${CONSUMER_PREFETCH}, group max ${CONSUMER_GROUP_MAX}, ${CONSUMER_GROUP_LANES} lanes; ${groups} commits, ${(events / groups).toFixed(1)} events per commit)`;
   } finally {
     await orm.close(true);
     for (const q of [topology.queue, topology.deadLetterQueue]) await channel.deleteQueue(q).catch(() => {});

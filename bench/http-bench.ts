@@ -7,6 +7,7 @@
  *   S0  bare node:http server, fixed JSON body (the machine's ceiling)
  *   S1  the planning subgraph directly (headers trust mode)
  *   S2  the same query through our gateway: real token, revocation, rate limit, signed context all on
+ *   S2c S2 with the gateway's answer cache on (GATEWAY_CACHE_SECONDS=60; exact invalidation, see README)
  *   S3  a query spanning planning and the comms example subgraph, through our gateway
  *   S4  GET /api/planning/tasks?limit=20 through the REST shim of our gateway (same token)
  *   S5  createTask mutations through our gateway (the write path, outbox row included)
@@ -16,6 +17,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import autocannon from 'autocannon';
 import { writeDocSection } from './benchmarks-doc.js';
@@ -54,6 +56,33 @@ interface Result {
   errors: number;
   non2xx: number;
   peakRssMb: number;
+  /** CPU time per request of the scenario's own processes, and of PostgreSQL (all its processes), in ms. */
+  cpuMsPerRequest: number;
+  postgresCpuMsPerRequest: number;
+}
+
+/** CPU seconds (user + system) a process has used so far; 0 once it is gone. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** The pids of every PostgreSQL server process on this machine (the server is shared; other clients count too). */
+function postgresPids(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') pids.push(Number(entry));
+    } catch {
+      // gone
+    }
+  }
+  return pids;
 }
 
 const roles = new RoleProcesses();
@@ -72,6 +101,8 @@ async function run(scenario: Scenario): Promise<Result> {
     peak = Math.max(peak, scenario.pids().reduce((sum, pid) => sum + rssMb(pid), 0));
   }, 200);
   let graphqlErrors = 0;
+  const cpuBefore = scenario.pids().reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  const postgresBefore = new Map(postgresPids().map((pid) => [pid, cpuSeconds(pid)]));
   const result = await autocannon({
     ...options,
     duration: DURATION,
@@ -82,6 +113,9 @@ async function run(scenario: Scenario): Promise<Result> {
     },
   });
   clearInterval(sampler);
+  const cpu = scenario.pids().reduce((sum, pid) => sum + cpuSeconds(pid), 0) - cpuBefore;
+  const postgresCpu = postgresPids().reduce((sum, pid) => sum + cpuSeconds(pid) - (postgresBefore.get(pid) ?? 0), 0);
+  const requests = Math.max(1, result.requests.total);
   return {
     name: scenario.name,
     what: scenario.what,
@@ -91,6 +125,8 @@ async function run(scenario: Scenario): Promise<Result> {
     errors: result.errors + result.timeouts + graphqlErrors,
     non2xx: result.non2xx,
     peakRssMb: Math.round(peak),
+    cpuMsPerRequest: (cpu * 1000) / requests,
+    postgresCpuMsPerRequest: (postgresCpu * 1000) / requests,
   };
 }
 
@@ -109,23 +145,22 @@ async function main() {
       AUTH_PRIVATE_KEY_FILE: await writeGatewayKey(),
     };
     const bare = await roles.start(['bench/servers/bare-server.ts'], { PORT: '4100' }, 4100);
-    const signedSubgraph = await roles.start([...CLI, 'subgraph'], { ...common, PLANNING_PORT: '4101', PLANNING_TRUST_MODE: 'signed' }, 4101);
+    // The planning subgraph announces its changes in the Redis store the gateways read (answer cache of S2c).
+    const redisKeyPrefix = `bench-${randomBytes(3).toString('hex')}:`;
+    const shared = { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: redisKeyPrefix };
+    const signedSubgraph = await roles.start([...CLI, 'subgraph'], { ...common, ...shared, PLANNING_PORT: '4101', PLANNING_TRUST_MODE: 'signed' }, 4101);
     const headersSubgraph = await roles.start([...CLI, 'subgraph'], { ...common, PLANNING_PORT: '4102', PLANNING_TRUST_MODE: 'headers' }, 4102);
     const comms = await roles.start(['src/examples/comms/main.ts'], { COMMS_PORT: '4105', COMMS_HOST: '127.0.0.1' }, 4105);
-    const gateway = await roles.start(
-      [...CLI, 'gateway'],
-      {
-        ...common,
-        PORT: '4103',
-        REDIS_URL: redisUrl,
-        REDIS_KEY_PREFIX: `bench-${randomBytes(3).toString('hex')}:`,
-        SUBGRAPH_PLANNING_URL: 'http://127.0.0.1:4101/graphql',
-        SUBGRAPH_COMMS_URL: 'http://127.0.0.1:4105/graphql',
-        RATE_LIMIT_USER_PER_MIN: '100000000',
-        RATE_LIMIT_IP_PER_MIN: '100000000',
-      },
-      4103,
-    );
+    const gatewayEnv = {
+      ...common,
+      ...shared,
+      SUBGRAPH_PLANNING_URL: 'http://127.0.0.1:4101/graphql',
+      SUBGRAPH_COMMS_URL: 'http://127.0.0.1:4105/graphql',
+      RATE_LIMIT_USER_PER_MIN: '100000000',
+      RATE_LIMIT_IP_PER_MIN: '100000000',
+    };
+    const gateway = await roles.start([...CLI, 'gateway'], { ...gatewayEnv, PORT: '4103' }, 4103);
+    const cachingGateway = await roles.start([...CLI, 'gateway'], { ...gatewayEnv, PORT: '4106', GATEWAY_CACHE_SECONDS: '60' }, 4106);
     const stock = await roles.start(['bench/servers/stock-gateway.ts'], { PORT: '4104', SUBGRAPH_PLANNING_URL: 'http://127.0.0.1:4102/graphql' }, 4104);
 
     const token = await mintToken(common);
@@ -137,6 +172,13 @@ async function main() {
       { name: 'S0', what: 'bare node:http, fixed JSON', url: 'http://127.0.0.1:4100/', headers: {}, pids: pid(bare) },
       { name: 'S1', what: 'planning subgraph directly', url: 'http://127.0.0.1:4102/graphql', headers: caller, pids: pid(headersSubgraph) },
       { name: 'S2', what: 'our gateway (auth, revocation, rate limit, signed context)', url: 'http://127.0.0.1:4103/graphql', headers: bearer, pids: ours },
+      {
+        name: 'S2c',
+        what: 'S2 with the answer cache on (`GATEWAY_CACHE_SECONDS=60`)',
+        url: 'http://127.0.0.1:4106/graphql',
+        headers: bearer,
+        pids: () => [cachingGateway.pid!, signedSubgraph.pid!],
+      },
       {
         name: 'S3',
         what: 'our gateway, query spanning planning + comms (`callbacks { id phone }`)',
@@ -157,7 +199,8 @@ async function main() {
         pids: ours,
       },
     ];
-    for (const scenario of scenarios) {
+    const only = process.env.BENCH_ONLY?.split(',');
+    for (const scenario of scenarios.filter((s) => !only || only.includes(s.name))) {
       console.log(`${scenario.name}: ${scenario.what} ...`);
       results.push(await run(scenario));
     }
@@ -168,22 +211,25 @@ async function main() {
   }
 
   const by = (name: string) => results.find((r) => r.name === name)!;
-  const ratio = (a: string, b: string) => (by(a).rps / by(b).rps).toFixed(2);
+  const ratio = (a: string, b: string) => (by(a) && by(b) ? (by(a).rps / by(b).rps).toFixed(2) : 'n/a');
   const table = [
-    '| scenario | what | req/s | p50 ms | p99 ms | errors | non-2xx | peak RSS MB |',
-    '|---|---|---|---|---|---|---|---|',
-    ...results.map((r) => `| ${r.name} | ${r.what} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} | ${r.peakRssMb} |`),
+    '| scenario | what | req/s | p50 ms | p99 ms | errors | non-2xx | peak RSS MB | CPU ms/req (Node roles) | CPU ms/req (PostgreSQL) |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...results.map(
+      (r) =>
+        `| ${r.name} | ${r.what} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} | ${r.peakRssMb} | ${r.cpuMsPerRequest.toFixed(2)} | ${r.postgresCpuMsPerRequest.toFixed(2)} |`,
+    ),
   ].join('\n');
-  const ratios = `S2/S1 = ${ratio('S2', 'S1')}, S2/S6 = ${ratio('S2', 'S6')}, S1/S0 = ${ratio('S1', 'S0')}`;
+  const ratios = `S2/S1 = ${ratio('S2', 'S1')}, S2/S6 = ${ratio('S2', 'S6')}, S2c/S6 = ${ratio('S2c', 'S6')}, S1/S0 = ${ratio('S1', 'S0')}`;
   console.log(`\n${table}\n\n${ratios}`);
   const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const date = new Date().toISOString().slice(0, 10);
-  writeDocSection(
+  if (!process.env.BENCH_ONLY) writeDocSection(
     'bench-http',
     `## HTTP bench
 
 Measured with \`npm run bench:http\` (default settings) on ${date}: ${machine}; PostgreSQL and Redis on the same
-machine. autocannon, ${CONNECTIONS} connections, ${WARMUP} s warm-up then ${DURATION} s per scenario, one run. Query of S1, S2 and S6:
+machine. autocannon, ${CONNECTIONS} connections, ${WARMUP} s warm-up then ${DURATION} s per scenario, one run. Query of S1, S2, S2c and S6:
 \`${QUERY}\` over org \`bench\` (20 projects, 20,000 tasks; 5 noise orgs with 2,000 each). S3: \`${SPANNING_QUERY}\`
 (comms example subgraph as its own process). S4: \`GET /api/planning/tasks?limit=20\`, same token. S5: \`${CREATE_MUTATION}\`
 (run last, as it grows the list). Peak RSS sums the processes serving the scenario.

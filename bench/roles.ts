@@ -11,6 +11,12 @@ import { migrateToLatest, openOrm } from '../src/platform/db/orm.js';
 import { generatePrivateKeyPem, loadKeyRing } from '../src/platform/identity/signing-keys.js';
 import { TokenIssuer } from '../src/platform/identity/token-issuer.js';
 
+/**
+ * Node flags of every role, as the Dockerfile and `npm start` set them: a larger young generation (64 MB semi-spaces)
+ * cut the subgraph's garbage-collection time per request by about a third in the bench.
+ */
+export const NODE_FLAGS = ['--max-semi-space-size=64'];
+
 /** The command line of a role of ours, for {@link RoleProcesses.start}. */
 export const CLI = ['src/main/cli.ts'];
 
@@ -34,7 +40,7 @@ export class RoleProcesses {
   }
 
   start(script: string[], env: Record<string, string>, port: number): Promise<ChildProcess> {
-    const child = spawn(process.execPath, ['--import', 'tsx', ...script], {
+    const child = spawn(process.execPath, [...NODE_FLAGS, '--import', 'tsx', ...script], {
       env: { ...process.env, LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', this.options.quiet ? 'pipe' : 'inherit'],
     });

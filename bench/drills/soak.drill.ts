@@ -72,15 +72,19 @@ export async function soak(environment: DrillEnvironment, { seconds, rate: reque
   const first = samples[0]!;
   const last = samples[samples.length - 1]!;
   const p99Stable = last.p99 <= first.p99 * 1.5 + 5;
+  // A soak that never reached its rate proves little: every window must carry at least 90 % of it.
+  const slowest = samples.reduce((a, b) => (b.rps < a.rps ? b : a));
+  const rateHeld = slowest.rps >= rate * 0.9;
   const rssStable = last.rssMb <= first.rssMb * 1.2;
   const counts = { errors: problems.length, firstP99: first.p99, lastP99: last.p99, firstRssMb: first.rssMb, lastRssMb: last.rssMb };
   return drillResult(
     `e. soak ${seconds} s at ${rate} req/s (half of S2 ${peak} req/s)`,
     `per ${windowSeconds} s: ${samples.map((x, i) => `#${i + 1} ${x.rps} req/s p99 ${x.p99} ms RSS ${x.rssMb} MB`).join('; ')}; errors ${problems.length} (${countBy(problems)}); ` +
-      `p99 ${p99Stable ? 'stable' : 'NOT stable'} (last <= 1.5 x first + 5 ms), RSS ${rssStable ? 'stable' : 'NOT stable'} (last <= 1.2 x first)`,
+      `rate ${rateHeld ? 'held' : 'NOT held'} (every window >= 90 % of ${rate} req/s), p99 ${p99Stable ? 'stable' : 'NOT stable'} (last <= 1.5 x first + 5 ms), RSS ${rssStable ? 'stable' : 'NOT stable'} (last <= 1.2 x first)`,
     counts,
     [
       [problems.length === 0, `${problems.length} requests failed (${countBy(problems)})`],
+      [rateHeld, `a window carried only ${slowest.rps} of ${rate} req/s`],
       [p99Stable, `p99 grew from ${first.p99} ms to ${last.p99} ms`],
       [rssStable, `RSS grew from ${first.rssMb} MB to ${last.rssMb} MB`],
     ],

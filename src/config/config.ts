@@ -42,8 +42,10 @@ const envSchema = z.object({
     .refine((urls) => urls.every((u) => /^https?:\/\//.test(u)), 'must be a comma-separated list of http(s) URLs'),
   AUTH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
   AUTH_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  AUTH_VERIFIED_TOKEN_CACHE_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
   REDIS_URL: optionalUrl(['redis', 'rediss']),
   REDIS_KEY_PREFIX: z.string().min(1).max(100).default('focus-kraliki:'),
+  GATEWAY_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(0),
   RATE_LIMIT_USER_PER_MIN: z.coerce.number().int().min(0).default(600),
   RATE_LIMIT_IP_PER_MIN: z.coerce.number().int().min(0).default(1200),
   LOGIN_ATTEMPTS_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
@@ -54,7 +56,9 @@ const envSchema = z.object({
   EVENTS_QUEUE: z.string().min(1).default('planning.events'),
   EVENTS_DEAD_LETTER_EXCHANGE: z.string().min(1).default('platform.events.dlx'),
   EVENTS_DEAD_LETTER_QUEUE: z.string().min(1).default('planning.events.dead'),
-  EVENTS_PREFETCH: z.coerce.number().int().min(1).max(1000).default(20),
+  EVENTS_PREFETCH: z.coerce.number().int().min(1).max(1000).default(100),
+  EVENTS_GROUP_MAX: z.coerce.number().int().min(1).max(1000).default(50),
+  EVENTS_GROUP_LANES: z.coerce.number().int().min(1).max(64).default(2),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(72),
@@ -92,11 +96,15 @@ export interface Config {
     trustedJwksUrls: string[];
     tokenTtlSeconds: number;
     clockToleranceSeconds: number;
+    /** How long the gateway reuses a token's verified signature and claims (0: verify on every request). */
+    verifiedTokenCacheSeconds: number;
     /** Where development generates its key; undefined in production (a key must be configured). */
     developmentKeyDir: string | undefined;
   };
   redisUrl: string | undefined;
   redisKeyPrefix: string;
+  /** How long the gateway keeps the planning subgraph's query answers (exact invalidation on change); 0 = off. */
+  gatewayCacheSeconds: number;
   rateLimits: { userPerMinute: number; ipPerMinute: number; loginPerAccount: number; loginPerIp: number };
   /** Key for the HMAC that makes pagination cursors tamper-evident. */
   cursorSecret: string;
@@ -110,6 +118,10 @@ export interface Config {
   events: {
     topology: EventTopology;
     prefetch: number;
+    /** The most inbound events the consumer applies in one transaction (group commit). */
+    groupMax: number;
+    /** How many groups commit at the same time (events partitioned by org; each lane holds a connection meanwhile). */
+    groupLanes: number;
     outboxBatchSize: number;
     outboxPollMs: number;
     outboxRetentionHours: number;
@@ -169,10 +181,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       trustedJwksUrls: e.AUTH_TRUSTED_JWKS_URLS,
       tokenTtlSeconds: e.AUTH_TOKEN_TTL_SECONDS,
       clockToleranceSeconds: e.AUTH_CLOCK_TOLERANCE_SECONDS,
+      verifiedTokenCacheSeconds: e.AUTH_VERIFIED_TOKEN_CACHE_SECONDS,
       developmentKeyDir: isProduction ? undefined : join(e.PLANNING_DATA_DIR, 'keys'),
     },
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    gatewayCacheSeconds: e.GATEWAY_CACHE_SECONDS,
     rateLimits: {
       userPerMinute: e.RATE_LIMIT_USER_PER_MIN,
       ipPerMinute: e.RATE_LIMIT_IP_PER_MIN,
@@ -193,6 +207,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         bindings: [...CONSUMED_EVENT_TYPES],
       },
       prefetch: e.EVENTS_PREFETCH,
+      groupMax: e.EVENTS_GROUP_MAX,
+      groupLanes: e.EVENTS_GROUP_LANES,
       outboxBatchSize: e.OUTBOX_BATCH_SIZE,
       outboxPollMs: e.OUTBOX_POLL_MS,
       outboxRetentionHours: e.OUTBOX_RETENTION_HOURS,

@@ -1,78 +1,111 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { CursorCodec } from '../modules/common/cursor.js';
-import type { TaskActivity, TaskActivityListener } from '../modules/tasks/task.activity.js';
-import { TaskService } from '../modules/tasks/task.service.js';
-import { PlanningError } from '../platform/errors/planning-error.js';
+import type { TaskActivityListener } from '../modules/tasks/task.activity.js';
 import type { Logger } from '../platform/logging/logger.js';
 import type { HandlingOutcome, IncomingMessage } from '../platform/messaging/event-bus.js';
 import { handleCallEnded } from './call-ended.handler.js';
+import { GroupCommitQueue } from './group-commit-queue.js';
+import { type AcceptedEvent, acceptDelivery } from './inbound-delivery.js';
+import { applyEventsInOneTransaction, type EventResult } from './inbound-event-group.js';
 import type { InboundHandler } from './inbound-handler.js';
-import { describeIssues, eventKey, inboundEnvelopeSchema } from './inbound-envelope.js';
 import { handleWorkflowSuggested } from './workflow-suggested.handler.js';
 
 export const INBOUND_HANDLERS: InboundHandler<any>[] = [handleCallEnded, handleWorkflowSuggested];
 
+/** Defaults of `EVENTS_GROUP_MAX` and `EVENTS_GROUP_LANES` (see README, configuration). */
+export const DEFAULT_EVENTS_GROUP_MAX = 50;
+export const DEFAULT_EVENTS_GROUP_LANES = 2;
+
+export interface InboundEventProcessorOptions {
+  orm: MikroORM;
+  codec: CursorCodec;
+  logger: Logger;
+  handlers?: InboundHandler<any>[];
+  /** Told about the tasks an event created once its transaction committed (metrics). */
+  onTaskActivity?: TaskActivityListener;
+  /** The most events applied in one transaction. */
+  maxGroupSize?: number;
+  /** Groups committed at the same time; an org's events always go to the same lane. */
+  lanes?: number;
+  /**
+   * Awaited after a group committed and before its messages are acknowledged: the orgs whose planning data the
+   * group changed (the gateway's answer cache is invalidated through it). A failure is logged, never retried: the
+   * changes are committed.
+   */
+  onDataChanged?: (orgIds: string[]) => Promise<void>;
+}
+
 /**
- * Turns one delivery into one effect: validates it (bad input is dead-lettered with the reason), then runs the
- * handler in one transaction with its inbox row (unique per event key, so duplicates change nothing) and the
- * outbox events it produces. The message is acknowledged only after that transaction committed.
+ * Turns deliveries into effects by group commit. Each delivery is validated first (bad input is dead-lettered with
+ * the reason, without touching the database). Valid events queue in the lane of their org; a lane runs one group at
+ * a time, and the events that arrive while it runs form its next group (at most `maxGroupSize`), applied in one
+ * transaction with a savepoint per event (see {@link applyEventsInOneTransaction}). A lone event goes out at once.
+ *
+ * Each call of `process` resolves after its group's transaction: `ack` once committed (the log line and the task
+ * activity come then too), `dead-letter` or `retry` for an event rolled back alone, and `retry` for every event of
+ * a group whose transaction failed.
  */
 export class InboundEventProcessor {
+  private readonly orm: MikroORM;
+  private readonly codec: CursorCodec;
+  private readonly logger: Logger;
+  private readonly onTaskActivity: TaskActivityListener | undefined;
+  private readonly onDataChanged: ((orgIds: string[]) => Promise<void>) | undefined;
   private readonly handlers: Map<string, InboundHandler<any>>;
+  private readonly lanes: Array<GroupCommitQueue<AcceptedEvent, HandlingOutcome>>;
+  /** Groups and events committed so far by this process (the bench reports events per commit). */
+  readonly committed = { groups: 0, events: 0 };
 
-  constructor(
-    private readonly orm: MikroORM,
-    private readonly codec: CursorCodec,
-    private readonly logger: Logger,
-    handlers: InboundHandler<any>[] = INBOUND_HANDLERS,
-    /** Told about the tasks an event created once its transaction committed (metrics). */
-    private readonly onTaskActivity?: TaskActivityListener,
-  ) {
-    this.handlers = new Map(handlers.map((h) => [h.type, h]));
+  constructor(options: InboundEventProcessorOptions) {
+    this.orm = options.orm;
+    this.codec = options.codec;
+    this.logger = options.logger;
+    this.onTaskActivity = options.onTaskActivity;
+    this.onDataChanged = options.onDataChanged;
+    this.handlers = new Map((options.handlers ?? INBOUND_HANDLERS).map((h) => [h.type, h]));
+    const maxGroupSize = options.maxGroupSize ?? DEFAULT_EVENTS_GROUP_MAX;
+    this.lanes = Array.from(
+      { length: options.lanes ?? DEFAULT_EVENTS_GROUP_LANES },
+      () => new GroupCommitQueue<AcceptedEvent, HandlingOutcome>((events) => this.applyGroup(events), maxGroupSize),
+    );
   }
 
+  /** Handles one delivery; resolves once its group has committed (or failed). */
   readonly process = async (message: IncomingMessage): Promise<HandlingOutcome> => {
-    let json: unknown;
-    try {
-      json = JSON.parse(message.body.toString('utf8'));
-    } catch (error) {
-      return { kind: 'dead-letter', reason: `malformed JSON: ${(error as Error).message}` };
-    }
-    const envelope = inboundEnvelopeSchema.safeParse(json);
-    if (!envelope.success) return { kind: 'dead-letter', reason: `invalid envelope: ${describeIssues(envelope.error)}` };
-    const handler = this.handlers.get(envelope.data.type);
-    if (!handler) return { kind: 'dead-letter', reason: `unsupported event type ${JSON.stringify(envelope.data.type)}` };
-    if (envelope.data.type !== message.routingKey) {
-      return { kind: 'dead-letter', reason: `type ${JSON.stringify(envelope.data.type)} does not match routing key ${JSON.stringify(message.routingKey)}` };
-    }
-    const data = handler.dataSchema.safeParse(envelope.data.data);
-    if (!data.success) return { kind: 'dead-letter', reason: `invalid ${handler.type}: ${describeIssues(data.error, 'data')}` };
-
-    const key = eventKey(envelope.data);
-    const actor = { userId: envelope.data.user_id, orgId: envelope.data.org_id, roles: ['member'] as const };
-    // The handler's use cases run inside this transaction: their activity is reported only after it commits.
-    const activity: TaskActivity[] = [];
-    try {
-      const outcome = await this.orm.em.fork().transactional(async (tx) => {
-        const inserted = await tx.execute<Array<{ event_key: string }>>(
-          `insert into planning_inbox (event_key, event_type, event_id) values (?, ?, ?)
-           on conflict (event_key) do nothing returning event_key`,
-          [key, handler.type, envelope.data.id ?? null],
-        );
-        if (inserted.length === 0) return 'duplicate' as const;
-        const tasks = new TaskService(tx, this.codec, { onTaskActivity: (items) => activity.push(...items) });
-        const result = await handler.handle(data.data, { tasks, actor: { ...actor, roles: [...actor.roles] } });
-        await tx.execute('update planning_inbox set result = ?::jsonb where event_key = ?', [JSON.stringify(result), key]);
-        return 'applied' as const;
-      });
-      this.logger.info({ type: handler.type, key, outcome }, 'inbound event handled');
-      this.onTaskActivity?.(activity);
-      return { kind: 'ack' };
-    } catch (error) {
-      if (error instanceof PlanningError) {
-        return { kind: 'dead-letter', reason: `unprocessable ${handler.type}: ${error.code}: ${error.message}` };
-      }
-      return { kind: 'retry', reason: (error as Error).message };
-    }
+    const accepted = acceptDelivery(message, this.handlers);
+    if ('refused' in accepted) return { kind: 'dead-letter', reason: accepted.refused };
+    return this.laneOf(accepted.orgId).submit(accepted);
   };
+
+  /** An org's events share a lane, so two lanes never wait for each other's position locks. */
+  private laneOf(orgId: string): GroupCommitQueue<AcceptedEvent, HandlingOutcome> {
+    let hash = 0;
+    for (let i = 0; i < orgId.length; i++) hash = (hash * 31 + orgId.charCodeAt(i)) >>> 0;
+    return this.lanes[hash % this.lanes.length]!;
+  }
+
+  private async applyGroup(events: AcceptedEvent[]): Promise<HandlingOutcome[]> {
+    let results: EventResult[];
+    try {
+      results = await applyEventsInOneTransaction(this.orm, this.codec, events);
+    } catch (error) {
+      return events.map(() => ({ kind: 'retry', reason: (error as Error).message }));
+    }
+    this.committed.groups++;
+    this.committed.events += events.length;
+    const changedOrgs = [...new Set(events.filter((_, i) => results[i]!.kind === 'applied').map((event) => event.orgId))];
+    if (changedOrgs.length > 0 && this.onDataChanged) {
+      await this.onDataChanged(changedOrgs).catch((error: unknown) =>
+        this.logger.error({ err: error, orgIds: changedOrgs }, 'worker: could not announce a change to the answer cache'),
+      );
+    }
+    return events.map((event, i) => this.settleCommitted(event, results[i]!, events.length));
+  }
+
+  private settleCommitted(event: AcceptedEvent, result: EventResult, groupSize: number): HandlingOutcome {
+    if (result.kind === 'dead-letter' || result.kind === 'retry') return result;
+    this.logger.info({ type: event.handler.type, key: event.key, outcome: result.kind, groupSize }, 'inbound event handled');
+    if (result.kind === 'applied') this.onTaskActivity?.(result.activity);
+    return { kind: 'ack' };
+  }
 }

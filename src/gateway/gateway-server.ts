@@ -28,6 +28,8 @@ import { answerAuthFailure, type AnswerStyle } from './http-answers.js';
 import { operationCost } from './limits/operation-cost.js';
 import type { RequestLimits } from './limits/request-limits.js';
 import { ContextForwardingDataSource } from './subgraph-data-source.js';
+import { createSubgraphFetcher } from './subgraph-fetcher.js';
+import type { SubgraphAnswerStore } from '../platform/cache/planning-data-cache.js';
 import type { TokenVerifier } from '../platform/identity/token-verifier.js';
 
 /** GraphQL request bodies above this are refused with 413. */
@@ -44,6 +46,13 @@ export interface GatewayOptions {
   limits: RequestLimits;
   login: LoginService;
   clockToleranceSeconds: number;
+  /**
+   * The answer cache for the planning subgraph's query fetches (see ContextForwardingDataSource.process); off when
+   * unset. `store` must be the one the planning writers announce their changes to.
+   */
+  answerCache?: { store: SubgraphAnswerStore; ttlSeconds: number };
+  /** How long a token's verification result is reused (default 0: verify on every request). */
+  verifiedTokenCacheSeconds?: number;
   logger: Logger;
   isProduction: boolean;
   port: number;
@@ -105,14 +114,23 @@ export function requestIdOf(req: IncomingMessage): string {
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const { logger, keys } = options;
-  const authenticator = new Authenticator(options.verifier, options.revocations);
+  const authenticator = new Authenticator(options.verifier, options.revocations, {
+    verifiedTokenTtlMs: (options.verifiedTokenCacheSeconds ?? 0) * 1000,
+    clockToleranceSeconds: options.clockToleranceSeconds,
+  });
+  const subgraphFetcher = createSubgraphFetcher();
+  const metrics = options.metrics && new GatewayMetrics(options.metrics.registry);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }) =>
-      new ContextForwardingDataSource({ name, url: options.subgraphUrls?.[name] ?? url! }, { key: keys.current, issuer: options.issuer }),
+      new ContextForwardingDataSource(
+        { name, url: options.subgraphUrls?.[name] ?? url!, fetcher: subgraphFetcher.fetch },
+        { key: keys.current, issuer: options.issuer },
+        // Only the subgraph of this product announces its changes; other modules' answers are never cached.
+        name === 'planning' && options.answerCache ? { ...options.answerCache, onLookup: metrics?.cacheLookup } : undefined,
+      ),
   });
   const hardening = graphqlHardening(options.isProduction);
-  const metrics = options.metrics && new GatewayMetrics(options.metrics.registry);
   const parsedDocuments = new Map<string, DocumentNode | null>();
   const parseForCost = (query: string): DocumentNode | null => {
     let document = parsedDocuments.get(query);
@@ -332,6 +350,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const stop = async () => {
     await drainHttpServer(httpServer, options.shutdownTimeoutMs ?? 10_000);
     await apollo.stop();
+    await subgraphFetcher.close();
   };
   return { url: `${origin}/graphql`, origin, apollo, stop };
 }

@@ -1,9 +1,19 @@
+import { createHash } from 'node:crypto';
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway/dist/datasources/types.js';
+import { canonicalJson } from '../modules/common/cursor.js';
+import { PLANNING_DATA_VERSIONS_HEADER, type SubgraphAnswerStore } from '../platform/cache/planning-data-cache.js';
 import { requestBodyHash, signPlatformContext } from '../platform/identity/platform-context.js';
 import { formatTraceparent } from '../platform/telemetry/trace-context.js';
 import type { SigningKey } from '../platform/identity/signing-keys.js';
 import type { GatewayContext } from './gateway-context.js';
+
+type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
+
+/** Answers larger than this are not cached (they would crowd out the many small list pages). */
+const MAX_CACHED_ANSWER_CHARS = 512 * 1024;
+
+export type CacheOutcome = 'hit' | 'miss' | 'error';
 
 /**
  * A subgraph fetch carrying the caller: `X-User-Id`, `X-Org-Id`, `X-Roles`, `X-Request-Id`, and the gateway-signed
@@ -13,16 +23,53 @@ import type { GatewayContext } from './gateway-context.js';
  */
 export class ContextForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
-    options: { url: string; name: string },
+    options: { url: string; name: string; fetcher?: RemoteGraphQLDataSource['fetcher'] },
     private readonly signing: { key: SigningKey; issuer: string },
+    /** The answer cache, when on: see {@link process}. */
+    private readonly cache?: { store: SubgraphAnswerStore; ttlSeconds: number; onLookup?: (subgraph: string, outcome: CacheOutcome) => void },
   ) {
-    super({ url: options.url });
+    super({ url: options.url, ...(options.fetcher ? { fetcher: options.fetcher } : {}) });
     this.subgraphName = options.name;
   }
 
   private readonly subgraphName: string;
 
-  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
+  /**
+   * With the cache on, a fetch made for a query operation is answered from the cache when an answer for the same
+   * caller (org, user, roles), subgraph, fetch document and variables was stored under the org's current data
+   * version. Otherwise the subgraph is asked, and its answer stored under the version read before asking, when it
+   * has no errors and the subgraph's `x-planning-data-versions` header names the gateway's own store (the
+   * subgraph announces its committed changes there). Any cache failure just asks the subgraph.
+   */
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const cache = this.cache;
+    const caller = options.kind === 'incoming operation' ? (options.context as Partial<GatewayContext>).caller : undefined;
+    if (!cache || !caller || options.kind !== 'incoming operation' || options.incomingRequestContext.operation?.operation !== 'query') {
+      return super.process(options);
+    }
+    const key = createHash('sha256')
+      .update(canonicalJson({ s: this.subgraphName, u: caller.userId, r: [...caller.roles].sort(), q: options.request.query ?? '', v: options.request.variables ?? {} }))
+      .digest('base64url');
+    const found = await cache.store.lookup(caller.orgId, key).catch(() => undefined);
+    if (found?.answer !== undefined) {
+      cache.onLookup?.(this.subgraphName, 'hit');
+      return JSON.parse(found.answer) as GatewayGraphQLResponse;
+    }
+    cache.onLookup?.(this.subgraphName, found ? 'miss' : 'error');
+    const response = await super.process(options);
+    const cacheable =
+      found?.version !== undefined &&
+      !response.errors?.length &&
+      response.data != null &&
+      response.http?.headers.get(PLANNING_DATA_VERSIONS_HEADER) === cache.store.fingerprint;
+    if (cacheable) {
+      const answer = JSON.stringify({ data: response.data });
+      if (answer.length <= MAX_CACHED_ANSWER_CHARS) await cache.store.store(caller.orgId, key, found.version!, answer, cache.ttlSeconds).catch(() => {});
+    }
+    return response;
+  }
+
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     const headers = request.http!.headers;
     for (const name of ['x-user-id', 'x-org-id', 'x-roles', 'x-platform-context', 'x-request-id', 'traceparent', 'tracestate']) headers.delete(name);
     if (!('caller' in context) || !context.caller) return;
@@ -34,7 +81,7 @@ export class ContextForwardingDataSource extends RemoteGraphQLDataSource<Gateway
     headers.set('x-request-id', requestId);
     headers.set(
       'x-platform-context',
-      await signPlatformContext(this.signing.key, this.signing.issuer, {
+      signPlatformContext(this.signing.key, this.signing.issuer, {
         caller,
         requestId,
         audience: this.subgraphName,

@@ -11,6 +11,7 @@ import { compose, keysGenerate, outboxStatus, tokenMint, UsageError, userAdd } f
 import { DEMO_USER, startGatewayRole } from './gateway-role.js';
 import { keyRingFor } from './identity-setup.js';
 import { startSubgraphRole } from './subgraph-role.js';
+import { planningDataCacheFor } from './planning-cache-setup.js';
 import { startupBanner } from './startup-banner.js';
 import { startWorkerRole } from './worker-role.js';
 
@@ -82,15 +83,18 @@ async function runRoles(roles: Role[], config: Config, logger: Logger): Promise<
   const database = await openDatabase({ databaseUrl: config.databaseUrl, poolMax: config.databasePoolMax, dataDir: config.dataDir, logger });
   const stoppers: Array<() => Promise<void>> = [];
   const urls: Record<string, string> = {};
+  // Planning writers announce their changes here; the gateway's answer cache (GATEWAY_CACHE_SECONDS) reads it.
+  const dataCache = planningDataCacheFor(config, logger);
+  stoppers.push(async () => dataCache.close());
   const telemetry = await startTelemetry({ endpoint: config.otelExporterEndpoint, serviceName: `focus-kraliki-${roles.join('-')}` }, logger);
   stoppers.push(() => telemetry.shutdown());
 
-  const worker = roles.includes('worker') ? await startWorkerRole(config, logger, database) : undefined;
+  const worker = roles.includes('worker') ? await startWorkerRole(config, logger, database, dataCache.cache) : undefined;
   // Stoppers run in reverse: the gateway stops first (its in-flight requests still reach the subgraphs), the worker last.
   if (worker) stoppers.push(() => worker.stop());
   const injector = worker?.bus instanceof InProcessEventBus && !config.isProduction ? { '/dev/events': devEventInjector(worker.bus) } : undefined;
   if (roles.includes('subgraph')) {
-    const subgraph = await startSubgraphRole(config, logger, database, injector, keys, worker?.bus);
+    const subgraph = await startSubgraphRole(config, logger, database, injector, keys, worker?.bus, dataCache.cache);
     stoppers.push(() => subgraph.stop());
     urls.planning = subgraph.url;
   }
@@ -100,7 +104,7 @@ async function runRoles(roles: Role[], config: Config, logger: Logger): Promise<
     urls.comms = comms.url;
   }
   if (roles.includes('gateway')) {
-    const gateway = await startGatewayRole(config, logger, database, keys!);
+    const gateway = await startGatewayRole(config, logger, database, keys!, undefined, dataCache.cache);
     stoppers.push(() => gateway.stop());
     urls.gateway = gateway.gateway.url;
   }

@@ -13,6 +13,7 @@ import { TokenIssuer } from '../platform/identity/token-issuer.js';
 import type { Logger } from '../platform/logging/logger.js';
 import { accessTokenVerifier, redisFor, revocationStoreFor } from './identity-setup.js';
 import { dependencyReadiness } from './readiness-checks.js';
+import type { SubgraphAnswerStore } from '../platform/cache/planning-data-cache.js';
 
 /** The committed supergraph (`focus-kraliki compose` writes it). */
 export const SUPERGRAPH_FILE = new URL('../../schema/supergraph.graphql', import.meta.url);
@@ -26,6 +27,8 @@ export async function startGatewayRole(
   database: Database,
   keys: KeyRing,
   extraRoutes?: GatewayOptions['extraRoutes'],
+  /** The answer cache's store; used when GATEWAY_CACHE_SECONDS > 0. */
+  answers?: SubgraphAnswerStore,
 ) {
   const redis = redisFor(config, logger);
   const users = new UserRepository(database.orm);
@@ -48,6 +51,8 @@ export async function startGatewayRole(
       config.auth.tokenTtlSeconds,
     ),
     clockToleranceSeconds: config.auth.clockToleranceSeconds,
+    verifiedTokenCacheSeconds: config.auth.verifiedTokenCacheSeconds,
+    answerCache: answers && config.gatewayCacheSeconds > 0 ? { store: answers, ttlSeconds: config.gatewayCacheSeconds } : undefined,
     logger,
     isProduction: config.isProduction,
     port: config.gatewayPort,

@@ -14,6 +14,7 @@ import { dependencyReadiness } from './readiness-checks.js';
 import type { EventBus } from '../platform/messaging/event-bus.js';
 import { type PlanningSubgraphOptions, startPlanningSubgraph } from '../subgraph/planning-server.js';
 import { createMetricsRegistry } from '../platform/metrics/metrics-registry.js';
+import type { PlanningDataVersions } from '../platform/cache/planning-data-cache.js';
 
 /** How the subgraph learns the caller, per `PLANNING_TRUST_MODE`. */
 export function callerResolverFor(config: Config, keys: KeyRing | undefined, logger: Logger): CallerResolver {
@@ -42,6 +43,8 @@ export async function startSubgraphRole(
   keys?: KeyRing,
   /** The worker's bus when it runs in this process: RabbitMQ joins the readiness checks. */
   bus?: EventBus,
+  /** Where committed changes are announced (the gateway's answer cache). */
+  dataVersions?: PlanningDataVersions,
 ) {
   const subgraph = await startPlanningSubgraph({
     orm: database.orm,
@@ -55,6 +58,7 @@ export async function startSubgraphRole(
     metrics: createMetricsRegistry('subgraph'),
     readiness: dependencyReadiness({ database, bus }),
     shutdownTimeoutMs: config.shutdownTimeoutMs,
+    dataVersions,
   });
   logger.info(
     { url: subgraph.url, database: database.mode, location: database.location, trustMode: config.trustMode },

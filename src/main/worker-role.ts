@@ -16,6 +16,7 @@ import { registerOutboxMetrics } from '../platform/metrics/outbox-metrics.js';
 import { TaskMetrics } from '../platform/metrics/task-metrics.js';
 import { dependencyReadiness } from './readiness-checks.js';
 import { startWorkerHttp } from './worker-http.js';
+import type { PlanningDataVersions } from '../platform/cache/planning-data-cache.js';
 
 /** RabbitMQ when `RABBITMQ_URL` is set, else the in-process bus (announced in the log). */
 export function createEventBus(config: Config, logger: Logger): EventBus {
@@ -32,6 +33,10 @@ export interface WorkerOptions {
   /** PostgreSQL URL for LISTEN/NOTIFY wake-ups (unset on the embedded database). */
   listenUrl?: string;
   prefetch?: number;
+  /** The most inbound events applied in one transaction (group commit). */
+  eventsGroupMax?: number;
+  /** Groups of inbound events committed at the same time. */
+  eventsGroupLanes?: number;
   outboxBatchSize?: number;
   outboxPollMs?: number;
   outboxRetentionHours?: number;
@@ -39,6 +44,8 @@ export interface WorkerOptions {
   consume?: boolean;
   /** Where the worker's metrics go (events settled, tasks created from events, outbox lag, pool); none when unset. */
   metrics?: Registry;
+  /** Where the consumer announces committed changes (the gateway's answer cache); none when unset. */
+  dataVersions?: PlanningDataVersions;
 }
 
 /** The outbox relay (publishes committed events) and the consumer of other modules' events. */
@@ -64,7 +71,15 @@ export async function startWorker(options: WorkerOptions) {
   }
   const onTaskActivity = metrics ? new TaskMetrics(metrics).record : undefined;
   const onSettled = metrics ? new EventMetrics(metrics, CONSUMED_EVENT_TYPES).settled : undefined;
-  const processor = new InboundEventProcessor(orm, new CursorCodec(options.cursorSecret), logger, undefined, onTaskActivity);
+  const processor = new InboundEventProcessor({
+    orm,
+    codec: new CursorCodec(options.cursorSecret),
+    logger,
+    onTaskActivity,
+    maxGroupSize: options.eventsGroupMax,
+    onDataChanged: options.dataVersions && ((orgIds) => options.dataVersions!.bump(orgIds)),
+    lanes: options.eventsGroupLanes,
+  });
   if (options.consume !== false) await bus.consume(processor.process, { prefetch: options.prefetch ?? 20, onSettled });
 
   return {
@@ -81,7 +96,7 @@ export async function startWorker(options: WorkerOptions) {
 }
 
 /** Composition root of the worker role. */
-export async function startWorkerRole(config: Config, logger: Logger, database: Database) {
+export async function startWorkerRole(config: Config, logger: Logger, database: Database, dataVersions?: PlanningDataVersions) {
   const metrics = createMetricsRegistry('worker');
   const worker = await startWorker({
     metrics,
@@ -91,9 +106,12 @@ export async function startWorkerRole(config: Config, logger: Logger, database: 
     cursorSecret: config.cursorSecret,
     listenUrl: database.mode === 'postgres' ? config.databaseUrl : undefined,
     prefetch: config.events.prefetch,
+    eventsGroupMax: config.events.groupMax,
+    eventsGroupLanes: config.events.groupLanes,
     outboxBatchSize: config.events.outboxBatchSize,
     outboxPollMs: config.events.outboxPollMs,
     outboxRetentionHours: config.events.outboxRetentionHours,
+    dataVersions,
   });
   const http = await startWorkerHttp({
     metrics,

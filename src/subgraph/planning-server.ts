@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { CursorCodec } from '../modules/common/cursor.js';
 import { ProjectService } from '../modules/projects/project.service.js';
@@ -19,6 +19,7 @@ import type { Logger } from '../platform/logging/logger.js';
 import { observeRequest, operationNameOf } from '../platform/logging/request-log.js';
 import type { Registry } from 'prom-client';
 import { planningMetrics } from './planning-metrics.js';
+import { PLANNING_DATA_VERSIONS_HEADER, type PlanningDataVersions } from '../platform/cache/planning-data-cache.js';
 import { type CallerRequest, type CallerResolver } from './caller-from-request.js';
 import type { PlanningContext } from './planning-context.js';
 import { createPlanningLoaders } from './planning-loaders.js';
@@ -40,6 +41,11 @@ export interface PlanningSubgraphOptions {
   readiness?: ReadinessCheck[];
   /** How long `stop()` lets in-flight requests finish before closing their connections (default 10 s). */
   shutdownTimeoutMs?: number;
+  /**
+   * Where committed changes are announced for the gateway's answer cache; named on every GraphQL answer so the
+   * gateway caches only when it reads the same store. No announcements (and no caching of this subgraph) when unset.
+   */
+  dataVersions?: PlanningDataVersions;
 }
 
 export interface RunningPlanningSubgraph {
@@ -57,10 +63,22 @@ export async function startPlanningSubgraph(options: PlanningSubgraphOptions): P
   const codec = new CursorCodec(options.cursorSecret);
   const metrics = options.metrics ? planningMetrics(options.metrics, orm, Object.keys(options.extraRoutes ?? {})) : undefined;
 
+  const { dataVersions } = options;
+  const announceChanges = dataVersions
+    ? async (orgIds: string[]) => {
+        try {
+          await dataVersions.bump(orgIds);
+        } catch (error) {
+          // The change is committed either way; cached answers of these orgs expire with their TTL.
+          logger.error({ err: error, orgIds }, 'planning subgraph: could not announce a change to the answer cache');
+        }
+      }
+    : undefined;
+
   const contextFor = async (request: CallerRequest): Promise<PlanningContext> => {
     const caller = await callers.resolve(request);
     const em = orm.em.fork();
-    const serviceOptions = { eventHeaders: correlationHeaders(request.headers), onTaskActivity: metrics?.onTaskActivity };
+    const serviceOptions = { eventHeaders: correlationHeaders(request.headers), onTaskActivity: metrics?.onTaskActivity, onDataChanged: announceChanges };
     return {
       caller,
       tasks: new TaskService(em, codec, serviceOptions),
@@ -80,6 +98,7 @@ export async function startPlanningSubgraph(options: PlanningSubgraphOptions): P
     if (extra) return extra(req, res);
     if (pathname === '/ready') return void ready(req, res);
     if (pathname !== '/graphql') return sendJson(res, 404, { error: 'Not found' });
+    if (dataVersions) res.setHeader(PLANNING_DATA_VERSIONS_HEADER, dataVersions.fingerprint);
     const requestContext = async (body: unknown) => {
       logFields.operationName = operationNameOf(body, req.url);
       const context = await contextFor({ headers: req.headers, ...graphqlParamsOf(body, req.url) });
@@ -99,7 +118,7 @@ export async function startPlanningSubgraph(options: PlanningSubgraphOptions): P
     includeStacktraceInErrorResponses: !options.isProduction,
     introspection: !options.isProduction,
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.shutdownTimeoutMs }), ApolloServerPluginInlineTraceDisabled(), serviceUnavailableStatusPlugin(), ...(metrics ? [metrics.plugin] : [])],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.shutdownTimeoutMs }), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), serviceUnavailableStatusPlugin(), ...(metrics ? [metrics.plugin] : [])],
   });
   await apollo.start();
   await new Promise<void>((resolve, reject) => {

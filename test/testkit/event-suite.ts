@@ -41,7 +41,7 @@ export function usePlatformWithWorker(): () => {
     const logs = captureLogs('info');
     const harness = await createEventHarness();
     const platform = await startTestPlatform({ logger: logs.logger });
-    const worker = await startWorker({ orm: platform.orm, bus: harness.createBus(), logger: logs.logger, cursorSecret: 'x'.repeat(20), outboxPollMs: 100 });
+    const worker = await startWorker({ orm: platform.orm, bus: harness.createBus(), logger: logs.logger, cursorSecret: 'x'.repeat(20), outboxPollMs: 100, dataVersions: platform.dataCache });
     state = { harness, platform, worker, logs };
   });
   afterAll(async () => {

@@ -19,6 +19,11 @@ import { TokenIssuer } from '../../src/platform/identity/token-issuer.js';
 import { TokenVerifier } from '../../src/platform/identity/token-verifier.js';
 import { createLogger, type Logger } from '../../src/platform/logging/logger.js';
 import { createRedisClient } from '../../src/platform/redis/redis-client.js';
+import {
+  InProcessPlanningDataCache,
+  type PlanningDataCache,
+  RedisPlanningDataCache,
+} from '../../src/platform/cache/planning-data-cache.js';
 import { SignedContextCallerResolver } from '../../src/subgraph/caller-from-request.js';
 import { startPlanningSubgraph, type RunningPlanningSubgraph } from '../../src/subgraph/planning-server.js';
 import { serviceSettings } from './services.js';
@@ -44,6 +49,11 @@ export interface PlatformOptions {
   metrics?: { gateway?: Registry; planning?: Registry };
   /** The gateway's and the subgraph's logger (tests capture lines with it); silent by default. */
   logger?: Logger;
+  /**
+   * The gateway's answer cache for planning queries, in seconds (0 = off). On by default, so every suite going
+   * through the gateway also checks that no answer outlives a change.
+   */
+  answerCacheSeconds?: number;
 }
 
 export interface GraphQLHttpResult {
@@ -66,6 +76,8 @@ export interface TestPlatform {
   database: TestDatabase;
   redis: Redis | undefined;
   revocations: RevocationStore;
+  /** The planning data versions and cached answers (Redis under this platform's prefix, or in-process). */
+  dataCache: PlanningDataCache;
   /** Signs an access token with the gateway's key (claims overridable; `null` drops a claim). */
   mintToken(claims?: Partial<{ sub: string | null; org_id: string | null; roles: Role[]; ttl: number }>): Promise<string>;
   /** POSTs a GraphQL request to the gateway with `Authorization: Bearer <token>` (none when token is null). */
@@ -91,6 +103,8 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
     : undefined;
   if (redis) await new Promise<void>((resolve, reject) => (redis.status === 'ready' ? resolve() : redis.once('ready', resolve).once('error', reject)));
   const revocations: RevocationStore = redis ? new RedisRevocationStore(redis) : new InProcessRevocationStore();
+  const dataCache: PlanningDataCache = redis ? new RedisPlanningDataCache(redis, `test:${randomUUID()}`) : new InProcessPlanningDataCache();
+  const answerCacheSeconds = options.answerCacheSeconds ?? 60;
 
   const contextVerifier = new TokenVerifier({ issuer: TEST_ISSUER, audience: 'planning', clockToleranceSeconds: 5, localJwks: keys.jwks });
   const planning = await startPlanningSubgraph({
@@ -102,6 +116,7 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
     port: 0,
     host: '127.0.0.1',
     metrics: options.metrics?.planning,
+    dataVersions: dataCache,
   });
   const comms = await startCommsSubgraph({ port: 0 });
   const verifier = new TokenVerifier({
@@ -133,6 +148,9 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
       900,
     ),
     clockToleranceSeconds: 30,
+    // The production default: every gateway suite runs with verified tokens reused (revocation still per request).
+    verifiedTokenCacheSeconds: 60,
+    answerCache: answerCacheSeconds > 0 ? { store: dataCache, ttlSeconds: answerCacheSeconds } : undefined,
     logger,
     isProduction: options.isProduction ?? false,
     port: 0,
@@ -150,6 +168,7 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
     database,
     redis,
     revocations,
+    dataCache,
     async mintToken(claims = {}) {
       const { token } = await issuer.issue({
         sub: claims.sub === undefined ? `user-${randomUUID().slice(0, 8)}` : (claims.sub as string),

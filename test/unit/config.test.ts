@@ -27,4 +27,16 @@ describe('loadConfig', () => {
   it('when an unsupported trust mode is asked for, then the error says which modes exist', () => {
     expect(() => loadConfig({ PLANNING_TRUST_MODE: 'none' })).toThrow(/PLANNING_TRUST_MODE/);
   });
+
+  it('when the consumer variables are unset, then it takes 100 events at once and applies at most 50 per transaction in 2 lanes; when the group ones are 0, then start-up names both', () => {
+    expect(loadConfig({}).events).toMatchObject({ prefetch: 100, groupMax: 50, groupLanes: 2 });
+    expect(loadConfig({ EVENTS_GROUP_MAX: '200', EVENTS_GROUP_LANES: '4' }).events).toMatchObject({ groupMax: 200, groupLanes: 4 });
+    let error: unknown;
+    try {
+      loadConfig({ EVENTS_GROUP_MAX: '0', EVENTS_GROUP_LANES: '0' });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).problems.join('\n')).toMatch(/EVENTS_GROUP_MAX[\s\S]*EVENTS_GROUP_LANES/);
+  });
 });

@@ -1,6 +1,7 @@
 import { AuthenticationError } from '../../platform/identity/auth-errors.js';
 import type { AccessClaims, TokenVerifier } from '../../platform/identity/token-verifier.js';
 import type { RevocationStore } from './revocation-store.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 
 /** Extracts the token of an `Authorization: Bearer <token>` header. */
 export function bearerToken(authorization: string | undefined): string {
@@ -15,13 +16,23 @@ export function bearerToken(authorization: string | undefined): string {
  * unreachable fails closed ({@link AuthUnavailableError}, 503), never open.
  */
 export class Authenticator {
+  private readonly verified: VerifiedTokenCache;
+
   constructor(
     private readonly verifier: TokenVerifier,
     private readonly revocations: RevocationStore,
-  ) {}
+    /** Verification results are reused this long (0: verify every request). */
+    options: { verifiedTokenTtlMs?: number; clockToleranceSeconds?: number } = {},
+  ) {
+    this.verified = new VerifiedTokenCache({
+      ttlMs: options.verifiedTokenTtlMs ?? 0,
+      maxEntries: 10_000,
+      clockToleranceSeconds: options.clockToleranceSeconds ?? 0,
+    });
+  }
 
   async authenticate(authorization: string | undefined): Promise<AccessClaims> {
-    const claims = await this.verifier.verifyAccessToken(bearerToken(authorization));
+    const claims = await this.verified.claimsOf(bearerToken(authorization), (token) => this.verifier.verifyAccessToken(token));
     if (await this.revocations.isRevoked(claims.jti)) throw new AuthenticationError('revoked', 'Token has been revoked');
     return claims;
   }

@@ -40,17 +40,18 @@ export class RequestLimits {
 
   /** Charges `cost` to each budget; refuses when any is exhausted. Store failure -> {@link AuthUnavailableError}. */
   async consume(keys: { user?: string; ip: string }, cost: number): Promise<LimitDecision> {
-    const states: Array<{ budget: Budget; res: RateLimiterRes; allowed: boolean }> = [];
-    for (const budget of this.budgets) {
+    // Both budgets are charged whatever the other says (a refused request still counts), so they go out together.
+    const charged = this.budgets.map(async (budget) => {
       const key = budget.name === 'user' ? keys.user : keys.ip;
-      if (!key) continue;
+      if (!key) return undefined;
       try {
-        states.push({ budget, res: await budget.limiter.consume(key, cost), allowed: true });
+        return { budget, res: await budget.limiter.consume(key, cost), allowed: true };
       } catch (rejection) {
-        if (rejection instanceof RateLimiterRes) states.push({ budget, res: rejection, allowed: false });
-        else throw new AuthUnavailableError(`rate-limit store unavailable: ${(rejection as Error).message}`);
+        if (rejection instanceof RateLimiterRes) return { budget, res: rejection, allowed: false };
+        throw new AuthUnavailableError(`rate-limit store unavailable: ${(rejection as Error).message}`);
       }
-    }
+    });
+    const states = (await Promise.all(charged)).filter((state) => state !== undefined);
     const headers: Record<string, string> = {};
     if (states.length > 0) {
       headers['ratelimit-policy'] = this.policyHeader;

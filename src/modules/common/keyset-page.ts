@@ -48,19 +48,43 @@ export async function fetchKeysetPage<Row extends { id: string }>(options: Keyse
   const rows = raws.slice(0, page.size).map(options.toRow);
   if (!forward) rows.reverse();
 
-  const edges = rows.map((node) => ({ node, cursor: codec.encode({ k: sort.valueOf(node), id: node.id, f: fingerprint }) }));
+  const edges = lazyEdges(rows, (node) => codec.encode({ k: sort.valueOf(node), id: node.id, f: fingerprint }));
   return {
     edges,
-    pageInfo: {
-      hasNextPage: forward ? hasMore : page.cursor !== undefined,
-      hasPreviousPage: forward ? page.cursor !== undefined : hasMore,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
+    pageInfo: lazyPageInfo(edges, { hasNextPage: forward ? hasMore : page.cursor !== undefined, hasPreviousPage: forward ? page.cursor !== undefined : hasMore }),
     totalCount: memoize(async () => {
       const [result] = await em.execute<Array<{ count: string }>>(options.filtered().count({ count: '*' }));
       return Number(result?.count ?? 0);
     }),
+  };
+}
+
+/**
+ * The edges of a page whose cursors are made only when a query asks for them, once each: a cursor is signed (an
+ * HMAC), and most list queries never read one.
+ */
+export function lazyEdges<Row>(rows: Row[], cursorOf: (node: Row) => string): Array<{ node: Row; readonly cursor: string }> {
+  return rows.map((node) => {
+    let cursor: string | undefined;
+    return {
+      node,
+      get cursor() {
+        return (cursor ??= cursorOf(node));
+      },
+    };
+  });
+}
+
+/** A page's `pageInfo`, its start and end cursors read from the (lazy) edges. */
+export function lazyPageInfo(edges: Array<{ readonly cursor: string }>, flags: { hasNextPage: boolean; hasPreviousPage: boolean }) {
+  return {
+    ...flags,
+    get startCursor() {
+      return edges[0]?.cursor ?? null;
+    },
+    get endCursor() {
+      return edges.at(-1)?.cursor ?? null;
+    },
   };
 }
 

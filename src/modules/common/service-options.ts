@@ -12,6 +12,12 @@ export interface ServiceOptions {
   eventHeaders?: Record<string, string>;
   /** Told about task creations and completions once they are committed (metrics). */
   onTaskActivity?: TaskActivityListener;
+  /**
+   * Awaited after each write transaction of the service, before the use case returns: which orgs' planning data
+   * changed (the gateway's answer cache is invalidated through it). When the service runs inside an outer
+   * transaction (the worker), the listener collects and the outer code reports after its own commit.
+   */
+  onDataChanged?: (orgIds: string[]) => Promise<void> | void;
 }
 
 /** Base of the use-case services: the request's EntityManager, the cursor codec, the clock and event headers. */
@@ -21,6 +27,13 @@ export abstract class UseCaseService {
     protected readonly codec: CursorCodec,
     protected readonly options: ServiceOptions = {},
   ) {}
+
+  /** Runs `work` in a transaction; once it has succeeded, reports the org's data as changed. */
+  protected async writeTransaction<T>(orgId: string, work: (em: SqlEntityManager) => Promise<T>): Promise<T> {
+    const result = await this.em.transactional(work);
+    await this.options.onDataChanged?.([orgId]);
+    return result;
+  }
 
   protected now(): Date {
     return this.options.now?.() ?? new Date();

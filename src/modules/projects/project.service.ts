@@ -35,7 +35,7 @@ export class ProjectService extends UseCaseService {
     assertCanWrite(caller);
     const input = parseInput(createProjectInput, rawInput, 'input');
     const key = parseInput(idempotencyKeySchema, rawKey, 'idempotencyKey');
-    return this.em.transactional(async (em) => {
+    return this.writeTransaction(caller.orgId, async (em) => {
       const scope = key ? { orgId: caller.orgId, userId: caller.userId, operation: 'createProject', key } : undefined;
       const idempotency = new IdempotencyRepository(em);
       if (scope) {
@@ -87,7 +87,7 @@ export class ProjectService extends UseCaseService {
   async deleteProject(caller: Caller, id: string): Promise<{ deletedId: string; detachedTaskCount: number }> {
     assertIsAdmin(caller);
     const projectId = parseInput(entityId, id, 'id');
-    return this.em.transactional(async (em) => {
+    return this.writeTransaction(caller.orgId, async (em) => {
       const detached = await new TaskRepository(em, this.codec).findIdsInProject(caller.orgId, projectId);
       const result = await new ProjectRepository(em, this.codec).delete(caller.orgId, projectId);
       if (!result.deleted) throw new NotFoundError('Project', projectId, 'id');
@@ -104,7 +104,7 @@ export class ProjectService extends UseCaseService {
   ): Promise<Project> {
     const projectId = parseInput(entityId, id, 'id');
     const expected = parseInput(expectedVersionSchema, rawExpectedVersion, 'expectedVersion');
-    return this.em.transactional(async (em) => {
+    return this.writeTransaction(caller.orgId, async (em) => {
       const project = await em.findOne(ProjectSchema, { id: projectId, orgId: caller.orgId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!project) throw new NotFoundError('Project', projectId, 'id');
       if (expected != null && expected !== project.version) {

@@ -2,7 +2,7 @@ import type { Knex, SqlEntityManager } from '@mikro-orm/postgresql';
 import { timestampFromRow } from '../../platform/db/row-values.js';
 import type { Connection } from '../common/connection.js';
 import { type CursorCodec, listFingerprint } from '../common/cursor.js';
-import { fetchKeysetPage, type SortKey } from '../common/keyset-page.js';
+import { fetchKeysetPage, lazyEdges, lazyPageInfo, type SortKey } from '../common/keyset-page.js';
 import type { PageRequest } from '../common/page-args.js';
 import { type Task, TaskSchema } from './task.entity.js';
 import type { TaskFilter, TaskOrder } from './task.inputs.js';
@@ -146,18 +146,10 @@ export class TaskRepository {
         const tasks = byProject.get(projectId) ?? [];
         const scoped = { ...filter, projectId };
         const fingerprint = listFingerprint(['task', orgId, scoped, order]);
-        const edges = tasks.slice(0, size).map((node) => ({
-          node,
-          cursor: this.codec.encode({ k: sort.valueOf(node), id: node.id, f: fingerprint }),
-        }));
+        const edges = lazyEdges(tasks.slice(0, size), (node) => this.codec.encode({ k: sort.valueOf(node), id: node.id, f: fingerprint }));
         const connection: Connection<Task> = {
           edges,
-          pageInfo: {
-            hasNextPage: tasks.length > size,
-            hasPreviousPage: false,
-            startCursor: edges[0]?.cursor ?? null,
-            endCursor: edges.at(-1)?.cursor ?? null,
-          },
+          pageInfo: lazyPageInfo(edges, { hasNextPage: tasks.length > size, hasPreviousPage: false }),
           totalCount: async () => (await this.countMatching(orgId, filter, [projectId])).get(projectId) ?? 0,
         };
         return [projectId, connection];

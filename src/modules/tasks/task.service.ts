@@ -85,7 +85,7 @@ export class TaskService extends UseCaseService {
     const inputs = parseEach(createTaskInput, rawInputs, (i) => (field === 'input' ? 'input' : `inputs.${i}`));
 
     const activity: TaskActivity[] = [];
-    const created = await this.em.transactional(async (em) => {
+    const created = await this.writeTransaction(caller.orgId, async (em) => {
       const scope = key ? { orgId: caller.orgId, userId: caller.userId, operation, key } : undefined;
       const idempotency = new IdempotencyRepository(em);
       if (scope) {
@@ -178,7 +178,7 @@ export class TaskService extends UseCaseService {
   async deleteTask(caller: Caller, id: string): Promise<string> {
     assertCanWrite(caller);
     const taskId = parseInput(entityId, id, 'id');
-    await this.em.transactional(async (em) => {
+    await this.writeTransaction(caller.orgId, async (em) => {
       const repository = new TaskRepository(em, this.codec);
       // Subtasks go with their parent (foreign key cascade): each gets its own deleted event, deepest first.
       const doomed = await repository.findSelfAndDescendantIds(caller.orgId, taskId);
@@ -199,7 +199,7 @@ export class TaskService extends UseCaseService {
     const taskId = parseInput(entityId, id, 'id');
     const expected = parseInput(expectedVersionSchema, rawExpectedVersion, 'expectedVersion');
     let completed: TaskActivity | undefined;
-    const changed = await this.em.transactional(async (em) => {
+    const changed = await this.writeTransaction(caller.orgId, async (em) => {
       await lockFirst?.(em, taskId);
       const task = await em.findOne(TaskSchema, { id: taskId, orgId: caller.orgId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!task) throw new NotFoundError('Task', taskId, 'id');

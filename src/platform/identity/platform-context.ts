@@ -1,5 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
+import { createHash, randomUUID, sign } from 'node:crypto';
 import { ROLES, type Caller, type Role } from '../../modules/common/caller.js';
 import { canonicalJson } from '../../modules/common/cursor.js';
 import { AuthenticationError } from './auth-errors.js';
@@ -27,19 +26,31 @@ export interface ContextFacts {
   bodyHash: string;
 }
 
-/** Gateway side: signs the `X-Platform-Context` token for one subgraph fetch. */
-export async function signPlatformContext(key: SigningKey, issuer: string, facts: ContextFacts, now = Date.now()): Promise<string> {
+/**
+ * Gateway side: signs the `X-Platform-Context` token for one subgraph fetch: a compact EdDSA JWS (RFC 7515/8037).
+ * Signed with node:crypto directly because this runs on every subgraph fetch: jose's WebCrypto path cost several
+ * times more CPU per signature in the bench. Verification (subgraph side) stays with jose.
+ */
+export function signPlatformContext(key: SigningKey, issuer: string, facts: ContextFacts, now = Date.now()): string {
   const iat = Math.floor(now / 1000);
-  return new SignJWT({ org_id: facts.caller.orgId, roles: facts.caller.roles, rid: facts.requestId, bh: facts.bodyHash })
-    .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'JWT' })
-    .setIssuer(issuer)
-    .setAudience(facts.audience)
-    .setSubject(facts.caller.userId)
-    .setJti(randomUUID())
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + CONTEXT_TTL_SECONDS)
-    .sign(key.privateKey);
+  const header = { alg: 'EdDSA', kid: key.kid, typ: 'JWT' };
+  const claims = {
+    org_id: facts.caller.orgId,
+    roles: facts.caller.roles,
+    rid: facts.requestId,
+    bh: facts.bodyHash,
+    iss: issuer,
+    aud: facts.audience,
+    sub: facts.caller.userId,
+    jti: randomUUID(),
+    iat,
+    exp: iat + CONTEXT_TTL_SECONDS,
+  };
+  const signingInput = `${base64url(header)}.${base64url(claims)}`;
+  return `${signingInput}.${sign(null, Buffer.from(signingInput), key.privateKey).toString('base64url')}`;
 }
+
+const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** Subgraph side: verifies a context token and that it was signed for this very request. */
 export async function verifyPlatformContext(

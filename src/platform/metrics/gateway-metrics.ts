@@ -9,11 +9,13 @@ import { metricsHandler } from './metrics-handler.js';
 /**
  * The gateway's instruments: requests by route template, GraphQL operations, and its own counters: `gateway_authentication_failures_total{reason}` (the 401 reason code,
  * `auth_unavailable` for a 503 when a dependency of authentication is down, `invalid_credentials` for a refused
- * login) and `gateway_rate_limit_rejections_total{budget}` (`user` or `ip`).
+ * login), `gateway_rate_limit_rejections_total{budget}` (`user` or `ip`) and
+ * `gateway_subgraph_cache_lookups_total{subgraph,outcome}` (`hit`, `miss`, `error`) when the answer cache is on.
  */
 export class GatewayMetrics {
   private readonly authFailures: Counter<'reason'>;
   private readonly rateLimitRejections: Counter<'budget'>;
+  private readonly cacheLookups: Counter<'subgraph' | 'outcome'>;
   private readonly http: HttpMetrics;
   readonly graphqlPlugin: ApolloServerPlugin<BaseContext>;
   /** The `/metrics` route. */
@@ -35,7 +37,17 @@ export class GatewayMetrics {
       labelNames: ['budget'],
       registers: [registry],
     });
+    this.cacheLookups = new Counter({
+      name: 'gateway_subgraph_cache_lookups_total',
+      help: 'Subgraph fetches looked up in the answer cache, by subgraph and outcome (hit, miss, error)',
+      labelNames: ['subgraph', 'outcome'],
+      registers: [registry],
+    });
   }
+
+  readonly cacheLookup = (subgraph: string, outcome: 'hit' | 'miss' | 'error'): void => {
+    this.cacheLookups.inc({ subgraph, outcome });
+  };
 
   /** Times a request; `route` must be its route template, never the raw path. */
   track(req: IncomingMessage, res: ServerResponse, route: string): void {

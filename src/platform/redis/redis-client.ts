@@ -14,6 +14,8 @@ export function createRedisClient(url: string, options: { keyPrefix: string; log
     commandTimeout: options.commandTimeoutMs ?? 500,
     connectTimeout: 2_000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+    // Commands issued in the same tick (concurrent requests' revocation checks and budgets) go out in one write.
+    enableAutoPipelining: true,
   });
   let healthy = true;
   client.on('error', (err: Error) => {

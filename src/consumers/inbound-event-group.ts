@@ -1,0 +1,147 @@
+import type { MikroORM, SqlEntityManager } from '@mikro-orm/postgresql';
+import type { CursorCodec } from '../modules/common/cursor.js';
+import type { TaskActivity } from '../modules/tasks/task.activity.js';
+import { TaskService } from '../modules/tasks/task.service.js';
+import { PlanningError } from '../platform/errors/planning-error.js';
+import type { AcceptedEvent } from './inbound-delivery.js';
+
+/** How one event of a group ended inside the group's transaction; nothing of it counts before the commit. */
+export type EventResult =
+  | { kind: 'applied'; activity: TaskActivity[]; created: string[] }
+  | { kind: 'duplicate' }
+  /** The handler refused it (a PlanningError): rolled back alone, to be dead-lettered. */
+  | { kind: 'dead-letter'; reason: string }
+  /** Any other failure of this event alone: rolled back alone, to be retried. */
+  | { kind: 'retry'; reason: string };
+
+/** One event of a group failed while the group ran without savepoints. */
+class EventFailed extends Error {
+  constructor(readonly event: AcceptedEvent, override readonly cause: unknown) {
+    super(`inbound event ${event.key} failed`);
+  }
+}
+
+/**
+ * Applies a group of events in one transaction: per event its inbox row (unique per event key, so a duplicate,
+ * also one earlier in the same group, changes nothing), the handler's use cases and the outbox events they write.
+ *
+ * Events rarely fail once validated, so the group first runs without savepoints (a savepoint costs two round trips
+ * per event). If an event fails, that attempt is rolled back whole and the group runs again with each event in a
+ * savepoint of its own: the failed one is rolled back alone and the others commit.
+ *
+ * Resolves with one result per event (in the events' order) once the transaction committed. Rejects when the
+ * transaction itself failed (connection lost, commit or a savepoint rollback failed): then nothing was committed.
+ */
+export async function applyEventsInOneTransaction(orm: MikroORM, codec: CursorCodec, events: AcceptedEvent[]): Promise<EventResult[]> {
+  // Events take their org's position lock and keep it until the commit. Taking the locks in org order (a stable
+  // sort: one org's events keep their delivery order) keeps two replicas' groups from deadlocking each other.
+  const order = events.map((_, i) => i).sort((a, b) => compareText(events[a]!.orgId, events[b]!.orgId));
+  try {
+    return await runGroup(orm, codec, events, order, false);
+  } catch (error) {
+    if (!(error instanceof EventFailed)) throw error;
+    // Alone in its group, the rolled-back attempt is all there is to it.
+    if (events.length === 1) return [failureOf(error.event, error.cause)];
+    return runGroup(orm, codec, events, order, true);
+  }
+}
+
+async function runGroup(orm: MikroORM, codec: CursorCodec, events: AcceptedEvent[], order: number[], isolated: boolean): Promise<EventResult[]> {
+  const results: EventResult[] = new Array(events.length);
+  await orm.em.fork().transactional(async (group) => {
+    if (isolated) {
+      for (const i of order) results[i] = await applyInSavepoint(orm, codec, group, events[i]!);
+    } else {
+      const claimed = await claimEventKeys(group, events, order);
+      for (const i of order) {
+        if (!claimed.has(i)) {
+          results[i] = { kind: 'duplicate' };
+          continue;
+        }
+        try {
+          results[i] = await apply(orm, codec, group, events[i]!);
+        } catch (error) {
+          throw new EventFailed(events[i]!, error);
+        }
+      }
+    }
+    await recordResults(group, events, results);
+  });
+  return results;
+}
+
+/**
+ * Inserts the inbox rows of the whole group in one statement and returns the events that claimed theirs: the first
+ * of the group with its key, when no committed event had it already.
+ */
+async function claimEventKeys(group: SqlEntityManager, events: AcceptedEvent[], order: number[]): Promise<Set<number>> {
+  const firstWithKey = new Map<string, number>();
+  for (const i of order) if (!firstWithKey.has(events[i]!.key)) firstWithKey.set(events[i]!.key, i);
+  // In key order, so two replicas claiming the same keys (a redelivery) wait for each other instead of deadlocking.
+  const firsts = [...firstWithKey.values()].map((i) => events[i]!).sort((a, b) => compareText(a.key, b.key));
+  const inserted = await group.execute<Array<{ event_key: string }>>(
+    `insert into planning_inbox (event_key, event_type, event_id) values ${firsts.map(() => '(?, ?, ?)').join(', ')}
+     on conflict (event_key) do nothing returning event_key`,
+    firsts.flatMap((e) => [e.key, e.handler.type, e.eventId]),
+  );
+  return new Set(inserted.map((row) => firstWithKey.get(row.event_key)!));
+}
+
+/**
+ * SAVEPOINT and ROLLBACK TO are issued here rather than through a nested `transactional`: knex does not report a
+ * failed ROLLBACK TO SAVEPOINT, and PostgreSQL answers COMMIT of an aborted transaction with a rollback, not an
+ * error. Issued directly, a failed rollback throws and fails the whole group, so nothing is acknowledged.
+ */
+async function applyInSavepoint(orm: MikroORM, codec: CursorCodec, group: SqlEntityManager, event: AcceptedEvent): Promise<EventResult> {
+  await group.execute('savepoint inbound_event');
+  try {
+    const claimed = await group.execute<Array<{ event_key: string }>>(
+      `insert into planning_inbox (event_key, event_type, event_id) values (?, ?, ?)
+       on conflict (event_key) do nothing returning event_key`,
+      [event.key, event.handler.type, event.eventId],
+    );
+    const result: EventResult = claimed.length > 0 ? await apply(orm, codec, group, event) : { kind: 'duplicate' };
+    await group.execute('release savepoint inbound_event');
+    return result;
+  } catch (error) {
+    await group.execute('rollback to savepoint inbound_event');
+    return failureOf(event, error);
+  }
+}
+
+/**
+ * Runs the event's handler in the group's transaction, on an EntityManager of its own (a rolled-back event leaves no
+ * entities behind). Its use cases join that transaction instead of opening a savepoint each (two round trips per
+ * event): a failed event is undone by its own savepoint, or by the rollback of the whole attempt.
+ */
+async function apply(orm: MikroORM, codec: CursorCodec, group: SqlEntityManager, event: AcceptedEvent): Promise<EventResult> {
+  const em = orm.em.fork({ disableTransactions: true });
+  em.setTransactionContext(group.getTransactionContext()!);
+  const activity: TaskActivity[] = [];
+  const tasks = new TaskService(em, codec, { onTaskActivity: (items) => activity.push(...items) });
+  const { created } = await event.handler.handle(event.data, { tasks, actor: { userId: event.userId, orgId: event.orgId, roles: ['member'] } });
+  await em.flush();
+  return { kind: 'applied', activity, created };
+}
+
+function failureOf(event: AcceptedEvent, error: unknown): EventResult {
+  if (error instanceof PlanningError) return { kind: 'dead-letter', reason: `unprocessable ${event.handler.type}: ${error.code}: ${error.message}` };
+  return { kind: 'retry', reason: (error as Error).message };
+}
+
+/** Writes what each applied event created into its inbox row: one statement for the group. */
+async function recordResults(group: SqlEntityManager, events: AcceptedEvent[], results: EventResult[]): Promise<void> {
+  const rows = events.flatMap((event, i) => {
+    const result = results[i]!;
+    return result.kind === 'applied' ? [[event.key, JSON.stringify({ created: result.created })]] : [];
+  });
+  if (rows.length === 0) return;
+  await group.execute(
+    `update planning_inbox as inbox set result = recorded.result::jsonb
+     from (values ${rows.map(() => '(?, ?)').join(', ')}) as recorded (event_key, result)
+     where inbox.event_key = recorded.event_key`,
+    rows.flat(),
+  );
+}
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
