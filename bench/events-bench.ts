@@ -7,6 +7,8 @@
  * It creates a database and a topology of its own and removes both at the end.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { cpus, totalmem } from 'node:os';
+import { writeDocSection } from './benchmarks-doc.js';
 import amqplib from 'amqplib';
 import pg from 'pg';
 import { loadConfig } from '../src/config/config.js';
@@ -157,6 +159,21 @@ async function main() {
   }
   console.log('\nEvent bench (real PostgreSQL + RabbitMQ)');
   for (const [name, value] of Object.entries(results)) console.log(`  ${name.padEnd(9)} ${value}`);
+  const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  writeDocSection(
+    'bench-events',
+    `## Event bench
+
+Measured with \`npm run bench:events\` on ${new Date().toISOString().slice(0, 10)}: ${machine}; PostgreSQL and RabbitMQ on the
+same machine, one run. Relay: a backlog drained by one relay with publisher confirms. Latency: commits from another
+process, woken by NOTIFY. Consumer: \`comms.call.ended\` events (callback requested) -> task + outbox event.
+
+| measure | result |
+|---|---|
+${Object.entries(results)
+  .map(([name, value]) => `| ${name} | ${value} |`)
+  .join('\n')}`,
+  );
 }
 
 main().then(
