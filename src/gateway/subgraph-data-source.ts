@@ -43,10 +43,9 @@ export class ContextForwardingDataSource extends RemoteGraphQLDataSource<Gateway
    */
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     const cache = this.cache;
-    const caller = options.kind === 'incoming operation' ? (options.context as Partial<GatewayContext>).caller : undefined;
-    if (!cache || !caller || options.kind !== 'incoming operation' || options.incomingRequestContext.operation?.operation !== 'query') {
-      return super.process(options);
-    }
+    if (!cache || options.kind !== 'incoming operation' || options.incomingRequestContext.operation?.operation !== 'query') return super.process(options);
+    const { caller } = options.context as Partial<GatewayContext>;
+    if (!caller) return super.process(options);
     const key = createHash('sha256')
       .update(canonicalJson({ s: this.subgraphName, u: caller.userId, r: [...caller.roles].sort(), q: options.request.query ?? '', v: options.request.variables ?? {} }))
       .digest('base64url');

@@ -37,8 +37,9 @@ export class VerifiedTokenCache {
       return known.claims;
     }
     const claims = await verify(token);
-    if (this.entries.size >= this.options.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    // Re-inserted at the end (newest); the oldest goes only when a new token would exceed the cap.
     this.entries.delete(token);
+    if (this.entries.size >= this.options.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(token, { claims, reuseUntil: now + this.options.ttlMs });
     return claims;
   }

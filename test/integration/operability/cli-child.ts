@@ -1,15 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { freePort } from '../../../bench/roles.js';
 
-/** A port that was free a moment ago (the child binds it; nothing else in this test does). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort };
 
 /** Environment variables of the parent that would point a child at the shared services. */
 const SERVICE_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'RABBITMQ_URL', 'NODE_ENV', 'AUTH_PRIVATE_KEY', 'AUTH_PRIVATE_KEY_FILE'];

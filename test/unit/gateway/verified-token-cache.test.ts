@@ -63,6 +63,16 @@ describe('VerifiedTokenCache', () => {
     expect(verify).toHaveBeenCalledTimes(5);
   });
 
+  it('when a remembered token is verified again with the cache full, then it replaces its own entry and no other entry is dropped', async () => {
+    const { cache, verify, advance } = setup({ maxEntries: 2, ttlMs: 60_000 });
+    await cache.claimsOf('t1', verify);
+    await cache.claimsOf('t2', verify);
+    advance(60_001);
+    await cache.claimsOf('t2', verify);
+    expect(verify).toHaveBeenCalledTimes(3);
+    expect(cache.size).toBe(2);
+  });
+
   it('when the reuse window is 0, then every request is verified', async () => {
     const { cache, verify } = setup({ ttlMs: 0 });
     await cache.claimsOf('token', verify);
