@@ -1,6 +1,8 @@
 import type { MikroORM, SqlEntityManager } from '@mikro-orm/postgresql';
 import type { CursorCodec } from '../modules/common/cursor.js';
 import type { TaskActivity } from '../modules/tasks/task.activity.js';
+import type { Caller } from '../modules/common/caller.js';
+import { EventTaskBatch, PlannedCreationRefused } from '../modules/tasks/event-task-batch.js';
 import { TaskService } from '../modules/tasks/task.service.js';
 import { PlanningError } from '../platform/errors/planning-error.js';
 import type { AcceptedEvent } from './inbound-delivery.js';
@@ -14,20 +16,22 @@ export type EventResult =
   /** Any other failure of this event alone: rolled back alone, to be retried. */
   | { kind: 'retry'; reason: string };
 
-/** One event of a group failed while the group ran without savepoints. */
-class EventFailed extends Error {
-  constructor(readonly event: AcceptedEvent, override readonly cause: unknown) {
-    super(`inbound event ${event.key} failed`);
+/** The group failed while it ran without savepoints: because of `event` when that is known. */
+class GroupAttemptFailed extends Error {
+  constructor(readonly event: AcceptedEvent | undefined, override readonly cause: unknown) {
+    super(event ? `inbound event ${event.key} failed` : 'writing the group failed');
   }
 }
 
 /**
  * Applies a group of events in one transaction: per event its inbox row (unique per event key, so a duplicate,
- * also one earlier in the same group, changes nothing), the handler's use cases and the outbox events they write.
+ * also one earlier in the same group, changes nothing), the tasks its handler creates and their outbox events.
  *
- * Events rarely fail once validated, so the group first runs without savepoints (a savepoint costs two round trips
- * per event). If an event fails, that attempt is rolled back whole and the group runs again with each event in a
- * savepoint of its own: the failed one is rolled back alone and the others commit.
+ * Events rarely fail once validated, so the group first runs as a set: the handlers plan their tasks without
+ * touching the database, then the inbox rows, the tasks and the events of the whole group are written with a
+ * fixed number of statements ({@link EventTaskBatch}). If anything fails, that attempt is rolled back whole and the
+ * group runs again with each event in a savepoint of its own, written one by one: the failed one is rolled back
+ * alone and the others commit.
  *
  * Resolves with one result per event (in the events' order) once the transaction committed. Rejects when the
  * transaction itself failed (connection lost, commit or a savepoint rollback failed): then nothing was committed.
@@ -37,52 +41,67 @@ export async function applyEventsInOneTransaction(orm: MikroORM, codec: CursorCo
   // sort: one org's events keep their delivery order) keeps two replicas' groups from deadlocking each other.
   const order = events.map((_, i) => i).sort((a, b) => compareText(events[a]!.orgId, events[b]!.orgId));
   try {
-    return await runGroup(orm, codec, events, order, false);
+    return await runGroupAsSet(orm, codec, events, order);
   } catch (error) {
-    if (!(error instanceof EventFailed)) throw error;
+    if (!(error instanceof GroupAttemptFailed)) throw error;
     // Alone in its group, the rolled-back attempt is all there is to it.
-    if (events.length === 1) return [failureOf(error.event, error.cause)];
-    return runGroup(orm, codec, events, order, true);
+    if (events.length === 1) return [failureOf(events[0]!, error.cause)];
+    return runGroupEventByEvent(orm, codec, events, order);
   }
 }
 
-async function runGroup(orm: MikroORM, codec: CursorCodec, events: AcceptedEvent[], order: number[], isolated: boolean): Promise<EventResult[]> {
+async function runGroupAsSet(orm: MikroORM, codec: CursorCodec, events: AcceptedEvent[], order: number[]): Promise<EventResult[]> {
+  const batch = new EventTaskBatch();
+  const created: string[][] = new Array(events.length);
+  for (const i of order) {
+    const event = events[i]!;
+    try {
+      created[i] = (await event.handler.handle(event.data, { tasks: batch.creatorFor(i), actor: actorOf(event) })).created;
+    } catch (error) {
+      throw new GroupAttemptFailed(event, error);
+    }
+  }
   const results: EventResult[] = new Array(events.length);
   await orm.em.fork().transactional(async (group) => {
-    if (isolated) {
-      for (const i of order) results[i] = await applyInSavepoint(orm, codec, group, events[i]!);
-    } else {
-      const claimed = await claimEventKeys(group, events, order);
-      for (const i of order) {
-        if (!claimed.has(i)) {
-          results[i] = { kind: 'duplicate' };
-          continue;
-        }
-        try {
-          results[i] = await apply(orm, codec, group, events[i]!);
-        } catch (error) {
-          throw new EventFailed(events[i]!, error);
-        }
-      }
+    const claimed = await claimEventKeys(group, events, order, created);
+    let activity: Map<number, TaskActivity[]>;
+    try {
+      activity = await batch.write(group, codec, (i) => claimed.has(i));
+    } catch (error) {
+      if (error instanceof PlannedCreationRefused) throw new GroupAttemptFailed(events[error.owner], error.cause);
+      throw new GroupAttemptFailed(undefined, error);
     }
+    for (const i of order) {
+      results[i] = claimed.has(i) ? { kind: 'applied', activity: activity.get(i) ?? [], created: created[i]! } : { kind: 'duplicate' };
+    }
+  });
+  return results;
+}
+
+async function runGroupEventByEvent(orm: MikroORM, codec: CursorCodec, events: AcceptedEvent[], order: number[]): Promise<EventResult[]> {
+  const results: EventResult[] = new Array(events.length);
+  await orm.em.fork().transactional(async (group) => {
+    for (const i of order) results[i] = await applyInSavepoint(orm, codec, group, events[i]!);
     await recordResults(group, events, results);
   });
   return results;
 }
 
+const actorOf = (event: AcceptedEvent): Caller => ({ userId: event.userId, orgId: event.orgId, roles: ['member'] });
+
 /**
- * Inserts the inbox rows of the whole group in one statement and returns the events that claimed theirs: the first
- * of the group with its key, when no committed event had it already.
+ * Inserts the inbox rows of the whole group, with what each event created, in one statement and returns the events
+ * that claimed theirs: the first of the group with its key, when no committed event had it already.
  */
-async function claimEventKeys(group: SqlEntityManager, events: AcceptedEvent[], order: number[]): Promise<Set<number>> {
+async function claimEventKeys(group: SqlEntityManager, events: AcceptedEvent[], order: number[], created: string[][]): Promise<Set<number>> {
   const firstWithKey = new Map<string, number>();
   for (const i of order) if (!firstWithKey.has(events[i]!.key)) firstWithKey.set(events[i]!.key, i);
   // In key order, so two replicas claiming the same keys (a redelivery) wait for each other instead of deadlocking.
-  const firsts = [...firstWithKey.values()].map((i) => events[i]!).sort((a, b) => compareText(a.key, b.key));
+  const firsts = [...firstWithKey.values()].sort((a, b) => compareText(events[a]!.key, events[b]!.key));
   const inserted = await group.execute<Array<{ event_key: string }>>(
-    `insert into planning_inbox (event_key, event_type, event_id) values ${firsts.map(() => '(?, ?, ?)').join(', ')}
+    `insert into planning_inbox (event_key, event_type, event_id, result) values ${firsts.map(() => '(?, ?, ?, ?::jsonb)').join(', ')}
      on conflict (event_key) do nothing returning event_key`,
-    firsts.flatMap((e) => [e.key, e.handler.type, e.eventId]),
+    firsts.flatMap((i) => [events[i]!.key, events[i]!.handler.type, events[i]!.eventId, JSON.stringify({ created: created[i] })]),
   );
   return new Set(inserted.map((row) => firstWithKey.get(row.event_key)!));
 }
@@ -119,7 +138,7 @@ async function apply(orm: MikroORM, codec: CursorCodec, group: SqlEntityManager,
   em.setTransactionContext(group.getTransactionContext()!);
   const activity: TaskActivity[] = [];
   const tasks = new TaskService(em, codec, { onTaskActivity: (items) => activity.push(...items) });
-  const { created } = await event.handler.handle(event.data, { tasks, actor: { userId: event.userId, orgId: event.orgId, roles: ['member'] } });
+  const { created } = await event.handler.handle(event.data, { tasks, actor: actorOf(event) });
   await em.flush();
   return { kind: 'applied', activity, created };
 }

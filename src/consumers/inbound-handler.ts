@@ -1,10 +1,14 @@
 import type { z } from 'zod';
 import type { Caller } from '../modules/common/caller.js';
-import type { TaskService } from '../modules/tasks/task.service.js';
+import type { EventTaskCreator } from '../modules/tasks/event-task-batch.js';
 
-/** What a handler may use: the task use cases bound to the event's transaction, and the acting user. */
+/**
+ * What a handler may use: task creation bound to the event's group (planned, then written with the group, or
+ * written at once in the event's savepoint), and the acting user. A handler must not do anything else with side
+ * effects: it may run twice for one delivery (a group that failed runs again event by event).
+ */
 export interface InboundHandlerContext {
-  tasks: TaskService;
+  tasks: EventTaskCreator;
   actor: Caller;
 }
 

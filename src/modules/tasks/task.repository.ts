@@ -10,6 +10,17 @@ import { priorityFromRank, priorityRank } from './task.values.js';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : 'infinity');
 
+/** Where positions are handed out: the tasks of one project of an org, or its tasks outside any project. */
+export interface PositionScope {
+  orgId: string;
+  projectId: string | null;
+}
+
+/** The advisory lock that serialises position changes in a scope (see {@link TaskRepository.lockPositionScope}). */
+const positionLockKey = (orgId: string, projectId: string | null) => `planning_tasks:${orgId}:${projectId ?? '-'}`;
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 const SORTS: Record<TaskOrder['field'], Omit<SortKey<Task>, 'direction'>> = {
   CREATED_AT: { expression: 'created_at', sqlType: 'timestamptz', valueOf: (t) => iso(t.createdAt) },
   UPDATED_AT: { expression: 'updated_at', sqlType: 'timestamptz', valueOf: (t) => iso(t.updatedAt) },
@@ -189,13 +200,50 @@ export class TaskRepository {
    * creates and moves never hand out the same position.
    */
   async lockPositionScope(orgId: string, projectId: string | null): Promise<void> {
-    await this.em.execute('select pg_advisory_xact_lock(hashtext(?))', [`planning_tasks:${orgId}:${projectId ?? '-'}`]);
+    await this.em.execute('select pg_advisory_xact_lock(hashtext(?))', [positionLockKey(orgId, projectId)]);
   }
 
   /** Like {@link lockPositionScope} for several scopes, always taken in the same order so two callers cannot deadlock. */
   async lockPositionScopes(orgId: string, projectIds: ReadonlyArray<string | null>): Promise<void> {
     const scopes = [...new Set(projectIds.map((id) => id ?? ''))].sort();
     for (const scope of scopes) await this.lockPositionScope(orgId, scope || null);
+  }
+
+  /**
+   * The position locks of scopes in several orgs, in one statement: by org, then in the order
+   * {@link lockPositionScopes} uses within an org, so it cannot deadlock with either method. Returns the scopes in
+   * that order.
+   */
+  async lockPositionScopesOfOrgs(scopes: ReadonlyArray<PositionScope>): Promise<PositionScope[]> {
+    const unique = new Map(scopes.map((s) => [`${s.orgId}\u0000${s.projectId ?? ''}`, s]));
+    const ordered = [...unique.values()].sort((a, b) => compareText(a.orgId, b.orgId) || compareText(a.projectId ?? '', b.projectId ?? ''));
+    if (ordered.length === 0) return ordered;
+    // unnest hands the keys out in array order, and the locks are taken row by row in that order.
+    await this.em.execute(
+      `select count(pg_advisory_xact_lock(hashtext(k))) from unnest(array[${ordered.map(() => '?').join(', ')}]::text[]) as k`,
+      ordered.map((s) => positionLockKey(s.orgId, s.projectId)),
+    );
+    return ordered;
+  }
+
+  /**
+   * {@link nextPosition} of several scopes in one statement (one indexed max per scope), in the order given. Call
+   * after {@link lockPositionScopesOfOrgs}.
+   */
+  async nextPositions(scopes: ReadonlyArray<PositionScope>): Promise<number[]> {
+    if (scopes.length === 0) return [];
+    const branches = scopes.map((s, i) =>
+      s.projectId
+        ? `select ${i} as i, max(position) as max from planning_tasks where org_id = ? and project_id = ?`
+        : `select ${i} as i, max(position) as max from planning_tasks where org_id = ? and project_id is null`,
+    );
+    const rows = await this.em.execute<Array<{ i: number; max: number | null }>>(
+      branches.join(' union all '),
+      scopes.flatMap((s) => (s.projectId ? [s.orgId, s.projectId] : [s.orgId])),
+    );
+    const next = new Array<number>(scopes.length).fill(0);
+    for (const row of rows) next[Number(row.i)] = row.max === null ? 0 : Number(row.max) + 1;
+    return next;
   }
 
   /** The task's project id (null: none), or undefined when the task is not in the org. Reads without locking. */

@@ -32,6 +32,19 @@ import { type TaskActivity, taskCompletion } from './task.activity.js';
 
 export const MAX_BULK_CREATE = 100;
 
+function assertEventTaskCount(rawInputs: unknown[]): void {
+  if (rawInputs.length === 0 || rawInputs.length > MAX_BULK_CREATE) {
+    throw BadUserInputError.of('inputs', `must hold between 1 and ${MAX_BULK_CREATE} tasks`);
+  }
+}
+
+/** The inputs of the tasks an inbound event creates, checked exactly as {@link TaskService.createTasksFromEvent} checks them. */
+export function parseEventTaskInputs(actor: Caller, rawInputs: unknown[]): CreateTaskInput[] {
+  assertEventTaskCount(rawInputs);
+  assertCanWrite(actor);
+  return parseEach(createTaskInput, rawInputs, (i) => `inputs.${i}`);
+}
+
 /** Task use cases. One instance per request (it holds the request's EntityManager). */
 export class TaskService extends UseCaseService {
 
@@ -66,9 +79,7 @@ export class TaskService extends UseCaseService {
    * transaction this service was built with, so the inbox record, the tasks and their events commit together.
    */
   async createTasksFromEvent(actor: Caller, rawInputs: unknown[], source: TaskCreationSource): Promise<Task[]> {
-    if (rawInputs.length === 0 || rawInputs.length > MAX_BULK_CREATE) {
-      throw BadUserInputError.of('inputs', `must hold between 1 and ${MAX_BULK_CREATE} tasks`);
-    }
+    assertEventTaskCount(rawInputs);
     return this.createMany(actor, rawInputs, undefined, 'createTasks', 'inputs', source);
   }
 
@@ -220,6 +231,71 @@ export class TaskService extends UseCaseService {
   }
 }
 
+/** Where a new task goes and who creates it, once its project and position are settled. */
+export interface NewTaskPlacement {
+  id: string;
+  orgId: string;
+  ownerId: string;
+  projectId: string | null;
+  position: number;
+  now: Date;
+}
+
+/** The fields of a new task: the one definition of a creation's defaults, for createTask and the event consumer. */
+export function newTaskData(input: CreateTaskInput, placed: NewTaskPlacement): Task {
+  return {
+    id: placed.id,
+    orgId: placed.orgId,
+    title: input.title,
+    description: input.description ?? null,
+    status: input.status ?? 'PENDING',
+    priority: input.priority ?? 'MEDIUM',
+    dueDate: input.dueDate ?? null,
+    completedAt: input.status === 'COMPLETED' ? placed.now : null,
+    estimatedMinutes: input.estimatedMinutes ?? null,
+    actualMinutes: input.actualMinutes ?? null,
+    energyRequired: input.energyRequired ?? null,
+    tags: input.tags ?? [],
+    position: placed.position,
+    projectId: placed.projectId,
+    parentId: input.parentId ?? null,
+    ownerId: placed.ownerId,
+    assigneeId: input.assigneeId ?? null,
+    metadata: input.metadata ?? {},
+    createdAt: placed.now,
+    updatedAt: placed.now,
+    version: 1,
+  };
+}
+
+/**
+ * Checks that the projects and parents new tasks name exist in the org (NOT_FOUND naming the input's field
+ * otherwise) and returns the project each task goes into: its own, else its parent's (a subtask lives in its
+ * parent's project), else none. No statement when no input names a project or parent.
+ */
+export async function resolveProjectsOfNewTasks(
+  em: SqlEntityManager,
+  repository: TaskRepository,
+  orgId: string,
+  inputs: CreateTaskInput[],
+  pathOf: (index: number) => string,
+): Promise<Array<string | null>> {
+  const projectIds = [...new Set(inputs.map((i) => i.projectId).filter((id): id is string => !!id))];
+  const parentIds = [...new Set(inputs.map((i) => i.parentId).filter((id): id is string => !!id))];
+  const [projects, parents] = await Promise.all([
+    projectIds.length ? em.find(ProjectSchema, { orgId, id: { $in: projectIds } }) : [],
+    repository.findByIds(orgId, parentIds),
+  ]);
+  const knownProjects = new Set(projects.map((p) => p.id));
+  const parentsById = new Map(parents.map((t) => [t.id, t]));
+  return inputs.map((input, i) => {
+    if (input.projectId && !knownProjects.has(input.projectId)) throw new NotFoundError('Project', input.projectId, `${pathOf(i)}.projectId`);
+    const parent = input.parentId ? parentsById.get(input.parentId) : undefined;
+    if (input.parentId && !parent) throw new NotFoundError('Task', input.parentId, `${pathOf(i)}.parentId`);
+    return input.projectId ?? parent?.projectId ?? null;
+  });
+}
+
 /** Builds new tasks: resolves parents and projects within the org, hands out positions per project. */
 class TaskFactory {
   private readonly nextPositions = new Map<string, number>();
@@ -235,52 +311,16 @@ class TaskFactory {
   }
 
   async createAll(inputs: CreateTaskInput[], field: 'input' | 'inputs'): Promise<Task[]> {
-    const path = (i: number, name: string) => (field === 'input' ? `input.${name}` : `inputs.${i}.${name}`);
     const orgId = this.caller.orgId;
-    const projectIds = [...new Set(inputs.map((i) => i.projectId).filter((id): id is string => !!id))];
-    const parentIds = [...new Set(inputs.map((i) => i.parentId).filter((id): id is string => !!id))];
-    const [projects, parents] = await Promise.all([
-      projectIds.length ? this.em.find(ProjectSchema, { orgId, id: { $in: projectIds } }) : [],
-      this.repository.findByIds(orgId, parentIds),
-    ]);
-    const knownProjects = new Set(projects.map((p) => p.id));
-    const parentsById = new Map(parents.map((t) => [t.id, t]));
+    const projectIds = await resolveProjectsOfNewTasks(this.em, this.repository, orgId, inputs, (i) => (field === 'input' ? 'input' : `inputs.${i}`));
     // All position locks up front, in the one order every caller uses (see lockPositionScopesOf).
-    const scopes = inputs.map((i) => i.projectId ?? (i.parentId ? parentsById.get(i.parentId)?.projectId : null) ?? null);
-    await this.repository.lockPositionScopes(orgId, scopes);
+    await this.repository.lockPositionScopes(orgId, projectIds);
 
     const tasks: Task[] = [];
     for (const [i, input] of inputs.entries()) {
-      if (input.projectId && !knownProjects.has(input.projectId)) throw new NotFoundError('Project', input.projectId, path(i, 'projectId'));
-      const parent = input.parentId ? parentsById.get(input.parentId) : undefined;
-      if (input.parentId && !parent) throw new NotFoundError('Task', input.parentId, path(i, 'parentId'));
-      // A subtask without an explicit project lives in its parent's project.
-      const projectId = input.projectId ?? parent?.projectId ?? null;
-      tasks.push(
-        this.em.create(TaskSchema, {
-          id: randomUUID(),
-          orgId,
-          title: input.title,
-          description: input.description ?? null,
-          status: input.status ?? 'PENDING',
-          priority: input.priority ?? 'MEDIUM',
-          dueDate: input.dueDate ?? null,
-          completedAt: input.status === 'COMPLETED' ? this.now : null,
-          estimatedMinutes: input.estimatedMinutes ?? null,
-          actualMinutes: input.actualMinutes ?? null,
-          energyRequired: input.energyRequired ?? null,
-          tags: input.tags ?? [],
-          position: await this.takePosition(projectId),
-          projectId,
-          parentId: input.parentId ?? null,
-          ownerId: this.caller.userId,
-          assigneeId: input.assigneeId ?? null,
-          metadata: input.metadata ?? {},
-          createdAt: this.now,
-          updatedAt: this.now,
-          version: 1,
-        }),
-      );
+      const projectId = projectIds[i]!;
+      const position = await this.takePosition(projectId);
+      tasks.push(this.em.create(TaskSchema, newTaskData(input, { id: randomUUID(), orgId, ownerId: this.caller.userId, projectId, position, now: this.now })));
     }
     return tasks;
   }

@@ -14,16 +14,23 @@ export interface EventActor {
  * change they describe commits.
  */
 export async function appendToOutbox(em: SqlEntityManager, actor: EventActor, events: DomainEvent[], now = new Date()): Promise<void> {
-  if (events.length === 0) return;
-  const rows = events.map((event) => {
-    const envelope = outgoingEnvelopeSchema.parse(toEnvelope(event, actor, now));
-    return {
-      event_id: envelope.id,
-      event_type: envelope.type,
-      aggregate_id: event.aggregateId,
-      envelope: JSON.stringify(envelope),
-      headers: JSON.stringify(actor.headers ?? {}),
-    };
-  });
+  await appendManyToOutbox(em, [{ actor, events }], now);
+}
+
+/** {@link appendToOutbox} for the events of several actors (a group of inbound events), in one statement. */
+export async function appendManyToOutbox(em: SqlEntityManager, batches: ReadonlyArray<{ actor: EventActor; events: DomainEvent[] }>, now = new Date()): Promise<void> {
+  const rows = batches.flatMap(({ actor, events }) =>
+    events.map((event) => {
+      const envelope = outgoingEnvelopeSchema.parse(toEnvelope(event, actor, now));
+      return {
+        event_id: envelope.id,
+        event_type: envelope.type,
+        aggregate_id: event.aggregateId,
+        envelope: JSON.stringify(envelope),
+        headers: JSON.stringify(actor.headers ?? {}),
+      };
+    }),
+  );
+  if (rows.length === 0) return;
   await em.execute(em.getKnex()('planning_outbox').insert(rows));
 }
