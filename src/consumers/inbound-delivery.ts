@@ -1,3 +1,4 @@
+import { NUL_MESSAGE, nulCharacterPaths } from '../modules/common/validators.js';
 import type { IncomingMessage } from '../platform/messaging/event-bus.js';
 import type { InboundHandler } from './inbound-handler.js';
 import { describeIssues, eventKey, inboundEnvelopeSchema } from './inbound-envelope.js';
@@ -24,6 +25,9 @@ export function acceptDelivery(message: IncomingMessage, handlers: ReadonlyMap<s
   } catch (error) {
     return { refused: `malformed JSON: ${(error as Error).message}` };
   }
+  // PostgreSQL cannot store U+0000 in text or jsonb: refused here with its place, not failing in the database.
+  const nul = nulCharacterPaths(json);
+  if (nul.length > 0) return { refused: `invalid event: ${nul.map((path) => `${path.join('.')}: ${NUL_MESSAGE}`).join('; ')}` };
   const envelope = inboundEnvelopeSchema.safeParse(json);
   if (!envelope.success) return { refused: `invalid envelope: ${describeIssues(envelope.error)}` };
   const handler = handlers.get(envelope.data.type);

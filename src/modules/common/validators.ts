@@ -56,16 +56,43 @@ export const jsonObject = z
  */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, prefix: string): z.output<S> {
   const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  throw new BadUserInputError(problemsOf(result.error, prefix));
+  const nul = nulProblems(value, prefix);
+  if (result.success && nul.length === 0) return result.data;
+  throw new BadUserInputError([...nul, ...(result.success ? [] : problemsOf(result.error, prefix))]);
 }
 
 /** Parses each item like {@link parseInput}; one BAD_USER_INPUT lists the offending fields of every bad item. */
 export function parseEach<S extends z.ZodType>(schema: S, values: readonly unknown[], prefixOf: (index: number) => string): Array<z.output<S>> {
   const results = values.map((value) => schema.safeParse(value));
-  const problems = results.flatMap((result, i) => (result.success ? [] : problemsOf(result.error, prefixOf(i))));
+  const problems = results.flatMap((result, i) => [...nulProblems(values[i], prefixOf(i)), ...(result.success ? [] : problemsOf(result.error, prefixOf(i)))]);
   if (problems.length > 0) throw new BadUserInputError(problems);
   return results.map((result) => result.data as z.output<S>);
+}
+
+export const NUL_MESSAGE = 'must not contain the NUL character (U+0000)';
+
+/**
+ * Where `value` holds U+0000 in a string or an object key, as paths (`['contact', 'name']`). PostgreSQL cannot
+ * store it in text or jsonb, so such input is refused up front rather than failing in the database.
+ */
+export function nulCharacterPaths(value: unknown, path: string[] = [], found: string[][] = []): string[][] {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) found.push(path);
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => nulCharacterPaths(item, [...path, String(i)], found));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      // The key is named with the character written as an escape, so the problem can be printed and logged.
+      const name = key.replaceAll('\u0000', '\\u0000');
+      if (name !== key) found.push([...path, name]);
+      nulCharacterPaths(item, [...path, name], found);
+    }
+  }
+  return found;
+}
+
+function nulProblems(value: unknown, prefix: string): FieldProblem[] {
+  return nulCharacterPaths(value).map((path) => ({ field: [prefix, ...path].filter(Boolean).join('.'), message: NUL_MESSAGE }));
 }
 
 function problemsOf(error: z.ZodError, prefix: string): FieldProblem[] {

@@ -60,6 +60,12 @@ const BAD_EVENTS: BadEvent[] = [
     reason: [/data\.contact/],
   },
   {
+    what: 'a contact name holds a NUL character',
+    routingKey: 'comms.call.ended',
+    body: (orgId, token) => callEnded(orgId, token, { contact: { name: 'Jana\u0000Novak' } }),
+    reason: [/data\.contact\.name/, /NUL character/],
+  },
+  {
     what: 'a workflow has no steps',
     routingKey: 'agents.workflow.suggested',
     body: (orgId, token) => workflow(orgId, token, []),

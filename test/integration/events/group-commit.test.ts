@@ -55,6 +55,16 @@ describe('the consumer applies concurrent events by group commit', () => {
     dbProxy = await new TcpProxy(target.hostname, Number(target.port || 5432)).start();
     orm = await openOrm({ clientUrl: dbProxy.urlFor(database.url), poolMax: database.kind === 'embedded' ? 1 : 5 });
     await migrateToLatest(orm);
+    // A real failure in PostgreSQL, for this database only: a task whose title says "Explodes" is refused.
+    await orm.em.fork().execute(`
+      create function test_refuse_exploding_title() returns trigger language plpgsql as $$
+      begin
+        if new.title like '%Explodes%' then raise exception 'test trigger refuses %', new.title; end if;
+        return new;
+      end $$`);
+    await orm.em
+      .fork()
+      .execute('create trigger test_refuse_exploding_title before insert on planning_tasks for each row execute function test_refuse_exploding_title()');
     orm.em.getEventManager().registerSubscriber({
       beforeTransactionCommit: () => {
         const hook = beforeNextCommit;
@@ -108,9 +118,9 @@ describe('the consumer applies concurrent events by group commit', () => {
     expect(await inboxHas(refused.id)).toBe(false);
   });
 
-  it('when an event of a group fails in PostgreSQL (a NUL byte in a title), then that event alone is rolled back and retried, and the rest of the group commits', async () => {
+  it('when an event of a group fails in PostgreSQL (a trigger refuses its task), then that event alone is rolled back and retried, and the rest of the group commits', async () => {
     const orgId = aNewOrg();
-    const broken = aCallback(orgId, 'Jana\u0000Novak');
+    const broken = aCallback(orgId, 'Jana Explodes');
     const outcomes = await Promise.all([
       processor.process(aDelivery('comms.call.ended', aCallback(orgId, 'Before'))),
       processor.process(aDelivery('comms.call.ended', broken)),
@@ -126,11 +136,35 @@ describe('the consumer applies concurrent events by group commit', () => {
 
   it('when an event alone in its group fails in PostgreSQL, then it is retried and leaves nothing behind', async () => {
     const orgId = aNewOrg();
-    const broken = aCallback(orgId, 'Alone\u0000');
+    const broken = aCallback(orgId, 'Alone Explodes');
     expect(await processor.process(aDelivery('comms.call.ended', broken))).toMatchObject({ kind: 'retry' });
     expect(commits).toBe(0);
     expect(await taskTitlesOf(orgId)).toEqual([]);
     expect(await inboxHas(broken.id)).toBe(false);
+  });
+
+  it('when an event holds a NUL character (in the contact name), then it is dead-lettered at once naming the field, and its group commits without it', async () => {
+    const orgId = aNewOrg();
+    const outcomes = await Promise.all([
+      processor.process(aDelivery('comms.call.ended', aCallback(orgId, 'Before'))),
+      processor.process(aDelivery('comms.call.ended', aCallback(orgId, 'Jana\u0000Novak'))),
+    ]);
+
+    expect(outcomes[0]).toEqual({ kind: 'ack' });
+    expect(outcomes[1]).toEqual({ kind: 'dead-letter', reason: 'invalid event: data.contact.name: must not contain the NUL character (U+0000)' });
+    expect(await taskTitlesOf(orgId)).toEqual(['Call back Before']);
+  });
+
+  it('when an event has the longest id and type the envelope allows, then it takes effect once and its redelivery is a duplicate', async () => {
+    const orgId = aNewOrg();
+    const longType: InboundHandler<Record<string, unknown>> = { ...INBOUND_HANDLERS[0]!, type: `comms.${'x'.repeat(94)}` };
+    const longProcessor = new InboundEventProcessor({ orm, codec: new CursorCodec('test-cursor-secret-0123456789'), logger: logs.logger, handlers: [longType] });
+    const event = { ...aCallback(orgId, 'Long Id'), id: 'i'.repeat(200), type: longType.type };
+
+    expect(await longProcessor.process(aDelivery(longType.type, event))).toEqual({ kind: 'ack' });
+    expect(await longProcessor.process(aDelivery(longType.type, event))).toEqual({ kind: 'ack' });
+    expect(await taskTitlesOf(orgId)).toEqual(['Call back Long Id']);
+    expect(await inboxHas(event.id)).toBe(true);
   });
 
   it('when the same event is delivered twice in one group, then it takes effect once and both deliveries are acknowledged', async () => {

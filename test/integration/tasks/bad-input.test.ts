@@ -25,6 +25,10 @@ const badFields: Array<[string, Record<string, unknown>, string]> = [
   ['a malformed projectId', { projectId: 'project-1' }, 'projectId'],
   ['a malformed parentId', { parentId: 'nope' }, 'parentId'],
   ['an assigneeId with spaces', { assigneeId: 'not a user' }, 'assigneeId'],
+  ['a NUL character in the title', { title: 'Call\u0000back' }, 'title'],
+  ['a NUL character in the description', { description: 'line\u0000' }, 'description'],
+  ['a NUL character in a tag', { tags: ['ok', 'b\u0000d'] }, 'tags.1'],
+  ['a NUL character in a metadata value', { metadata: { note: { deep: 'x\u0000' } } }, 'metadata.note.deep'],
 ];
 
 describe('bad task input', () => {
