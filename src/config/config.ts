@@ -2,6 +2,9 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { CONSUMED_EVENT_TYPES, type EventTopology } from '../platform/messaging/event-bus.js';
 
+/** Unacknowledged inbound events at once, unless `EVENTS_PREFETCH` says otherwise. */
+export const DEFAULT_EVENTS_PREFETCH = 100;
+
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 const optionalUrl = (protocols: string[]) =>
   z
@@ -56,7 +59,7 @@ const envSchema = z.object({
   EVENTS_QUEUE: z.string().min(1).default('planning.events'),
   EVENTS_DEAD_LETTER_EXCHANGE: z.string().min(1).default('platform.events.dlx'),
   EVENTS_DEAD_LETTER_QUEUE: z.string().min(1).default('planning.events.dead'),
-  EVENTS_PREFETCH: z.coerce.number().int().min(1).max(1000).default(100),
+  EVENTS_PREFETCH: z.coerce.number().int().min(1).max(1000).default(DEFAULT_EVENTS_PREFETCH),
   EVENTS_GROUP_MAX: z.coerce.number().int().min(1).max(1000).default(50),
   EVENTS_GROUP_LANES: z.coerce.number().int().min(1).max(64).default(2),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),

@@ -17,6 +17,7 @@ import { TaskMetrics } from '../platform/metrics/task-metrics.js';
 import { dependencyReadiness } from './readiness-checks.js';
 import { startWorkerHttp } from './worker-http.js';
 import type { PlanningDataVersions } from '../platform/cache/planning-data-cache.js';
+import { DEFAULT_EVENTS_PREFETCH } from '../config/config.js';
 
 /** RabbitMQ when `RABBITMQ_URL` is set, else the in-process bus (announced in the log). */
 export function createEventBus(config: Config, logger: Logger): EventBus {
@@ -32,6 +33,7 @@ export interface WorkerOptions {
   cursorSecret: string;
   /** PostgreSQL URL for LISTEN/NOTIFY wake-ups (unset on the embedded database). */
   listenUrl?: string;
+  /** Unacknowledged inbound events at once (default {@link DEFAULT_EVENTS_PREFETCH}, as `EVENTS_PREFETCH`). */
   prefetch?: number;
   /** The most inbound events applied in one transaction (group commit). */
   eventsGroupMax?: number;
@@ -80,7 +82,7 @@ export async function startWorker(options: WorkerOptions) {
     onDataChanged: options.dataVersions && ((orgIds) => options.dataVersions!.bump(orgIds)),
     lanes: options.eventsGroupLanes,
   });
-  if (options.consume !== false) await bus.consume(processor.process, { prefetch: options.prefetch ?? 20, onSettled });
+  if (options.consume !== false) await bus.consume(processor.process, { prefetch: options.prefetch ?? DEFAULT_EVENTS_PREFETCH, onSettled });
 
   return {
     bus,
