@@ -13,6 +13,7 @@
  *   S5  createTask mutations through our gateway (the write path, outbox row included)
  *   S6  a stock @apollo/gateway (default settings) in front of the same subgraph
  *
+ * Every scenario runs BENCH_ROUNDS times (default 3), in turn; the figures are medians over the rounds.
  * Non-2xx answers or GraphQL errors make the bench fail. Writes docs/benchmarks.md.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -29,6 +30,31 @@ const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+/** Every scenario is measured this many times, in turn, so slow drift of a shared machine hits all of them alike. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+/** One scenario's rounds as one result: medians, the highest peak RSS, all errors. */
+function medianOf(results: Result[]): Result {
+  const of = (field: 'rps' | 'p50' | 'p99' | 'cpuMsPerRequest' | 'postgresCpuMsPerRequest') => median(results.map((r) => r[field]));
+  return {
+    name: results[0]!.name,
+    what: results[0]!.what,
+    rps: of('rps'),
+    p50: of('p50'),
+    p99: of('p99'),
+    errors: results.reduce((sum, r) => sum + r.errors, 0),
+    non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
+    peakRssMb: Math.max(...results.map((r) => r.peakRssMb)),
+    cpuMsPerRequest: of('cpuMsPerRequest'),
+    postgresCpuMsPerRequest: of('postgresCpuMsPerRequest'),
+  };
+}
 
 const QUERY = 'query TaskPage { tasks(first: 20) { edges { node { id title tags project { name } subtaskCount } } } }';
 const BODY = JSON.stringify({ query: QUERY, operationName: 'TaskPage' });
@@ -132,6 +158,8 @@ async function run(scenario: Scenario): Promise<Result> {
 
 async function main() {
   const database = await createRunDatabase(adminUrl, 'planning_bench');
+  /** Each scenario's result per round, in round order. */
+  const rounds = new Map<string, Result[]>();
   const results: Result[] = [];
   try {
     await database.migrate();
@@ -200,27 +228,35 @@ async function main() {
       },
     ];
     const only = process.env.BENCH_ONLY?.split(',');
-    for (const scenario of scenarios.filter((s) => !only || only.includes(s.name))) {
-      console.log(`${scenario.name}: ${scenario.what} ...`);
-      results.push(await run(scenario));
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const scenario of scenarios.filter((s) => !only || only.includes(s.name))) {
+        console.log(`round ${round}/${ROUNDS}, ${scenario.name}: ${scenario.what} ...`);
+        const result = await run(scenario);
+        rounds.set(scenario.name, [...(rounds.get(scenario.name) ?? []), result]);
+      }
     }
-    results.sort((a, b) => a.name.localeCompare(b.name));
+    results.push(...[...rounds.values()].map(medianOf).sort((a, b) => a.name.localeCompare(b.name)));
   } finally {
     await roles.stopAll();
     await database.drop();
   }
 
   const by = (name: string) => results.find((r) => r.name === name)!;
-  const ratio = (a: string, b: string) => (by(a) && by(b) ? (by(a).rps / by(b).rps).toFixed(2) : 'n/a');
+  // The ratio of the medians, then the ratio within each round (the two scenarios measured a minute apart).
+  const ratio = (a: string, b: string) => {
+    if (!by(a) || !by(b)) return `${a}/${b} = n/a`;
+    const perRound = rounds.get(a)!.map((r, i) => (r.rps / rounds.get(b)![i]!.rps).toFixed(2));
+    return `${a}/${b} = ${(by(a).rps / by(b).rps).toFixed(2)}${ROUNDS > 1 ? ` (per round ${perRound.join(', ')})` : ''}`;
+  };
   const table = [
-    '| scenario | what | req/s | p50 ms | p99 ms | errors | non-2xx | peak RSS MB | CPU ms/req (Node roles) | CPU ms/req (PostgreSQL) |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| scenario | what | req/s | req/s per round | p50 ms | p99 ms | errors | non-2xx | peak RSS MB | CPU ms/req (Node roles) | CPU ms/req (PostgreSQL) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...results.map(
       (r) =>
-        `| ${r.name} | ${r.what} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} | ${r.peakRssMb} | ${r.cpuMsPerRequest.toFixed(2)} | ${r.postgresCpuMsPerRequest.toFixed(2)} |`,
+        `| ${r.name} | ${r.what} | ${Math.round(r.rps)} | ${rounds.get(r.name)!.map((x) => Math.round(x.rps)).join(', ')} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} | ${r.peakRssMb} | ${r.cpuMsPerRequest.toFixed(2)} | ${r.postgresCpuMsPerRequest.toFixed(2)} |`,
     ),
   ].join('\n');
-  const ratios = `S2/S1 = ${ratio('S2', 'S1')}, S2/S6 = ${ratio('S2', 'S6')}, S2c/S6 = ${ratio('S2c', 'S6')}, S1/S0 = ${ratio('S1', 'S0')}`;
+  const ratios = [ratio('S2', 'S1'), ratio('S2', 'S6'), ratio('S2c', 'S6'), ratio('S1', 'S0')].join('; ');
   console.log(`\n${table}\n\n${ratios}`);
   const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const date = new Date().toISOString().slice(0, 10);
@@ -229,7 +265,9 @@ async function main() {
     `## HTTP bench
 
 Measured with \`npm run bench:http\` (default settings) on ${date}: ${machine}; PostgreSQL and Redis on the same
-machine. autocannon, ${CONNECTIONS} connections, ${WARMUP} s warm-up then ${DURATION} s per scenario, one run. Query of S1, S2, S2c and S6:
+machine. autocannon, ${CONNECTIONS} connections, ${WARMUP} s warm-up then ${DURATION} s per scenario, ${ROUNDS} round${ROUNDS > 1 ? 's' : ''} of
+every scenario in turn (one run). Figures are the median over the rounds (peak RSS: the highest; errors: the sum).
+Query of S1, S2, S2c and S6:
 \`${QUERY}\` over org \`bench\` (20 projects, 20,000 tasks; 5 noise orgs with 2,000 each). S3: \`${SPANNING_QUERY}\`
 (comms example subgraph as its own process). S4: \`GET /api/planning/tasks?limit=20\`, same token. S5: \`${CREATE_MUTATION}\`
 (run last, as it grows the list). Peak RSS sums the processes serving the scenario.
