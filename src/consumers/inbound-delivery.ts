@@ -25,9 +25,6 @@ export function acceptDelivery(message: IncomingMessage, handlers: ReadonlyMap<s
   } catch (error) {
     return { refused: `malformed JSON: ${(error as Error).message}` };
   }
-  // PostgreSQL cannot store U+0000 in text or jsonb: refused here with its place, not failing in the database.
-  const nul = nulCharacterPaths(json);
-  if (nul.length > 0) return { refused: `invalid event: ${nul.map((path) => `${path.join('.')}: ${NUL_MESSAGE}`).join('; ')}` };
   const envelope = inboundEnvelopeSchema.safeParse(json);
   if (!envelope.success) return { refused: `invalid envelope: ${describeIssues(envelope.error)}` };
   const handler = handlers.get(envelope.data.type);
@@ -38,5 +35,9 @@ export function acceptDelivery(message: IncomingMessage, handlers: ReadonlyMap<s
   const data = handler.dataSchema.safeParse(envelope.data.data);
   if (!data.success) return { refused: `invalid ${handler.type}: ${describeIssues(data.error, 'data')}` };
   const { id, user_id: userId, org_id: orgId } = envelope.data;
+  // PostgreSQL cannot store U+0000 in text or jsonb: what the event stores (its envelope ids and its data as the
+  // handler reads it, unknown fields dropped) is refused here with the place, not failing in the database.
+  const nul = nulCharacterPaths({ id, type: envelope.data.type, user_id: userId, org_id: orgId, data: data.data });
+  if (nul.length > 0) return { refused: `invalid event: ${nul.map((path) => `${path.join('.')}: ${NUL_MESSAGE}`).join('; ')}` };
   return { handler, data: data.data, key: eventKey(envelope.data), eventId: id ?? null, userId, orgId };
 }

@@ -16,9 +16,18 @@ export type EventResult =
   /** Any other failure of this event alone: rolled back alone, to be retried. */
   | { kind: 'retry'; reason: string };
 
-/** The group failed while it ran without savepoints: because of `event` when that is known. */
+/** The group failed while it ran as a set: because of `event` when that is known. */
 class GroupAttemptFailed extends Error {
-  constructor(readonly event: AcceptedEvent | undefined, override readonly cause: unknown) {
+  constructor(
+    readonly event: AcceptedEvent | undefined,
+    override readonly cause: unknown,
+    /**
+     * Whether an event alone in its group would end the same way one by one: true when its key was claimed and the
+     * failure came from writing it. A failure of the handler's planning comes before the claim (the event may be a
+     * duplicate), and a refused project or parent must reach the handler as the use case's error: both run again.
+     */
+    readonly final: boolean,
+  ) {
     super(event ? `inbound event ${event.key} failed` : 'writing the group failed');
   }
 }
@@ -44,8 +53,8 @@ export async function applyEventsInOneTransaction(orm: MikroORM, codec: CursorCo
     return await runGroupAsSet(orm, codec, events, order);
   } catch (error) {
     if (!(error instanceof GroupAttemptFailed)) throw error;
-    // Alone in its group, the rolled-back attempt is all there is to it.
-    if (events.length === 1) return [failureOf(events[0]!, error.cause)];
+    // Alone in its group and claimed, the rolled-back attempt is all there is to it.
+    if (events.length === 1 && error.final) return [failureOf(events[0]!, error.cause)];
     return runGroupEventByEvent(orm, codec, events, order);
   }
 }
@@ -58,7 +67,7 @@ async function runGroupAsSet(orm: MikroORM, codec: CursorCodec, events: Accepted
     try {
       created[i] = (await event.handler.handle(event.data, { tasks: batch.creatorFor(i), actor: actorOf(event) })).created;
     } catch (error) {
-      throw new GroupAttemptFailed(event, error);
+      throw new GroupAttemptFailed(event, error, false);
     }
   }
   const results: EventResult[] = new Array(events.length);
@@ -68,8 +77,8 @@ async function runGroupAsSet(orm: MikroORM, codec: CursorCodec, events: Accepted
     try {
       activity = await batch.write(group, codec, (i) => claimed.has(i));
     } catch (error) {
-      if (error instanceof PlannedCreationRefused) throw new GroupAttemptFailed(events[error.owner], error.cause);
-      throw new GroupAttemptFailed(undefined, error);
+      if (error instanceof PlannedCreationRefused) throw new GroupAttemptFailed(events[error.owner], error.cause, false);
+      throw new GroupAttemptFailed(undefined, error, true);
     }
     for (const i of order) {
       results[i] = claimed.has(i) ? { kind: 'applied', activity: activity.get(i) ?? [], created: created[i]! } : { kind: 'duplicate' };

@@ -20,6 +20,14 @@ describe('NUL characters in input', () => {
     expect(nulCharacterPaths({ text: 'the escape \\u0000 written out is fine', list: [null, 1, true] })).toEqual([]);
   });
 
+  it('when a value is nested 100,000 levels deep, then the walk neither overflows the stack nor loses the path', () => {
+    let deep: unknown = 'bottom\u0000';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    const [path] = nulCharacterPaths({ deep });
+    expect(path).toHaveLength(100_001);
+    expect(path!.slice(0, 3)).toEqual(['deep', '0', '0']);
+  });
+
   it('when a schema accepts a value that holds U+0000, then parseInput still refuses it as BAD_USER_INPUT naming the field', () => {
     const schema = z.object({ name: z.string(), other: z.number() });
     const refusal = refusalOf(() => parseInput(schema, { name: 'Jana\u0000', other: 'not a number' }, 'input'));

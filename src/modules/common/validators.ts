@@ -72,20 +72,40 @@ export function parseEach<S extends z.ZodType>(schema: S, values: readonly unkno
 export const NUL_MESSAGE = 'must not contain the NUL character (U+0000)';
 
 /**
- * Where `value` holds U+0000 in a string or an object key, as paths (`['contact', 'name']`). PostgreSQL cannot
- * store it in text or jsonb, so such input is refused up front rather than failing in the database.
+ * Where `value` holds U+0000 in a string or an object key, as paths in document order (`['contact', 'name']`; a key
+ * named with the character written as an escape, so the problem can be printed and logged). PostgreSQL cannot store
+ * it in text or jsonb, so such input is refused up front rather than failing in the database. Walks without
+ * recursion, so no nesting depth can overflow the stack.
  */
-export function nulCharacterPaths(value: unknown, path: string[] = [], found: string[][] = []): string[][] {
-  if (typeof value === 'string') {
-    if (value.includes('\u0000')) found.push(path);
-  } else if (Array.isArray(value)) {
-    value.forEach((item, i) => nulCharacterPaths(item, [...path, String(i)], found));
-  } else if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      // The key is named with the character written as an escape, so the problem can be printed and logged.
-      const name = key.replaceAll('\u0000', '\\u0000');
-      if (name !== key) found.push([...path, name]);
-      nulCharacterPaths(item, [...path, name], found);
+export function nulCharacterPaths(value: unknown): string[][] {
+  interface Entry {
+    value: unknown;
+    key?: string;
+    parent?: Entry;
+    keyHasNul?: boolean;
+  }
+  const pathOf = (entry: Entry): string[] => {
+    const path: string[] = [];
+    for (let at: Entry | undefined = entry; at?.key !== undefined; at = at.parent) path.push(at.key);
+    return path.reverse();
+  };
+  const found: string[][] = [];
+  const stack: Entry[] = [{ value }];
+  while (stack.length > 0) {
+    const entry = stack.pop()!;
+    const current = entry.value;
+    if (entry.keyHasNul) found.push(pathOf(entry));
+    if (typeof current === 'string') {
+      if (current.includes('\u0000')) found.push(pathOf(entry));
+    } else if (Array.isArray(current)) {
+      for (let i = current.length - 1; i >= 0; i--) stack.push({ value: current[i], key: String(i), parent: entry });
+    } else if (current !== null && typeof current === 'object') {
+      const members = Object.entries(current);
+      for (let i = members.length - 1; i >= 0; i--) {
+        const [key, item] = members[i]!;
+        const name = key.replaceAll('\u0000', '\\u0000');
+        stack.push({ value: item, key: name, parent: entry, keyHasNul: name !== key });
+      }
     }
   }
   return found;

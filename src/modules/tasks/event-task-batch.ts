@@ -22,6 +22,8 @@ interface PlannedCreation {
   inputs: CreateTaskInput[];
   source: TaskCreationSource;
   ids: string[];
+  /** When the handler asked: the tasks' creation time and their events' timestamp, as the use case would set them. */
+  at: Date;
 }
 
 /** A planned creation that the database refused to take: a project or parent it names does not exist in the org. */
@@ -54,7 +56,7 @@ export class EventTaskBatch {
       createTasksFromEvent: async (actor, rawInputs, source) => {
         const inputs = parseEventTaskInputs(actor, rawInputs);
         const ids = inputs.map(() => randomUUID());
-        this.creations.push({ owner, actor, inputs, source, ids });
+        this.creations.push({ owner, actor, inputs, source, ids, at: new Date() });
         return ids.map((id) => ({ id }));
       },
     };
@@ -66,7 +68,7 @@ export class EventTaskBatch {
    * {@link PlannedCreationRefused} when a named project or parent does not exist; any other failure is the
    * statement's own (and leaves the transaction aborted).
    */
-  async write(em: SqlEntityManager, codec: CursorCodec, include: (owner: number) => boolean, now = new Date()): Promise<Map<number, TaskActivity[]>> {
+  async write(em: SqlEntityManager, codec: CursorCodec, include: (owner: number) => boolean): Promise<Map<number, TaskActivity[]>> {
     const creations = this.creations.filter((c) => include(c.owner));
     const activity = new Map<number, TaskActivity[]>();
     if (creations.length === 0) return activity;
@@ -93,7 +95,7 @@ export class EventTaskBatch {
         const scope = { orgId: creation.actor.orgId, projectId: projectIds[k]![i]! };
         const position = nextPosition.get(scopeKey(scope))!;
         nextPosition.set(scopeKey(scope), position + 1);
-        return newTaskData(input, { id: creation.ids[i]!, orgId: scope.orgId, ownerId: creation.actor.userId, projectId: scope.projectId, position, now });
+        return newTaskData(input, { id: creation.ids[i]!, orgId: scope.orgId, ownerId: creation.actor.userId, projectId: scope.projectId, position, now: creation.at });
       }),
     );
     await em.insertMany(TaskSchema, tasks.flat());
@@ -102,8 +104,8 @@ export class EventTaskBatch {
       creations.map((creation, k) => ({
         actor: { userId: creation.actor.userId, orgId: creation.actor.orgId },
         events: tasks[k]!.map((task) => taskCreated(task, creation.source)),
+        at: creation.at,
       })),
-      now,
     );
     for (const creation of creations) {
       const items = activity.get(creation.owner) ?? [];

@@ -17,11 +17,15 @@ export async function appendToOutbox(em: SqlEntityManager, actor: EventActor, ev
   await appendManyToOutbox(em, [{ actor, events }], now);
 }
 
-/** {@link appendToOutbox} for the events of several actors (a group of inbound events), in one statement. */
-export async function appendManyToOutbox(em: SqlEntityManager, batches: ReadonlyArray<{ actor: EventActor; events: DomainEvent[] }>, now = new Date()): Promise<void> {
-  const rows = batches.flatMap(({ actor, events }) =>
+/** {@link appendToOutbox} for the events of several actors (a group of inbound events), in one statement; `at` overrides `now` per batch. */
+export async function appendManyToOutbox(
+  em: SqlEntityManager,
+  batches: ReadonlyArray<{ actor: EventActor; events: DomainEvent[]; at?: Date }>,
+  now = new Date(),
+): Promise<void> {
+  const rows = batches.flatMap(({ actor, events, at }) =>
     events.map((event) => {
-      const envelope = outgoingEnvelopeSchema.parse(toEnvelope(event, actor, now));
+      const envelope = outgoingEnvelopeSchema.parse(toEnvelope(event, actor, at ?? now));
       return {
         event_id: envelope.id,
         event_type: envelope.type,

@@ -28,6 +28,17 @@ const refusingHandler: InboundHandler<Record<string, unknown>> = {
   },
 };
 
+/** Creates one task, or refuses with a PlanningError while `refusing.now` is set (a stricter deploy, say). */
+const refusing = { now: false };
+const togglingHandler: InboundHandler<Record<string, unknown>> = {
+  type: 'test.toggling',
+  dataSchema: z.record(z.string(), z.unknown()),
+  async handle(_data, { tasks, actor }) {
+    const created = await tasks.createTasksFromEvent(actor, [{ title: refusing.now ? '' : 'Toggled' }], 'call_callback');
+    return { created: created.map((t) => t.id) };
+  },
+};
+
 const aDelivery = (routingKey: string, event: unknown): IncomingMessage => ({
   routingKey,
   body: Buffer.from(JSON.stringify(event)),
@@ -78,7 +89,7 @@ describe('the consumer applies concurrent events by group commit', () => {
       orm,
       codec: new CursorCodec('test-cursor-secret-0123456789'),
       logger: logs.logger,
-      handlers: [...INBOUND_HANDLERS, refusingHandler],
+      handlers: [...INBOUND_HANDLERS, refusingHandler, togglingHandler],
     });
     harness = await createEventHarness();
   });
@@ -153,6 +164,33 @@ describe('the consumer applies concurrent events by group commit', () => {
     expect(outcomes[0]).toEqual({ kind: 'ack' });
     expect(outcomes[1]).toEqual({ kind: 'dead-letter', reason: 'invalid event: data.contact.name: must not contain the NUL character (U+0000)' });
     expect(await taskTitlesOf(orgId)).toEqual(['Call back Before']);
+  });
+
+  it('when a field the event does not store holds a NUL character (an unknown field, the source), then the event is applied as usual', async () => {
+    const orgId = aNewOrg();
+    const event = { ...aCallback(orgId, 'Clean'), source: 'comms\u0000', extra: 'x\u0000' };
+    event.data = { ...event.data, unknown: '\u0000' };
+    expect(await processor.process(aDelivery('comms.call.ended', event))).toEqual({ kind: 'ack' });
+    expect(await taskTitlesOf(orgId)).toEqual(['Call back Clean']);
+  });
+
+  it('when a committed event comes again and its handler now refuses it, then it is acknowledged as a duplicate, alone or in a group', async () => {
+    const orgId = aNewOrg();
+    const event = { ...aCallEndedEvent(orgId), type: 'test.toggling' };
+    expect(await processor.process(aDelivery('test.toggling', event))).toEqual({ kind: 'ack' });
+    refusing.now = true;
+    try {
+      expect(await processor.process(aDelivery('test.toggling', event))).toEqual({ kind: 'ack' });
+      const outcomes = await Promise.all([
+        processor.process(aDelivery('comms.call.ended', aCallback(orgId, 'Before'))),
+        processor.process(aDelivery('test.toggling', event)),
+        processor.process(aDelivery('comms.call.ended', aCallback(orgId, 'After'))),
+      ]);
+      expect(outcomes).toEqual([{ kind: 'ack' }, { kind: 'ack' }, { kind: 'ack' }]);
+    } finally {
+      refusing.now = false;
+    }
+    expect(await taskTitlesOf(orgId)).toEqual(['Toggled', 'Call back Before', 'Call back After']);
   });
 
   it('when an event has the longest id and type the envelope allows, then it takes effect once and its redelivery is a duplicate', async () => {
