@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 /** One hop of a W3C trace: the trace id shared end to end, this hop's span id and the trace flags. */
 export interface TraceContext {
@@ -34,14 +34,33 @@ export function parseTraceparent(header: string | string[] | undefined): ParentT
   return { traceId, parentSpanId, flags };
 }
 
+/**
+ * Random bytes for ids, drawn 4 KiB at a time: one `randomBytes` call per id cost the gateway about 2 % of its CPU
+ * per request in the cached bench (S2c), drawing from a pool costs next to nothing (as `randomUUID` does).
+ */
+const pool = Buffer.alloc(4096);
+let poolOffset = pool.length;
+
+function randomHex(bytes: number): string {
+  for (;;) {
+    if (poolOffset + bytes > pool.length) {
+      randomFillSync(pool);
+      poolOffset = 0;
+    }
+    const hex = pool.toString('hex', poolOffset, (poolOffset += bytes));
+    // All zeros is not a valid W3C trace or span id.
+    if (!ALL_ZEROS.test(hex)) return hex;
+  }
+}
+
 /** A new span id (8 random bytes, hex). */
 export function newSpanId(): string {
-  return randomBytes(8).toString('hex');
+  return randomHex(8);
 }
 
 /** A new trace id (16 random bytes, hex). */
 export function newTraceId(): string {
-  return randomBytes(16).toString('hex');
+  return randomHex(16);
 }
 
 /** The `traceparent` header naming `trace`'s span as the parent of the next hop. */
