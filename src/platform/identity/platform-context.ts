@@ -29,7 +29,8 @@ export interface ContextFacts {
 /**
  * Gateway side: signs the `X-Platform-Context` token for one subgraph fetch: a compact EdDSA JWS (RFC 7515/8037).
  * Signed with node:crypto directly because this runs on every subgraph fetch: jose's WebCrypto path cost several
- * times more CPU per signature in the bench. Verification (subgraph side) stays with jose.
+ * times more CPU per signature in the bench. Verification (subgraph side, {@link TokenVerifier}) checks the signature
+ * with node:crypto too and leaves key selection and the claims to jose.
  */
 export function signPlatformContext(key: SigningKey, issuer: string, facts: ContextFacts, now = Date.now()): string {
   const iat = Math.floor(now / 1000);

@@ -1,4 +1,4 @@
-import { createPublicKey, randomBytes } from 'node:crypto';
+import { createPublicKey, randomBytes, sign } from 'node:crypto';
 import { generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthFailureReason } from '../../../src/platform/identity/auth-errors.js';
@@ -73,6 +73,33 @@ describe('gateway token verification', () => {
         reason: 'unsupported_algorithm',
       }),
     ),
+    {
+      name: 'a genuine token whose signature is cut short',
+      authorization: async () => {
+        const token = await signEdDsa(gatewayKey(), victimClaims());
+        return bearer(token.slice(0, -10));
+      },
+      reason: 'bad_signature',
+    },
+    {
+      name: 'a genuine token whose signature is another token\'s',
+      authorization: async () => {
+        const [header, payload] = (await signEdDsa(gatewayKey(), victimClaims())).split('.');
+        const other = (await signEdDsa(gatewayKey(), victimClaims({ sub: 'someone-else' }))).split('.')[2];
+        return bearer(`${header}.${payload}.${other}`);
+      },
+      reason: 'bad_signature',
+    },
+    {
+      name: 'a gateway-signed token with a crit header',
+      authorization: async () => {
+        // jose refuses to sign an unknown critical extension, so the token is put together by hand.
+        const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+        const input = `${part({ alg: 'EdDSA', kid: gatewayKey().kid, typ: 'JWT', crit: ['x-must-understand'], 'x-must-understand': true })}.${part(victimClaims())}`;
+        return bearer(`${input}.${sign(null, Buffer.from(input), gatewayKey().privateKey).toString('base64url')}`);
+      },
+      reason: 'malformed_token',
+    },
     {
       name: 'an EdDSA token from an untrusted key using the gateway kid',
       authorization: async () => bearer(await signEdDsa(await untrustedSigningKey(), victimClaims(), { kid: gatewayKey().kid })),
