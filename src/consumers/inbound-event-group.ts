@@ -2,6 +2,7 @@ import type { MikroORM, SqlEntityManager } from '@mikro-orm/postgresql';
 import type { CursorCodec } from '../modules/common/cursor.js';
 import type { TaskActivity } from '../modules/tasks/task.activity.js';
 import type { Caller } from '../modules/common/caller.js';
+import { compareText } from '../modules/common/compare-text.js';
 import { EventTaskBatch, PlannedCreationRefused } from '../modules/tasks/event-task-batch.js';
 import { TaskService } from '../modules/tasks/task.service.js';
 import { PlanningError } from '../platform/errors/planning-error.js';
@@ -172,4 +173,3 @@ async function recordResults(group: SqlEntityManager, events: AcceptedEvent[], r
   );
 }
 
-const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

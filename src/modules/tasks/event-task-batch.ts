@@ -7,7 +7,7 @@ import type { TaskActivity } from './task.activity.js';
 import { type Task, TaskSchema } from './task.entity.js';
 import { type TaskCreationSource, taskCreated } from './task.events.js';
 import type { CreateTaskInput } from './task.inputs.js';
-import { type PositionScope, TaskRepository } from './task.repository.js';
+import { positionScopeKey, TaskRepository } from './task.repository.js';
 import { newTaskData, parseEventTaskInputs, resolveProjectsOfNewTasks } from './task.service.js';
 
 /** What an inbound event's handler may do with tasks: create them on behalf of the event's actor. */
@@ -83,18 +83,17 @@ export class EventTaskBatch {
         throw new PlannedCreationRefused(creation.owner, error);
       }
     }
-    const scopeKey = (s: PositionScope) => `${s.orgId}\u0000${s.projectId ?? ''}`;
     const locked = await repository.lockPositionScopesOfOrgs(
       creations.flatMap((creation, k) => projectIds[k]!.map((projectId) => ({ orgId: creation.actor.orgId, projectId }))),
     );
     const firstFree = await repository.nextPositions(locked);
-    const nextPosition = new Map(locked.map((scope, i) => [scopeKey(scope), firstFree[i]!]));
+    const nextPosition = new Map(locked.map((scope, i) => [positionScopeKey(scope), firstFree[i]!]));
 
     const tasks: Task[][] = creations.map((creation, k) =>
       creation.inputs.map((input, i) => {
         const scope = { orgId: creation.actor.orgId, projectId: projectIds[k]![i]! };
-        const position = nextPosition.get(scopeKey(scope))!;
-        nextPosition.set(scopeKey(scope), position + 1);
+        const position = nextPosition.get(positionScopeKey(scope))!;
+        nextPosition.set(positionScopeKey(scope), position + 1);
         return newTaskData(input, { id: creation.ids[i]!, orgId: scope.orgId, ownerId: creation.actor.userId, projectId: scope.projectId, position, now: creation.at });
       }),
     );

@@ -7,6 +7,7 @@ import type { PageRequest } from '../common/page-args.js';
 import { type Task, TaskSchema } from './task.entity.js';
 import type { TaskFilter, TaskOrder } from './task.inputs.js';
 import { priorityFromRank, priorityRank } from './task.values.js';
+import { compareText } from '../common/compare-text.js';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : 'infinity');
 
@@ -19,7 +20,8 @@ export interface PositionScope {
 /** The advisory lock that serialises position changes in a scope (see {@link TaskRepository.lockPositionScope}). */
 const positionLockKey = (orgId: string, projectId: string | null) => `planning_tasks:${orgId}:${projectId ?? '-'}`;
 
-const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** One string per scope, for maps and sets of scopes. */
+export const positionScopeKey = (scope: PositionScope) => `${scope.orgId}\u0000${scope.projectId ?? ''}`;
 
 const SORTS: Record<TaskOrder['field'], Omit<SortKey<Task>, 'direction'>> = {
   CREATED_AT: { expression: 'created_at', sqlType: 'timestamptz', valueOf: (t) => iso(t.createdAt) },
@@ -203,19 +205,17 @@ export class TaskRepository {
     await this.em.execute('select pg_advisory_xact_lock(hashtext(?))', [positionLockKey(orgId, projectId)]);
   }
 
-  /** Like {@link lockPositionScope} for several scopes, always taken in the same order so two callers cannot deadlock. */
+  /** Like {@link lockPositionScope} for several scopes of one org (see {@link lockPositionScopesOfOrgs}). */
   async lockPositionScopes(orgId: string, projectIds: ReadonlyArray<string | null>): Promise<void> {
-    const scopes = [...new Set(projectIds.map((id) => id ?? ''))].sort();
-    for (const scope of scopes) await this.lockPositionScope(orgId, scope || null);
+    await this.lockPositionScopesOfOrgs(projectIds.map((projectId) => ({ orgId, projectId })));
   }
 
   /**
-   * The position locks of scopes in several orgs, in one statement: by org, then in the order
-   * {@link lockPositionScopes} uses within an org, so it cannot deadlock with either method. Returns the scopes in
-   * that order.
+   * The position locks of scopes in one or several orgs, in one statement, always taken in the same order (by org,
+   * then by project, no project first) so two callers cannot deadlock. Returns the scopes in that order.
    */
   async lockPositionScopesOfOrgs(scopes: ReadonlyArray<PositionScope>): Promise<PositionScope[]> {
-    const unique = new Map(scopes.map((s) => [`${s.orgId}\u0000${s.projectId ?? ''}`, s]));
+    const unique = new Map(scopes.map((s) => [positionScopeKey(s), s]));
     const ordered = [...unique.values()].sort((a, b) => compareText(a.orgId, b.orgId) || compareText(a.projectId ?? '', b.projectId ?? ''));
     if (ordered.length === 0) return ordered;
     // unnest hands the keys out in array order, and the locks are taken row by row in that order.
@@ -227,8 +227,8 @@ export class TaskRepository {
   }
 
   /**
-   * {@link nextPosition} of several scopes in one statement (one indexed max per scope), in the order given. Call
-   * after {@link lockPositionScopesOfOrgs}.
+   * The position after the last task of each scope, in one statement (one indexed max per scope), in the order
+   * given. Call inside a transaction after {@link lockPositionScopesOfOrgs}.
    */
   async nextPositions(scopes: ReadonlyArray<PositionScope>): Promise<number[]> {
     if (scopes.length === 0) return [];
@@ -257,11 +257,8 @@ export class TaskRepository {
 
   /** The position after the last task of the scope. Call inside a transaction after {@link lockPositionScope}. */
   async nextPosition(orgId: string, projectId: string | null): Promise<number> {
-    const q = this.knex('planning_tasks').max({ max: 'position' }).where('org_id', orgId);
-    if (projectId) q.where('project_id', projectId);
-    else q.whereNull('project_id');
-    const [row] = await this.em.execute<Array<{ max: number | null }>>(q);
-    return row?.max === null || row?.max === undefined ? 0 : Number(row.max) + 1;
+    const [next] = await this.nextPositions([{ orgId, projectId }]);
+    return next!;
   }
 
   /**
