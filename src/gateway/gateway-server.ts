@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -29,6 +28,7 @@ import { operationCost } from './limits/operation-cost.js';
 import type { RequestLimits } from './limits/request-limits.js';
 import { ContextForwardingDataSource } from './subgraph-data-source.js';
 import { createSubgraphFetcher } from './subgraph-fetcher.js';
+import { createApolloGateway } from './single-fetch-passthrough.js';
 import type { SubgraphAnswerStore } from '../platform/cache/planning-data-cache.js';
 import type { TokenVerifier } from '../platform/identity/token-verifier.js';
 
@@ -51,6 +51,11 @@ export interface GatewayOptions {
    * unset. `store` must be the one the planning writers announce their changes to.
    */
   answerCache?: { store: SubgraphAnswerStore; ttlSeconds: number };
+  /**
+   * Answer an operation planned as one subgraph fetch with that subgraph's answer, without Apollo's re-execution
+   * (see single-fetch-passthrough.ts). Default on.
+   */
+  singleFetchPassthrough?: boolean;
   /** How long a token's verification result is reused (default 0: verify on every request). */
   verifiedTokenCacheSeconds?: number;
   logger: Logger;
@@ -120,7 +125,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   const subgraphFetcher = createSubgraphFetcher();
   const metrics = options.metrics && new GatewayMetrics(options.metrics.registry);
-  const gateway = new ApolloGateway({
+  const gateway = createApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }) =>
       new ContextForwardingDataSource(
@@ -129,7 +134,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         // Only the subgraph of this product announces its changes; other modules' answers are never cached.
         name === 'planning' && options.answerCache ? { ...options.answerCache, onLookup: metrics?.cacheLookup } : undefined,
       ),
-  });
+  }, { singleFetchPassthrough: options.singleFetchPassthrough, onSingleFetch: metrics?.singleFetch });
   const hardening = graphqlHardening(options.isProduction);
   const parsedDocuments = new Map<string, DocumentNode | null>();
   const parseForCost = (query: string): DocumentNode | null => {

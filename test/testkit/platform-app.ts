@@ -54,6 +54,8 @@ export interface PlatformOptions {
    * through the gateway also checks that no answer outlives a change.
    */
   answerCacheSeconds?: number;
+  /** The gateway's single-fetch pass-through (default on, as in production). */
+  singleFetchPassthrough?: boolean;
 }
 
 export interface GraphQLHttpResult {
@@ -150,6 +152,7 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
     clockToleranceSeconds: 30,
     // The production default: every gateway suite runs with verified tokens reused (revocation still per request).
     verifiedTokenCacheSeconds: 60,
+    singleFetchPassthrough: options.singleFetchPassthrough,
     answerCache: answerCacheSeconds > 0 ? { store: dataCache, ttlSeconds: answerCacheSeconds } : undefined,
     logger,
     isProduction: options.isProduction ?? false,

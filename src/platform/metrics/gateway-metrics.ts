@@ -10,12 +10,14 @@ import { metricsHandler } from './metrics-handler.js';
  * The gateway's instruments: requests by route template, GraphQL operations, and its own counters: `gateway_authentication_failures_total{reason}` (the 401 reason code,
  * `auth_unavailable` for a 503 when a dependency of authentication is down, `invalid_credentials` for a refused
  * login), `gateway_rate_limit_rejections_total{budget}` (`user` or `ip`) and
- * `gateway_subgraph_cache_lookups_total{subgraph,outcome}` (`hit`, `miss`, `error`) when the answer cache is on.
+ * `gateway_subgraph_cache_lookups_total{subgraph,outcome}` (`hit`, `miss`, `error`) when the answer cache is on, and
+ * `gateway_single_fetch_operations_total{subgraph}` (operations answered by the single-fetch pass-through).
  */
 export class GatewayMetrics {
   private readonly authFailures: Counter<'reason'>;
   private readonly rateLimitRejections: Counter<'budget'>;
   private readonly cacheLookups: Counter<'subgraph' | 'outcome'>;
+  private readonly singleFetches: Counter<'subgraph'>;
   private readonly http: HttpMetrics;
   readonly graphqlPlugin: ApolloServerPlugin<BaseContext>;
   /** The `/metrics` route. */
@@ -43,7 +45,17 @@ export class GatewayMetrics {
       labelNames: ['subgraph', 'outcome'],
       registers: [registry],
     });
+    this.singleFetches = new Counter({
+      name: 'gateway_single_fetch_operations_total',
+      help: "Operations answered with one subgraph's answer, without the gateway's query plan execution, by subgraph",
+      labelNames: ['subgraph'],
+      registers: [registry],
+    });
   }
+
+  readonly singleFetch = (subgraph: string): void => {
+    this.singleFetches.inc({ subgraph });
+  };
 
   readonly cacheLookup = (subgraph: string, outcome: 'hit' | 'miss' | 'error'): void => {
     this.cacheLookups.inc({ subgraph, outcome });

@@ -24,6 +24,9 @@ describe('gateway answer cache (planning queries, exact invalidation)', () => {
     const token = await platform.mintToken({ sub: 'u-cache', org_id: 'org-cache-1' });
     await platform.gql(token, 'mutation { createTask(input: {title: "cached one"}) { id } }');
     const first = await platform.gql(token, LIST);
+    // The first request of a document runs Apollo's plan; from the second on it is a single-fetch pass-through,
+    // whose fetch text (the client's operation) is cached under its own key.
+    await platform.gql(token, LIST);
     const before = await lookups();
     const second = await platform.gql(token, LIST);
     const after = await lookups();
