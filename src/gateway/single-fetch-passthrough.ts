@@ -4,15 +4,19 @@ import { GraphQLDataSourceRequestKind, type GraphQLDataSource } from '@apollo/ga
 import type { OperationContext } from '@apollo/gateway/dist/operationContext.js';
 import { computeResponse } from '@apollo/gateway/dist/resultShaping.js';
 import { ERRORS, errorCodeDef, operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';
+
+const INACCESSIBLE_IDENTITY = 'https://specs.apollo.dev/inaccessible';
 import { createRequire } from 'node:module';
 import {
   Kind,
+  parse,
   print,
   visit,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
+  type VariableDefinitionNode,
 } from 'graphql';
 
 /**
@@ -35,11 +39,15 @@ const MAX_ROUTES = 2000;
 interface SingleFetchRoute {
   serviceName: string;
   dataSource: GraphQLDataSource;
-  /** The client's operation and the fragments it uses, under the fetch name Apollo gives it (`Op__planning__0`). */
+  /**
+   * The client's operation and the fragments it uses, as Apollo normalises them, under the fetch name Apollo gives
+   * it (`Op__planning__0`).
+   */
   query: string;
   document: DocumentNode;
   operationName: string | undefined;
-  variableNames: readonly string[];
+  /** The client operation's variables, checked against the API schema on every request. */
+  variableDefinitions: readonly VariableDefinitionNode[];
   /** The operation over the supergraph's API schema, for shaping the answer when the fetch failed. */
   operation: ReturnType<typeof operationFromDocument>;
 }
@@ -50,16 +58,19 @@ interface SingleFetchRoute {
  * Apollo's gateway answers every operation by executing its query plan and then shaping the merged subgraph data
  * into the client's selection (`computeResponse`), which is about a tenth of the gateway's CPU on a 20-task page and
  * does nothing when one subgraph answers the whole operation. For such an operation this sends the client's own
- * operation (and the fragments it uses) to that subgraph through the same data source (so the signed context, the
- * answer cache and the fetcher are the same) and answers with the subgraph's `data` as it came.
+ * operation (and the fragments it uses), as Apollo normalises it (inline fragments on one type merged, so the
+ * subgraph puts the fields in the order Apollo's shaping would), to that subgraph through the same data source (so
+ * the signed context, the answer cache and the fetcher are the same) and answers with the subgraph's `data` as it
+ * came.
  *
  * An operation takes the fast path only from its second request on: the first goes through Apollo as always, and
  * its plan decides. It must be a query or mutation planned as one fetch with no `@requires`, no rewrites and no
- * context; it must hold no `__schema`/`__type` (the gateway answers those itself); and its document must validate
+ * context; it must hold no `__schema`/`__type` (the gateway answers those itself) and no field aliased as
+ * `__typename` (Apollo reads that key as the type); and its document must validate
  * against the subgraph's own schema. A supergraph using `@inaccessible` gets no fast path at all (Apollo's shaping
  * is what hides inaccessible values). What the client sees is the same as on Apollo's path: variables are checked
- * against the API schema first, subgraph errors get the same `serviceName` and code, a failed fetch gets the same
- * nulls. The one difference: a leaf value the subgraph returns is not re-checked against the supergraph's type
+ * against the API schema first, subgraph errors get the same `serviceName`, code and path, a failed fetch gets the
+ * same nulls (or the same error when Apollo's shaping throws). The one difference: a leaf value the subgraph returns is not re-checked against the supergraph's type
  * (graphql-js in the subgraph already guarantees it), and Apollo's own OpenTelemetry spans are not recorded for it.
  */
 export class SingleFetchPassthrough {
@@ -72,8 +83,8 @@ export class SingleFetchPassthrough {
     /** Called for each operation answered here, with the subgraph's name. */
     private readonly onAnswer?: (subgraph: string) => void,
   ) {
-    if (/@inaccessible\b/.test(supergraphSdl.replace(/^directive @inaccessible.*$/gm, ''))) return;
     const supergraph = Supergraph.build(supergraphSdl);
+    if (hidesElements(supergraph.schema)) return;
     this.apiSchema = supergraph.apiSchema();
     for (const subgraph of supergraph.subgraphs()) this.subgraphSchemas.set(subgraph.name, subgraph.schema.toGraphQLJSSchema());
   }
@@ -110,34 +121,43 @@ export class SingleFetchPassthrough {
     const subgraphSchema = this.subgraphSchemas.get(node.serviceName);
     const dataSource = serviceMap[node.serviceName];
     if (!subgraphSchema || !dataSource) return null;
-    const renamed: OperationDefinitionNode = {
-      ...operation,
-      name: node.operationName ? { kind: Kind.NAME, value: node.operationName } : undefined,
+    const clientDocument: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...fragmentsUsedBy(operation, operationContext.fragments)] };
+    if (!passesThroughUnchanged(clientDocument)) return null;
+    // The operation as Apollo normalises it (inline fragments of one type merged), which is also what its result
+    // shaping walks: executed by the subgraph, it gives the fields in the order Apollo's answer has them.
+    const normalized = operationFromDocument(this.apiSchema!, clientDocument, { validate: false });
+    const printed = parse(normalized.toString(false, false));
+    const document: DocumentNode = {
+      ...printed,
+      definitions: printed.definitions.map((definition) =>
+        definition.kind === Kind.OPERATION_DEFINITION
+          ? { ...definition, name: node.operationName ? { kind: Kind.NAME, value: node.operationName } : undefined }
+          : definition,
+      ),
     };
-    const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: [renamed, ...fragmentsUsedBy(operation, operationContext.fragments)] };
-    if (selectsIntrospection(document) || validate(subgraphSchema, document).length > 0) return null;
+    if (validate(subgraphSchema, document).length > 0) return null;
     return {
       serviceName: node.serviceName,
       dataSource,
       query: print(document),
       document,
       operationName: node.operationName,
-      variableNames: operation.variableDefinitions?.map((d) => d.variable.name.value) ?? [],
-      operation: operationFromDocument(this.apiSchema!, { kind: Kind.DOCUMENT, definitions: [operation, ...Object.values(operationContext.fragments)] }, { validate: false }),
+      variableDefinitions: operation.variableDefinitions ?? [],
+      operation: normalized,
     };
   }
 
   private async answer(route: SingleFetchRoute, requestContext: GatewayGraphQLRequestContext) {
     const provided = requestContext.request.variables ?? {};
     // The same check Apollo's executor makes before planning: variable values against the API schema.
-    const definitions = requestContext.operation?.variableDefinitions;
-    if (definitions?.length) {
-      const { errors } = getVariableValues(requestContext.schema, definitions, provided);
+    if (route.variableDefinitions.length > 0) {
+      const { errors } = getVariableValues(requestContext.schema, route.variableDefinitions, provided);
       if (errors) return { errors };
     }
     this.onAnswer?.(route.serviceName);
     const variables: Record<string, unknown> = Object.create(null);
-    for (const name of route.variableNames) {
+    for (const definition of route.variableDefinitions) {
+      const name = definition.variable.name.value;
       if (Object.hasOwn(provided, name) && provided[name] !== undefined) variables[name] = provided[name];
     }
     let response;
@@ -152,21 +172,27 @@ export class SingleFetchPassthrough {
       });
     } catch (error) {
       // Apollo records a failed fetch as the operation's error and answers nulls for what it would have filled.
-      return { errors: [error as GraphQLError], data: this.emptyData(route, requestContext) };
+      return this.withoutData(route, requestContext, [error as GraphQLError]);
     }
-    const data = response.data != null && typeof response.data === 'object' ? response.data : this.emptyData(route, requestContext);
-    if (!response.errors?.length) return { data };
-    return { errors: response.errors.map((error) => downstreamServiceError(error, route.serviceName)), data };
+    const errors = response.errors?.map((error) => downstreamServiceError(error, route.serviceName));
+    if (response.data == null || typeof response.data !== 'object') return this.withoutData(route, requestContext, errors ?? []);
+    return errors?.length ? { errors, data: response.data } : { data: response.data };
   }
 
-  /** What Apollo's result shaping makes of a fetch that brought no data: nulls, bubbled up as the schema says. */
-  private emptyData(route: SingleFetchRoute, requestContext: GatewayGraphQLRequestContext) {
-    return computeResponse({
-      operation: route.operation,
-      variables: requestContext.request.variables,
-      input: Object.create(null),
-      introspectionHandling: () => null,
-    }).data;
+  /**
+   * Apollo's answer when a fetch brought no data: its result shaping over nothing (nulls, bubbled up as the schema
+   * says), or the shaping's own error alone when it throws (e.g. a null for an `@include` condition).
+   */
+  private withoutData(route: SingleFetchRoute, requestContext: GatewayGraphQLRequestContext, errors: GraphQLError[]) {
+    let data;
+    try {
+      data = computeResponse({ operation: route.operation, variables: requestContext.request.variables, input: Object.create(null), introspectionHandling: () => null }).data;
+    } catch (error) {
+      if (error instanceof GraphQLError) return { errors: [error] };
+      if (error instanceof Error) return { errors: [new GraphQLError(error.message, { originalError: error })] };
+      return { errors: [new GraphQLError('Unexpected error during query plan execution')] };
+    }
+    return errors.length > 0 ? { errors, data } : { data };
   }
 }
 
@@ -184,6 +210,14 @@ export function createApolloGateway(
     return { ...loaded, executor: passthrough.wrap(loaded.executor) };
   };
   return gateway;
+}
+
+/** Whether the supergraph applies `@inaccessible` (under whatever name its `@link` gives it) anywhere. */
+function hidesElements(schema: Schema): boolean {
+  const feature = schema.coreFeatures?.getByIdentity(INACCESSIBLE_IDENTITY);
+  if (!feature) return false;
+  const directive = schema.directive(feature.directiveNameInSchema('inaccessible'));
+  return directive !== undefined && directive.applications().size > 0;
 }
 
 /** Apollo's plan-store key: the document's hash and the operation name. */
@@ -210,14 +244,21 @@ function fragmentsUsedBy(operation: OperationDefinitionNode, fragments: Record<s
   return [...used.values()];
 }
 
-function selectsIntrospection(document: DocumentNode): boolean {
-  let found = false;
+/**
+ * Whether the subgraph's own answer to this document is what Apollo would answer: not when it asks `__schema` or
+ * `__type` (the gateway answers those from the API schema), nor when it aliases a field as `__typename` (Apollo's
+ * shaping reads that key as the object's type).
+ */
+function passesThroughUnchanged(document: DocumentNode): boolean {
+  let unchanged = true;
   visit(document, {
     Field(field) {
-      if (field.name.value === '__schema' || field.name.value === '__type') found = true;
+      if (field.name.value === '__schema' || field.name.value === '__type' || (field.alias?.value === '__typename' && field.name.value !== '__typename')) {
+        unchanged = false;
+      }
     },
   });
-  return found;
+  return unchanged;
 }
 
 /** A subgraph's error as Apollo's gateway reports it (executeQueryPlan's downstreamServiceError, root fetch). */

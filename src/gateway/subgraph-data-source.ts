@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway/dist/datasources/types.js';
-import { canonicalJson } from '../modules/common/cursor.js';
+import { sortedKeysJson } from '../modules/common/cursor.js';
 import { PLANNING_DATA_VERSIONS_HEADER, type SubgraphAnswerStore } from '../platform/cache/planning-data-cache.js';
 import { requestBodyHash, signPlatformContext } from '../platform/identity/platform-context.js';
 import { formatTraceparent } from '../platform/telemetry/trace-context.js';
@@ -47,7 +47,7 @@ export class ContextForwardingDataSource extends RemoteGraphQLDataSource<Gateway
     const { caller } = options.context as Partial<GatewayContext>;
     if (!caller) return super.process(options);
     const key = createHash('sha256')
-      .update(canonicalJson({ s: this.subgraphName, u: caller.userId, r: [...caller.roles].sort(), q: options.request.query ?? '', v: options.request.variables ?? {} }))
+      .update(sortedKeysJson({ s: this.subgraphName, u: caller.userId, r: [...caller.roles].sort(), q: options.request.query ?? '', v: options.request.variables ?? {} }))
       .digest('base64url');
     const found = await cache.store.lookup(caller.orgId, key).catch(() => undefined);
     if (found?.answer !== undefined) {

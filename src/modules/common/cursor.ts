@@ -29,6 +29,18 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
+ * JSON with object keys sorted and nothing else changed: `null` members stay (a GraphQL variable sent as null is not
+ * the same as one left out), undefined ones go as in JSON. For keys and hashes of GraphQL requests.
+ */
+export function sortedKeysJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+/**
  * Opaque, tamper-evident keyset cursors: base64url(JSON) + '.' + HMAC. Any change to a cursor is detected and
  * answered with BAD_USER_INPUT naming the argument.
  */

@@ -1,6 +1,6 @@
 import { createHash, randomUUID, sign } from 'node:crypto';
 import { ROLES, type Caller, type Role } from '../../modules/common/caller.js';
-import { canonicalJson } from '../../modules/common/cursor.js';
+import { sortedKeysJson } from '../../modules/common/cursor.js';
 import { AuthenticationError } from './auth-errors.js';
 import type { SigningKey } from './signing-keys.js';
 import type { TokenVerifier } from './token-verifier.js';
@@ -14,7 +14,7 @@ export const CONTEXT_TTL_SECONDS = 60;
  */
 export function requestBodyHash(query: string | undefined, variables: unknown): string {
   return createHash('sha256')
-    .update(canonicalJson({ query: query ?? '', variables: variables ?? {} }))
+    .update(sortedKeysJson({ query: query ?? '', variables: variables ?? {} }))
     .digest('base64url');
 }
 

@@ -35,6 +35,19 @@ describe('gateway answer cache (planning queries, exact invalidation)', () => {
     expect(after.miss - before.miss).toBe(0);
   });
 
+  it('when a variable is sent as null instead of being left out, then the two are different answers, each cached apart', async () => {
+    const token = await platform.mintToken({ sub: 'u-null', org_id: 'org-cache-null' });
+    for (const title of ['one', 'two', 'three']) await platform.gql(token, `mutation { createTask(input: {title: "${title}"}) { id } }`);
+    // An explicit null overrides the default; a missing variable takes it.
+    const query = 'query Defaulted($first: Int = 1) { tasks(first: $first) { edges { node { title } } } }';
+    const sizes = async (variables: Record<string, unknown>) => (await platform.gql(token, query, variables)).body.data.tasks.edges.length;
+    const absent = [await sizes({}), await sizes({}), await sizes({})];
+    const explicitNull = [await sizes({ first: null }), await sizes({ first: null }), await sizes({ first: null })];
+    expect(absent).toEqual([1, 1, 1]);
+    expect(explicitNull).toEqual([3, 3, 3]);
+    expect(await sizes({})).toBe(1);
+  });
+
   it('when a task is created, changed, completed or deleted, then the next read shows it (no answer outlives a change)', async () => {
     const token = await platform.mintToken({ sub: 'u-writes', org_id: 'org-cache-2' });
     const create = await platform.gql(token, 'mutation { createTask(input: {title: "first"}) { id } }');

@@ -4,10 +4,10 @@ import { scrape } from '../../testkit/metrics-scrape.js';
 import { startTestPlatform, type TestPlatform } from '../../testkit/platform-app.js';
 
 /** Development answers carry stack traces, which name the code that made the error: compare without them. */
-const withoutStack = (body: any) => ({
-  ...body,
-  errors: body.errors.map(({ extensions: { stacktrace: _stack, ...extensions }, ...error }: any) => ({ ...error, extensions })),
-});
+const withoutStack = (body: any) =>
+  body.errors
+    ? { ...body, errors: body.errors.map(({ extensions: { stacktrace: _stack, ...extensions }, ...error }: any) => ({ ...error, extensions })) }
+    : body;
 
 /**
  * The gateway answers an operation planned as one planning fetch with the subgraph's own answer (from the second
@@ -26,6 +26,16 @@ describe('single-fetch pass-through', () => {
     const answers = [];
     for (let i = 0; i < times; i++) answers.push(await platform.gql(token, query, variables));
     return { answers, passedThrough: (await passthroughs()) - before };
+  }
+
+  /** POSTs a raw GraphQL body (e.g. with an operationName) with the caller's token. */
+  async function post(body: Record<string, unknown>) {
+    const response = await fetch(platform.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: await response.json() };
   }
 
   beforeAll(async () => {
@@ -79,14 +89,7 @@ describe('single-fetch pass-through', () => {
       fragment WithCalls on Task { id callbacks { id phone } }`;
     const before = await passthroughs();
     const answers = [];
-    for (let i = 0; i < 3; i++) {
-      const response = await fetch(platform.gateway.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query, operationName: 'PlanningOnly' }),
-      });
-      answers.push({ status: response.status, body: await response.json() });
-    }
+    for (let i = 0; i < 3; i++) answers.push(await post({ query, operationName: 'PlanningOnly' }));
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
     expect(answers[0]!.body.data.tasks.edges).toHaveLength(2);
     expect(answers[1]!.body).toEqual(answers[0]!.body);
@@ -155,6 +158,47 @@ describe('single-fetch pass-through', () => {
     expect(withoutStack(missing.body)).toEqual(withoutStack(apolloMissing.body));
     expect(wrong.body.errors[0].message).toContain('"many"');
     expect(missing.body.errors[0].message).toContain('$first');
+  });
+
+  it('when a document names its only operation with an empty operationName and bad variables, then it is refused as Apollo refuses it', async () => {
+    const query = 'query ($first: Int!) { tasks(first: $first) { totalCount } }';
+    const good = await repeat(query, { first: 1 }, 2);
+    expect(good.passedThrough).toBe(1);
+    const before = await passthroughs();
+    const passed = await post({ query, operationName: '', variables: { first: 'x' } });
+    expect(await passthroughs()).toBe(before);
+    const apollo = await post({ query: `${query} `, operationName: '', variables: { first: 'x' } });
+    expect(passed.status).toBe(apollo.status);
+    expect(withoutStack(passed.body)).toEqual(withoutStack(apollo.body));
+    expect(passed.body.errors[0].message).toContain('"x"');
+    expect(JSON.stringify(passed.body)).not.toContain(platform.planning.url);
+  });
+
+  it("when Apollo's shaping refuses a variable (null for an @include condition), then the passed-through answer is the same refusal", async () => {
+    const query = 'query Included($x: Boolean = true) { __typename @include(if: $x) tasks(first: 1) { totalCount } }';
+    const good = await repeat(query, { x: true }, 2);
+    expect(good.passedThrough).toBe(1);
+    expect(good.answers[1]!.body).toEqual(good.answers[0]!.body);
+    const passed = await platform.gql(token, query, { x: null });
+    const apollo = await platform.gql(token, `${query} `, { x: null });
+    expect(passed.status).toBe(apollo.status);
+    expect(passed.status).toBeLessThan(500);
+    expect(withoutStack(passed.body)).toEqual(withoutStack(apollo.body));
+  });
+
+  it('when a selection repeats inline fragments on one type, then the fields come in the order Apollo gives them', async () => {
+    const query = `{ ... on Query { tasks(first: 1) { totalCount } } projects(first: 1) { totalCount } ... on Query { tasks(first: 1) { edges { node { ... on Task { id } title ... on Task { status } } } } } }`;
+    const { answers, passedThrough } = await repeat(query);
+    expect(passedThrough).toBe(2);
+    expect(answers[0]!.body.errors).toBeUndefined();
+    expect(Object.keys(answers[0]!.body.data.tasks.edges[0].node)).toEqual(['id', 'status', 'title']);
+    for (const answer of answers.slice(1)) expect(JSON.stringify(answer.body)).toBe(JSON.stringify(answers[0]!.body));
+  });
+
+  it('when a field is aliased as __typename, then it never passes through (Apollo reads that key as the type)', async () => {
+    const { answers, passedThrough } = await repeat('{ tasks(first: 1) { edges { node { __typename: title id } } } }');
+    expect(passedThrough).toBe(0);
+    expect(withoutStack(answers[2]!.body)).toEqual(withoutStack(answers[0]!.body));
   });
 
   it('when the planning subgraph is down, then the passed-through answer is the same error and nulls as Apollo gives', async () => {
