@@ -53,6 +53,9 @@ function medianOf(results: Result[]): Result {
     peakRssMb: Math.max(...results.map((r) => r.peakRssMb)),
     cpuMsPerRequest: of('cpuMsPerRequest'),
     postgresCpuMsPerRequest: of('postgresCpuMsPerRequest'),
+    cpuMsPerRequestByRole: Object.fromEntries(
+      Object.keys(results[0]!.cpuMsPerRequestByRole).map((role) => [role, median(results.map((r) => r.cpuMsPerRequestByRole[role] ?? 0))]),
+    ),
   };
 }
 
@@ -85,6 +88,8 @@ interface Result {
   /** CPU time per request of the scenario's own processes, and of PostgreSQL (all its processes), in ms. */
   cpuMsPerRequest: number;
   postgresCpuMsPerRequest: number;
+  /** CPU ms per request of each Node process serving the scenario, by its role name. */
+  cpuMsPerRequestByRole: Record<string, number>;
 }
 
 /** CPU seconds (user + system) a process has used so far; 0 once it is gone. */
@@ -112,6 +117,8 @@ function postgresPids(): number[] {
 }
 
 const roles = new RoleProcesses();
+/** The role each child process plays, for the CPU split by process. */
+const roleNames = new Map<number, string>();
 
 async function run(scenario: Scenario): Promise<Result> {
   const options = {
@@ -127,7 +134,7 @@ async function run(scenario: Scenario): Promise<Result> {
     peak = Math.max(peak, scenario.pids().reduce((sum, pid) => sum + rssMb(pid), 0));
   }, 200);
   let graphqlErrors = 0;
-  const cpuBefore = scenario.pids().reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  const cpuBefore = new Map(scenario.pids().map((pid) => [pid, cpuSeconds(pid)]));
   const postgresBefore = new Map(postgresPids().map((pid) => [pid, cpuSeconds(pid)]));
   const result = await autocannon({
     ...options,
@@ -139,7 +146,8 @@ async function run(scenario: Scenario): Promise<Result> {
     },
   });
   clearInterval(sampler);
-  const cpu = scenario.pids().reduce((sum, pid) => sum + cpuSeconds(pid), 0) - cpuBefore;
+  const cpuByPid = new Map(scenario.pids().map((pid) => [pid, cpuSeconds(pid) - (cpuBefore.get(pid) ?? 0)]));
+  const cpu = [...cpuByPid.values()].reduce((sum, seconds) => sum + seconds, 0);
   const postgresCpu = postgresPids().reduce((sum, pid) => sum + cpuSeconds(pid) - (postgresBefore.get(pid) ?? 0), 0);
   const requests = Math.max(1, result.requests.total);
   return {
@@ -153,6 +161,7 @@ async function run(scenario: Scenario): Promise<Result> {
     peakRssMb: Math.round(peak),
     cpuMsPerRequest: (cpu * 1000) / requests,
     postgresCpuMsPerRequest: (postgresCpu * 1000) / requests,
+    cpuMsPerRequestByRole: Object.fromEntries([...cpuByPid].map(([pid, seconds]) => [roleNames.get(pid) ?? String(pid), (seconds * 1000) / requests])),
   };
 }
 
@@ -190,6 +199,15 @@ async function main() {
     const gateway = await roles.start([...CLI, 'gateway'], { ...gatewayEnv, PORT: '4103' }, 4103);
     const cachingGateway = await roles.start([...CLI, 'gateway'], { ...gatewayEnv, PORT: '4106', GATEWAY_CACHE_SECONDS: '60' }, 4106);
     const stock = await roles.start(['bench/servers/stock-gateway.ts'], { PORT: '4104', SUBGRAPH_PLANNING_URL: 'http://127.0.0.1:4102/graphql' }, 4104);
+    for (const [child, name] of [
+      [bare, 'bare server'],
+      [signedSubgraph, 'planning (signed)'],
+      [headersSubgraph, 'planning (headers)'],
+      [comms, 'comms'],
+      [gateway, 'our gateway'],
+      [cachingGateway, 'our caching gateway'],
+      [stock, 'stock gateway'],
+    ] as const) roleNames.set(child.pid!, name);
 
     const token = await mintToken(common);
     const bearer = { authorization: `Bearer ${token}` };
@@ -257,7 +275,12 @@ async function main() {
     ),
   ].join('\n');
   const ratios = [ratio('S2', 'S1'), ratio('S2', 'S6'), ratio('S2c', 'S6'), ratio('S1', 'S0')].join('; ');
-  console.log(`\n${table}\n\n${ratios}`);
+  const split = [
+    '| scenario | CPU ms/req by process (medians) |',
+    '|---|---|',
+    ...results.map((r) => `| ${r.name} | ${Object.entries(r.cpuMsPerRequestByRole).map(([role, ms]) => `${role} ${ms.toFixed(2)}`).join(', ')} |`),
+  ].join('\n');
+  console.log(`\n${table}\n\n${ratios}\n\n${split}`);
   const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const date = new Date().toISOString().slice(0, 10);
   if (!process.env.BENCH_ONLY) writeDocSection(
@@ -274,7 +297,9 @@ Query of S1, S2, S2c and S6:
 
 ${table}
 
-${ratios}`,
+${ratios}
+
+${split}`,
   );
   const failed = results.filter((r) => r.errors > 0 || r.non2xx > 0);
   if (failed.length) {

@@ -49,6 +49,9 @@ const envSchema = z.object({
   REDIS_URL: optionalUrl(['redis', 'rediss']),
   REDIS_KEY_PREFIX: z.string().min(1).max(100).default('focus-kraliki:'),
   GATEWAY_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(0),
+  GATEWAY_SINGLE_FETCH_PASSTHROUGH: z
+    .enum(['on', 'off'], { message: "must be 'on' or 'off'" })
+    .default('on'),
   RATE_LIMIT_USER_PER_MIN: z.coerce.number().int().min(0).default(600),
   RATE_LIMIT_IP_PER_MIN: z.coerce.number().int().min(0).default(1200),
   LOGIN_ATTEMPTS_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
@@ -108,6 +111,8 @@ export interface Config {
   redisKeyPrefix: string;
   /** How long the gateway keeps the planning subgraph's query answers (exact invalidation on change); 0 = off. */
   gatewayCacheSeconds: number;
+  /** Whether operations planned as one subgraph fetch skip the gateway's re-execution (single-fetch-passthrough.ts). */
+  gatewaySingleFetchPassthrough: boolean;
   rateLimits: { userPerMinute: number; ipPerMinute: number; loginPerAccount: number; loginPerIp: number };
   /** Key for the HMAC that makes pagination cursors tamper-evident. */
   cursorSecret: string;
@@ -190,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     gatewayCacheSeconds: e.GATEWAY_CACHE_SECONDS,
+    gatewaySingleFetchPassthrough: e.GATEWAY_SINGLE_FETCH_PASSTHROUGH === 'on',
     rateLimits: {
       userPerMinute: e.RATE_LIMIT_USER_PER_MIN,
       ipPerMinute: e.RATE_LIMIT_IP_PER_MIN,

@@ -52,6 +52,7 @@ export async function startGatewayRole(
     ),
     clockToleranceSeconds: config.auth.clockToleranceSeconds,
     verifiedTokenCacheSeconds: config.auth.verifiedTokenCacheSeconds,
+    singleFetchPassthrough: config.gatewaySingleFetchPassthrough,
     answerCache: answers && config.gatewayCacheSeconds > 0 ? { store: answers, ttlSeconds: config.gatewayCacheSeconds } : undefined,
     logger,
     isProduction: config.isProduction,

@@ -39,4 +39,10 @@ describe('loadConfig', () => {
     }
     expect((error as ConfigError).problems.join('\n')).toMatch(/EVENTS_GROUP_MAX[\s\S]*EVENTS_GROUP_LANES/);
   });
+
+  it("when the single-fetch pass-through is unset it is on; 'off' turns it off; anything else names the variable and the choices", () => {
+    expect(loadConfig({}).gatewaySingleFetchPassthrough).toBe(true);
+    expect(loadConfig({ GATEWAY_SINGLE_FETCH_PASSTHROUGH: 'off' }).gatewaySingleFetchPassthrough).toBe(false);
+    expect(() => loadConfig({ GATEWAY_SINGLE_FETCH_PASSTHROUGH: 'false' })).toThrow(/GATEWAY_SINGLE_FETCH_PASSTHROUGH[\s\S]*'on' or 'off'/);
+  });
 });
