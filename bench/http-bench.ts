@@ -6,6 +6,7 @@
  *
  *   S0  bare node:http server, fixed JSON body (the machine's ceiling)
  *   S1  the planning subgraph directly (headers trust mode)
+ *   S1s the planning subgraph directly in signed mode, with a context signed as our gateway signs it
  *   S2  the same query through our gateway: real token, revocation, rate limit, signed context all on
  *   S2c S2 with the gateway's answer cache on (GATEWAY_CACHE_SECONDS=60; exact invalidation, see README)
  *   S3  a query spanning planning and the comms example subgraph, through our gateway
@@ -24,6 +25,9 @@ import autocannon from 'autocannon';
 import { writeDocSection } from './benchmarks-doc.js';
 import { CLI, createRunDatabase, mintToken, RoleProcesses, rssMb, writeGatewayKey } from './roles.js';
 import { seedBenchData } from './seed.js';
+import { loadConfig } from '../src/config/config.js';
+import { requestBodyHash, signPlatformContext } from '../src/platform/identity/platform-context.js';
+import { loadKeyRing } from '../src/platform/identity/signing-keys.js';
 
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -69,7 +73,8 @@ interface Scenario {
   name: string;
   what: string;
   url: string;
-  headers: Record<string, string>;
+  /** A function is called before every round (for headers that expire, such as a signed context). */
+  headers: Record<string, string> | (() => Record<string, string>);
   body?: string;
   method?: 'GET' | 'POST';
   /** Processes whose memory counts for this scenario. */
@@ -121,11 +126,12 @@ const roles = new RoleProcesses();
 const roleNames = new Map<number, string>();
 
 async function run(scenario: Scenario): Promise<Result> {
+  const headers = typeof scenario.headers === 'function' ? scenario.headers() : scenario.headers;
   const options = {
     url: scenario.url,
     connections: CONNECTIONS,
     method: scenario.method ?? 'POST',
-    headers: scenario.method === 'GET' ? scenario.headers : { 'content-type': 'application/json', ...scenario.headers },
+    headers: scenario.method === 'GET' ? headers : { 'content-type': 'application/json', ...headers },
     body: scenario.method === 'GET' ? undefined : (scenario.body ?? BODY),
   };
   await autocannon({ ...options, duration: WARMUP });
@@ -209,14 +215,33 @@ async function main() {
       [stock, 'stock gateway'],
     ] as const) roleNames.set(child.pid!, name);
 
-    const token = await mintToken(common);
-    const bearer = { authorization: `Bearer ${token}` };
     const caller = { 'x-user-id': 'bench-user', 'x-org-id': 'bench', 'x-roles': 'member' };
+    const token = await mintToken(common);
+    const contextKey = (await loadKeyRing({ privateKeyFile: common.AUTH_PRIVATE_KEY_FILE })).current;
+    // What our gateway sends the subgraph for S1's query, signed here (a context lives 60 s: one per round).
+    const signedContext = () => ({
+      ...caller,
+      'x-request-id': 'bench-signed',
+      'x-platform-context': signPlatformContext(contextKey, loadConfig({ ...process.env, ...common }).auth.issuer, {
+        caller: { userId: 'bench-user', orgId: 'bench', roles: ['member'] },
+        requestId: 'bench-signed',
+        audience: 'planning',
+        bodyHash: requestBodyHash(QUERY, undefined),
+      }),
+    });
+    const bearer = { authorization: `Bearer ${token}` };
     const pid = (child: ChildProcess) => () => [child.pid!];
     const ours = () => [gateway.pid!, signedSubgraph.pid!];
     const scenarios: Scenario[] = [
       { name: 'S0', what: 'bare node:http, fixed JSON', url: 'http://127.0.0.1:4100/', headers: {}, pids: pid(bare) },
       { name: 'S1', what: 'planning subgraph directly', url: 'http://127.0.0.1:4102/graphql', headers: caller, pids: pid(headersSubgraph) },
+      {
+        name: 'S1s',
+        what: 'planning subgraph directly, signed mode (one gateway-signed context per round)',
+        url: 'http://127.0.0.1:4101/graphql',
+        headers: signedContext,
+        pids: pid(signedSubgraph),
+      },
       { name: 'S2', what: 'our gateway (auth, revocation, rate limit, signed context)', url: 'http://127.0.0.1:4103/graphql', headers: bearer, pids: ours },
       {
         name: 'S2c',
