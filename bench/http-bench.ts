@@ -299,7 +299,7 @@ async function main() {
         `| ${r.name} | ${r.what} | ${Math.round(r.rps)} | ${rounds.get(r.name)!.map((x) => Math.round(x.rps)).join(', ')} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} | ${r.peakRssMb} | ${r.cpuMsPerRequest.toFixed(2)} | ${r.postgresCpuMsPerRequest.toFixed(2)} |`,
     ),
   ].join('\n');
-  const ratios = [ratio('S2', 'S1'), ratio('S2', 'S6'), ratio('S2c', 'S6'), ratio('S1', 'S0')].join('; ');
+  const ratios = [ratio('S2', 'S1'), ratio('S2', 'S1s'), ratio('S2', 'S6'), ratio('S2c', 'S6'), ratio('S1', 'S0')].join('; ');
   const split = [
     '| scenario | CPU ms/req by process (medians) |',
     '|---|---|',
@@ -315,7 +315,7 @@ async function main() {
 Measured with \`npm run bench:http\` (default settings) on ${date}: ${machine}; PostgreSQL and Redis on the same
 machine. autocannon, ${CONNECTIONS} connections, ${WARMUP} s warm-up then ${DURATION} s per scenario, ${ROUNDS} round${ROUNDS > 1 ? 's' : ''} of
 every scenario in turn (one run). Figures are the median over the rounds (peak RSS: the highest; errors: the sum).
-Query of S1, S2, S2c and S6:
+Query of S1, S1s, S2, S2c and S6:
 \`${QUERY}\` over org \`bench\` (20 projects, 20,000 tasks; 5 noise orgs with 2,000 each). S3: \`${SPANNING_QUERY}\`
 (comms example subgraph as its own process). S4: \`GET /api/planning/tasks?limit=20\`, same token. S5: \`${CREATE_MUTATION}\`
 (run last, as it grows the list). Peak RSS sums the processes serving the scenario.
