@@ -216,3 +216,24 @@ describe('single-fetch pass-through', () => {
     expect(passed.body.errors.length).toBeGreaterThan(0);
   });
 });
+
+describe('single-fetch pass-through switched off (GATEWAY_SINGLE_FETCH_PASSTHROUGH=off)', () => {
+  let platform: TestPlatform;
+  const registry = new Registry();
+  beforeAll(async () => {
+    platform = await startTestPlatform({ answerCacheSeconds: 0, metrics: { gateway: registry }, singleFetchPassthrough: false });
+  });
+  afterAll(async () => platform?.close());
+
+  it('when a planning-only query is repeated, then every answer comes from Apollo and none passes through', async () => {
+    const token = await platform.mintToken({ sub: 'u-off', org_id: 'org-off' });
+    await platform.gql(token, 'mutation { createTask(input: {title: "off"}) { id } }');
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await platform.gql(token, '{ tasks(first: 5) { edges { node { title } } } }'));
+    for (const answer of answers) expect(answer.body).toEqual({ data: { tasks: { edges: [{ node: { title: 'off' } }] } } });
+    const scraped = await scrape(`${platform.gateway.origin}/metrics`);
+    expect(scraped.value('gateway_single_fetch_operations_total')).toBe(0);
+    // The counter exists on this gateway: it is the pass-through that is off, not the metric.
+    expect(scraped.text).toContain('gateway_single_fetch_operations_total');
+  });
+});
