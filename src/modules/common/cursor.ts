@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { BadUserInputError } from '../../platform/errors/planning-error.js';
+import { compareText } from './compare-text.js';
 
 /** What a keyset cursor holds: the sort key value of the row, its id, and the fingerprint of the list it came from. */
 export interface CursorPayload {
@@ -17,15 +18,7 @@ export function listFingerprint(parts: unknown): string {
 
 /** JSON with object keys sorted and undefined/null members dropped, so equal lists get equal fingerprints. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>)
-            .filter(([, member]) => member !== undefined && member !== null)
-            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-        )
-      : v,
-  );
+  return jsonWithSortedKeys(value, true);
 }
 
 /**
@@ -33,9 +26,17 @@ export function canonicalJson(value: unknown): string {
  * the same as one left out), undefined ones go as in JSON. For keys and hashes of GraphQL requests.
  */
 export function sortedKeysJson(value: unknown): string {
+  return jsonWithSortedKeys(value, false);
+}
+
+function jsonWithSortedKeys(value: unknown, dropNulls: boolean): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>)
+            .filter(([, member]) => member !== undefined && !(dropNulls && member === null))
+            .sort(([a], [b]) => compareText(a, b)),
+        )
       : v,
   );
 }
