@@ -4,20 +4,19 @@ import { GraphQLDataSourceRequestKind, type GraphQLDataSource } from '@apollo/ga
 import type { OperationContext } from '@apollo/gateway/dist/operationContext.js';
 import { computeResponse } from '@apollo/gateway/dist/resultShaping.js';
 import { ERRORS, errorCodeDef, operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';
-
-const INACCESSIBLE_IDENTITY = 'https://specs.apollo.dev/inaccessible';
 import { createRequire } from 'node:module';
 import {
   Kind,
   parse,
   print,
+  separateOperations,
   visit,
   type DocumentNode,
-  type FragmentDefinitionNode,
   type GraphQLSchema,
-  type OperationDefinitionNode,
   type VariableDefinitionNode,
 } from 'graphql';
+
+const INACCESSIBLE_IDENTITY = 'https://specs.apollo.dev/inaccessible';
 
 /**
  * graphql-js as Apollo's CommonJS code loads it. The schemas checked here come from Apollo, graphql-js refuses a
@@ -100,7 +99,7 @@ export class SingleFetchPassthrough {
     const key = routeKey(requestContext);
     if (this.routes.has(key)) return;
     if (this.routes.size >= MAX_ROUTES) this.routes.clear();
-    this.routes.set(key, this.routeOf(queryPlan, serviceMap, operationContext));
+    this.routes.set(key, this.routeOf(queryPlan, serviceMap, operationContext, requestContext.document));
   };
 
   /** Apollo's executor, with operations known to be single fetches answered here. */
@@ -113,7 +112,7 @@ export class SingleFetchPassthrough {
     };
   }
 
-  private routeOf(queryPlan: QueryPlan, serviceMap: ServiceMap, operationContext: OperationContext): SingleFetchRoute | null {
+  private routeOf(queryPlan: QueryPlan, serviceMap: ServiceMap, operationContext: OperationContext, requestDocument: DocumentNode): SingleFetchRoute | null {
     const node = queryPlan.node;
     if (node?.kind !== 'Fetch' || node.requires || node.inputRewrites?.length || node.outputRewrites?.length || node.contextRewrites?.length) return null;
     const { operation } = operationContext;
@@ -121,7 +120,8 @@ export class SingleFetchPassthrough {
     const subgraphSchema = this.subgraphSchemas.get(node.serviceName);
     const dataSource = serviceMap[node.serviceName];
     if (!subgraphSchema || !dataSource) return null;
-    const clientDocument: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...fragmentsUsedBy(operation, operationContext.fragments)] };
+    // The client's operation and the fragments it uses, without the document's other operations and their fragments.
+    const clientDocument = separateOperations(requestDocument)[operation.name?.value ?? '']!;
     if (!passesThroughUnchanged(clientDocument)) return null;
     // The operation as Apollo normalises it (inline fragments of one type merged), which is also what its result
     // shaping walks: executed by the subgraph, it gives the fields in the order Apollo's answer has them.
@@ -223,25 +223,6 @@ function hidesElements(schema: Schema): boolean {
 /** Apollo's plan-store key: the document's hash and the operation name. */
 function routeKey(requestContext: GatewayGraphQLRequestContext): string {
   return `${requestContext.request.operationName ?? ''}\u0000${requestContext.queryHash}`;
-}
-
-/** The fragments an operation uses, directly or through other fragments. */
-function fragmentsUsedBy(operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>): FragmentDefinitionNode[] {
-  const used = new Map<string, FragmentDefinitionNode>();
-  const pending: Array<OperationDefinitionNode | FragmentDefinitionNode> = [operation];
-  while (pending.length > 0) {
-    visit(pending.pop()!, {
-      FragmentSpread(spread) {
-        const name = spread.name.value;
-        const fragment = fragments[name];
-        if (fragment && !used.has(name)) {
-          used.set(name, fragment);
-          pending.push(fragment);
-        }
-      },
-    });
-  }
-  return [...used.values()];
 }
 
 /**
