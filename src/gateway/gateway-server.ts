@@ -8,7 +8,7 @@ import { SERVICE_UNAVAILABLE, serviceUnavailableError, serviceUnavailableStatusP
 import { requestIdFrom } from '../platform/http/request-id.js';
 import { HttpError, readBody, respondWithGraphQL, sendJson, graphqlParamsOf } from '../platform/http/graphql-http.js';
 import { readinessRoute, type ReadinessCheck } from '../platform/http/readiness.js';
-import { drainHttpServer } from '../platform/http/drain-http-server.js';
+import { drainHttpServer, HandlersInFlight } from '../platform/http/drain-http-server.js';
 import type { KeyRing } from '../platform/identity/signing-keys.js';
 import type { Logger } from '../platform/logging/logger.js';
 import type { Registry } from 'prom-client';
@@ -315,17 +315,21 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     routes[pathname] ?? prefixRoutes.find(([prefix]) => pathname.startsWith(prefix) || `${pathname}/` === prefix)?.[1];
 
   const templateOf = routeTemplates([...Object.keys(routes), ...(options.metrics?.routeTemplates ?? [])]);
+  // Requests still running at shutdown, also those whose client has gone: stop() lets them finish.
+  const handlers = new HandlersInFlight();
   const httpServer = createServer((req, res) => {
     observeRequest(logger, 'gateway', req, res, { requestId: requestIdOf(req) });
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
     const route = routeFor(pathname);
     metrics?.track(req, res, templateOf(pathname));
     if (!route) return sendJson(res, 404, { detail: 'Not Found' });
-    Promise.resolve(route(req, res)).catch((error: unknown) => {
-      logger.error({ err: error, path: pathname }, 'gateway: request failed');
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-      else res.end();
-    });
+    handlers.track(
+      Promise.resolve(route(req, res)).catch((error: unknown) => {
+        logger.error({ err: error, path: pathname }, 'gateway: request failed');
+        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+        else res.end();
+      }),
+    );
   });
 
   const apollo = new ApolloServer<GatewayContext>({
@@ -353,7 +357,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const { port } = httpServer.address() as AddressInfo;
   const origin = `http://${options.host}:${port}`;
   const stop = async () => {
-    await drainHttpServer(httpServer, options.shutdownTimeoutMs ?? 10_000);
+    await drainHttpServer(httpServer, options.shutdownTimeoutMs ?? 10_000, handlers);
     await apollo.stop();
     await subgraphFetcher.close();
   };

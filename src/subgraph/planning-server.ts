@@ -13,7 +13,7 @@ import { requestIdFrom } from '../platform/http/request-id.js';
 import { parseTraceparent } from '../platform/telemetry/trace-context.js';
 import { executeGraphQLOverHttp, sendJson, graphqlParamsOf } from '../platform/http/graphql-http.js';
 import { readinessRoute, type ReadinessCheck } from '../platform/http/readiness.js';
-import { drainHttpServer } from '../platform/http/drain-http-server.js';
+import { drainHttpServer, HandlersInFlight } from '../platform/http/drain-http-server.js';
 import { postgresReadiness } from '../platform/db/postgres-readiness.js';
 import type { Logger } from '../platform/logging/logger.js';
 import { observeRequest, operationNameOf } from '../platform/logging/request-log.js';
@@ -88,6 +88,8 @@ export async function startPlanningSubgraph(options: PlanningSubgraphOptions): P
   };
 
   const ready = readinessRoute(options.readiness ?? [postgresReadiness(orm)]);
+  // GraphQL requests still running at shutdown, also those whose client has gone: stop() lets them finish.
+  const handlers = new HandlersInFlight();
   const httpServer = createServer((req, res) => {
     const { fields: logFields } = observeRequest(logger, 'planning', req, res, { requestId: correlationHeaders(req.headers)['x-request-id'] });
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
@@ -105,11 +107,13 @@ export async function startPlanningSubgraph(options: PlanningSubgraphOptions): P
       Object.assign(logFields, { userId: context.caller.userId, orgId: context.caller.orgId });
       return context;
     };
-    executeGraphQLOverHttp(apollo, req, res, requestContext).catch((error: unknown) => {
-      logger.error({ err: error }, 'planning subgraph: request failed');
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
-      else res.end();
-    });
+    handlers.track(
+      executeGraphQLOverHttp(apollo, req, res, requestContext).catch((error: unknown) => {
+        logger.error({ err: error }, 'planning subgraph: request failed');
+        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
+        else res.end();
+      }),
+    );
   });
 
   const apollo = new ApolloServer<PlanningContext>({
@@ -131,7 +135,7 @@ export async function startPlanningSubgraph(options: PlanningSubgraphOptions): P
     apollo,
     contextFor,
     async stop() {
-      await drainHttpServer(httpServer, options.shutdownTimeoutMs ?? 10_000);
+      await drainHttpServer(httpServer, options.shutdownTimeoutMs ?? 10_000, handlers);
       await apollo.stop();
     },
   };

@@ -9,20 +9,63 @@ import type { Server } from 'node:http';
  * own idle tracking counts a connection as busy from its first parsed byte, and destroys truly idle ones, whose
  * unread requests were never accepted.
  *
+ * With `handlers`, it then waits (within the same `timeoutMs`) for every tracked request handler to end, also those
+ * whose client has gone: the caller may close the database pool once this resolves.
+ *
  * @example
- * await drainHttpServer(httpServer, 10_000);
+ * await drainHttpServer(httpServer, 10_000, handlers);
  */
-export async function drainHttpServer(server: Server, timeoutMs: number): Promise<void> {
-  if (!server.listening) return;
+export async function drainHttpServer(server: Server, timeoutMs: number, handlers?: HandlersInFlight): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  if (!server.listening) {
+    await handlers?.settled(deadline);
+    return;
+  }
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   // A keep-alive connection becomes idle once its last answer is out; close it then rather than at the timeout.
   const sweep = setInterval(() => server.closeIdleConnections(), 50);
-  const deadline = setTimeout(() => server.closeAllConnections(), timeoutMs);
+  const closeAll = setTimeout(() => server.closeAllConnections(), timeoutMs);
   try {
     await closed;
   } finally {
     clearInterval(sweep);
-    clearTimeout(deadline);
+    clearTimeout(closeAll);
+  }
+  // A client that gave up closed its connection, but its request still runs: let it finish before the caller closes
+  // the pools it uses (else it fails half-way, a write rolled back and an error logged for every such request).
+  await handlers?.settled(deadline);
+}
+
+/**
+ * The request handlers of one HTTP server that are still running, whether or not their client is still connected,
+ * for {@link drainHttpServer}.
+ */
+export class HandlersInFlight {
+  private readonly running = new Set<Promise<void>>();
+
+  /** Tracks `handler` until it settles; its result and errors stay with the caller. */
+  track(handler: Promise<unknown>): void {
+    const done: Promise<void> = handler.then(
+      () => void this.running.delete(done),
+      () => void this.running.delete(done),
+    );
+    this.running.add(done);
+  }
+
+  get size(): number {
+    return this.running.size;
+  }
+
+  /** Resolves true once every tracked handler has settled, or false at `deadline` (epoch ms) with some still running. */
+  async settled(deadline: number): Promise<boolean> {
+    while (this.running.size > 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(this.running), new Promise((resolve) => (timer = setTimeout(resolve, left)))]);
+      clearTimeout(timer);
+    }
+    return true;
   }
 }

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { request, Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/platform/db/database.js';
 import { generatePrivateKeyPem, loadKeyRing } from '../../../src/platform/identity/signing-keys.js';
@@ -136,6 +137,70 @@ describe('graceful shutdown of the real CLI', () => {
     expect([...titles].sort()).toEqual(answers.map((o) => o.title).sort());
     expect(child.stdout).toContain('"msg":"stopped"');
   }, 120_000);
+
+  // Needs a second session on the child's database to hold a lock: the shared PostgreSQL, not the child's PGlite.
+  it.runIf(!!databaseUrl)(
+    'when the clients of two createTask requests went away before their answers and SIGTERM arrives, then both tasks are still committed, nothing is logged as an error and the process exits 0',
+    async () => {
+      dataDir = await mkdtemp(join(tmpdir(), 'shutdown-'));
+      testDatabase = await createTestDatabase();
+      const planningPort = await freePort();
+      // One pooled connection: the first create holds it (waiting on the lock below), the second waits for the pool.
+      child = new CliChild(['subgraph'], {
+        PLANNING_PORT: String(planningPort),
+        PLANNING_TRUST_MODE: 'headers',
+        PLANNING_DATA_DIR: dataDir,
+        DATABASE_URL: testDatabase.url,
+        DATABASE_POOL_MAX: '1',
+        SHUTDOWN_TIMEOUT_MS: '20000',
+      });
+      await child.waitForStderr('is ready');
+      const blocker = new pg.Client({ connectionString: testDatabase.url });
+      await blocker.connect();
+      try {
+        await blocker.query('begin');
+        await blocker.query('lock table planning_tasks in exclusive mode');
+        const titles = ['abandoned-1', 'abandoned-2'];
+        const clients = titles.map((title) => {
+          const payload = JSON.stringify({ query: CREATE_TASK, variables: { input: { title } } });
+          const req = request(`http://127.0.0.1:${planningPort}/graphql`, {
+            method: 'POST',
+            agent: false,
+            headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'x-user-id': 'u1', 'x-org-id': 'o1', 'x-roles': 'member' },
+          });
+          req.on('error', () => {});
+          req.end(payload);
+          return req;
+        });
+        // The first insert waits on the lock; give the second time to reach the pool's queue.
+        for (let i = 0; i < 100; i++) {
+          const { rows } = await blocker.query("select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'");
+          if (rows[0].n > 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        for (const req of clients) req.destroy();
+        await new Promise((resolve) => setTimeout(resolve, 200));
+
+        child.signal('SIGTERM');
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        // Both requests still run: the process waits for them rather than closing the pool under them.
+        expect(child.process.exitCode).toBeNull();
+        await blocker.query('commit');
+        const exit = await child.exited;
+
+        expect(exit.code).toBe(0);
+        expect(child.stdout).not.toMatch(/"level":50/);
+        const { rows } = await blocker.query('select title from planning_tasks order by title');
+        expect(rows.map((row: { title: string }) => row.title)).toEqual(titles);
+        const outbox = await blocker.query("select count(*)::int as n from planning_outbox where event_type = 'planning.task.created'");
+        expect(outbox.rows[0].n).toBe(2);
+      } finally {
+        await blocker.end();
+      }
+    },
+    120_000,
+  );
 
   it('when a second SIGTERM arrives while the first shutdown waits for a request, then the process exits at once with a non-zero code', async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'shutdown-'));
