@@ -8,7 +8,7 @@ import type { Project } from '../modules/projects/project.entity.js';
 import { ProjectRepository } from '../modules/projects/project.repository.js';
 import type { Task } from '../modules/tasks/task.entity.js';
 import type { TaskFilter, TaskOrder } from '../modules/tasks/task.inputs.js';
-import { TaskRepository } from '../modules/tasks/task.repository.js';
+import { type TaskPageExtras, TaskRepository } from '../modules/tasks/task.repository.js';
 
 const isEntityId = (id: string) => entityId.safeParse(id).success;
 
@@ -30,21 +30,35 @@ export function createPlanningLoaders(em: SqlEntityManager, orgId: string, codec
   const projects = new ProjectRepository(em, codec);
   const projectTaskPages = new Map<string, DataLoader<string, Connection<Task>>>();
 
+  const projectById = byIdLoader<Project>((ids) => projects.findByIds(orgId, ids));
+  const subtaskCountByParent = new DataLoader<string, number>(async (parentIds) => {
+    const counts = await tasks.countSubtasks(orgId, parentIds);
+    return parentIds.map((id) => counts.get(id) ?? 0);
+  });
+
   return {
     taskById: byIdLoader((ids) => tasks.findByIds(orgId, ids)),
-    projectById: byIdLoader<Project>((ids) => projects.findByIds(orgId, ids)),
+    projectById,
     subtasksByParent: new DataLoader<string, Task[]>(async (parentIds) => {
       const found = await tasks.findSubtasks(orgId, parentIds);
       return parentIds.map((id) => found.filter((t) => t.parentId === id));
     }),
-    subtaskCountByParent: new DataLoader<string, number>(async (parentIds) => {
-      const counts = await tasks.countSubtasks(orgId, parentIds);
-      return parentIds.map((id) => counts.get(id) ?? 0);
-    }),
+    subtaskCountByParent,
     taskCountsByProject: new DataLoader<string, { total: number; completed: number }>(async (projectIds) => {
       const counts = await tasks.countByProject(orgId, projectIds);
       return projectIds.map((id) => counts.get(id) ?? { total: 0, completed: 0 });
     }),
+    /**
+     * What a page of tasks should read in its own statement for a response selecting `nodeFields` on its nodes:
+     * the rows go straight into {@link projectById} and {@link subtaskCountByParent}, whose loads then cost no
+     * statement of their own.
+     */
+    taskPageExtras(nodeFields: ReadonlySet<string>): TaskPageExtras | undefined {
+      const extras: TaskPageExtras = {};
+      if (nodeFields.has('project')) extras.project = (project) => void projectById.prime(project.id, project);
+      if (nodeFields.has('subtaskCount')) extras.subtaskCount = (taskId, count) => void subtaskCountByParent.prime(taskId, count);
+      return extras.project || extras.subtaskCount ? extras : undefined;
+    },
     /** First pages of `Project.tasks` for every project in the response, one statement per distinct argument set. */
     firstTaskPageOfProject(filter: TaskFilter, order: TaskOrder, size: number = DEFAULT_PAGE_SIZE) {
       const key = canonicalJson([filter, order, size]);

@@ -22,6 +22,11 @@ export interface KeysetPageOptions<Row extends { id: string }> {
   codec: CursorCodec;
   fingerprint: string;
   toRow: (raw: Record<string, unknown>) => Row;
+  /**
+   * Wraps the page's statement (ordered and limited) in an outer one that adds columns per row, such as related
+   * rows the response will ask for: the outer statement must keep the page's rows and order them by `orderBy`.
+   */
+  around?: (page: Knex.QueryBuilder, orderBy: string) => Knex.QueryBuilder;
 }
 
 /**
@@ -41,9 +46,10 @@ export async function fetchKeysetPage<Row extends { id: string }>(options: Keyse
     const position = codec.decode(page.cursor, fingerprint, page.cursorArgument);
     query.whereRaw(`(${sort.expression}, id) ${ascending ? '>' : '<'} (?::${sort.sqlType}, ?::uuid)`, [position.k, position.id]);
   }
-  query.orderByRaw(`${sort.expression} ${dir}, id ${dir}`).limit(page.size + 1);
+  const orderBy = `${sort.expression} ${dir}, id ${dir}`;
+  query.orderByRaw(orderBy).limit(page.size + 1);
 
-  const raws = await em.execute<Record<string, unknown>[]>(query);
+  const raws = await em.execute<Record<string, unknown>[]>(options.around ? options.around(query, orderBy) : query);
   const hasMore = raws.length > page.size;
   const rows = raws.slice(0, page.size).map(options.toRow);
   if (!forward) rows.reverse();

@@ -61,6 +61,9 @@ export class ProjectRepository {
   }
 }
 
+/** The columns {@link projectFromRow} reads. */
+export const PROJECT_COLUMNS = ['id', 'org_id', 'name', 'description', 'color', 'icon', 'status', 'owner_id', 'created_at', 'updated_at', 'version'] as const;
+
 /** A project row as a plain read model (see `taskFromRow`). */
 export function projectFromRow(r: Record<string, any>): Project {
   return {

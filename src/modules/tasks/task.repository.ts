@@ -8,8 +8,23 @@ import { type Task, TaskSchema } from './task.entity.js';
 import type { TaskFilter, TaskOrder } from './task.inputs.js';
 import { priorityFromRank, priorityRank } from './task.values.js';
 import { compareText } from '../common/compare-text.js';
+import type { Project } from '../projects/project.entity.js';
+import { PROJECT_COLUMNS, projectFromRow } from '../projects/project.repository.js';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : 'infinity');
+
+/**
+ * What a page of tasks can read in its own statement, handed over row by row: the task's project (when it has one)
+ * and its number of direct subtasks. The GraphQL layer primes its batch loaders with them.
+ */
+export interface TaskPageExtras {
+  project?: (project: Project) => void;
+  subtaskCount?: (taskId: string, count: number) => void;
+}
+
+/** Column names of the extras; the prefix keeps them apart from the task's own columns. */
+const SUBTASK_COUNT = '__subtask_count';
+const PROJECT_PREFIX = '__project_';
 
 /** Where positions are handed out: the tasks of one project of an org, or its tasks outside any project. */
 export interface PositionScope {
@@ -119,8 +134,12 @@ export class TaskRepository {
     return new Map(rows.map((r) => [r.project_id, { total: Number(r.total), completed: Number(r.completed) }]));
   }
 
-  /** One keyset page of the org's tasks matching `filter`. */
-  async list(orgId: string, filter: TaskFilter, order: TaskOrder, page: PageRequest): Promise<Connection<Task>> {
+  /**
+   * One keyset page of the org's tasks matching `filter`. With `extras`, the same statement also reads each task's
+   * project and subtask count and hands them to the callbacks, row by row.
+   */
+  async list(orgId: string, filter: TaskFilter, order: TaskOrder, page: PageRequest, extras?: TaskPageExtras): Promise<Connection<Task>> {
+    const wanted = extras?.project || extras?.subtaskCount ? extras : undefined;
     return fetchKeysetPage({
       em: this.em,
       filtered: () => this.filtered(orgId, filter),
@@ -128,8 +147,37 @@ export class TaskRepository {
       page,
       codec: this.codec,
       fingerprint: listFingerprint(['task', orgId, filter, order]),
-      toRow: this.toTask,
+      toRow: wanted ? (raw) => this.toTaskWithExtras(raw, wanted) : this.toTask,
+      around: wanted ? (pageQuery, orderBy) => this.withExtras(pageQuery, orderBy, wanted) : undefined,
     });
+  }
+
+  /**
+   * The page's statement inside one that adds, for the page's rows only, the subtask count (a correlated count on
+   * the parent index) and the project's columns (a lateral lookup by primary key), both within the task's org.
+   */
+  private withExtras(pageQuery: Knex.QueryBuilder, orderBy: string, extras: TaskPageExtras): Knex.QueryBuilder {
+    const outer = this.knex.select('page.*').from(pageQuery.as('page'));
+    if (extras.subtaskCount) {
+      outer.select(this.knex.raw(`(select count(*) from planning_tasks s where s.org_id = page.org_id and s.parent_id = page.id)::int as ${SUBTASK_COUNT}`));
+    }
+    if (extras.project) {
+      const columns = PROJECT_COLUMNS.map((c) => `p.${c} as ${PROJECT_PREFIX}${c}`).join(', ');
+      outer
+        .select('related_project.*')
+        .joinRaw(`left join lateral (select ${columns} from planning_projects p where p.org_id = page.org_id and p.id = page.project_id) as related_project on true`);
+    }
+    // The extra columns all carry the prefix, so the sort expression's bare names still mean the page's columns.
+    return outer.orderByRaw(orderBy);
+  }
+
+  private toTaskWithExtras(raw: Record<string, unknown>, extras: TaskPageExtras): Task {
+    const task = this.toTask(raw);
+    if (extras.subtaskCount) extras.subtaskCount(task.id, Number(raw[SUBTASK_COUNT]));
+    if (extras.project && raw[`${PROJECT_PREFIX}id`] != null) {
+      extras.project(projectFromRow(Object.fromEntries(PROJECT_COLUMNS.map((c) => [c, raw[`${PROJECT_PREFIX}${c}`]]))));
+    }
+    return task;
   }
 
   /**

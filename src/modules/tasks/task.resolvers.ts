@@ -1,5 +1,6 @@
 import type { MutationResolvers, QueryResolvers, TaskResolvers } from '../../generated/planning-resolvers.js';
 import { assertCanRead } from '../common/caller.js';
+import { connectionNodeFields } from '../common/selection.js';
 
 /** Task fields that are not plain columns; every traversal is batched through the request's loaders. */
 export const Task: TaskResolvers = {
@@ -21,7 +22,8 @@ export const Task: TaskResolvers = {
 
 export const taskQueries: QueryResolvers = {
   task: (_root, { id }, ctx) => ctx.tasks.getTask(ctx.caller, id),
-  tasks: (_root, args, ctx) => ctx.tasks.listTasks(ctx.caller, args),
+  // The page's own statement also reads the projects and subtask counts the query asks for (one statement in all).
+  tasks: (_root, args, ctx, info) => ctx.tasks.listTasks(ctx.caller, args, ctx.loaders.taskPageExtras(connectionNodeFields(info))),
 };
 
 export const taskMutations: MutationResolvers = {

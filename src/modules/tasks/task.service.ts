@@ -23,7 +23,7 @@ import {
   taskOrder,
   updateTaskInput,
 } from './task.inputs.js';
-import { TaskRepository } from './task.repository.js';
+import { type TaskPageExtras, TaskRepository } from './task.repository.js';
 import { eventsForTaskChange, snapshotTask, type TaskCreationSource, taskCreated, taskDeleted } from './task.events.js';
 import { appendToOutbox } from '../../platform/outbox/outbox.repository.js';
 import { UseCaseService } from '../common/service-options.js';
@@ -54,11 +54,11 @@ export class TaskService extends UseCaseService {
     return this.em.findOne(TaskSchema, { id: taskId, orgId: caller.orgId });
   }
 
-  async listTasks(caller: Caller, args: PageArgs & { filter?: unknown; orderBy?: unknown }): Promise<Connection<Task>> {
+  async listTasks(caller: Caller, args: PageArgs & { filter?: unknown; orderBy?: unknown }, extras?: TaskPageExtras): Promise<Connection<Task>> {
     assertCanRead(caller);
     const filter = parseInput(taskFilter, args.filter, 'filter');
     const order = parseInput(taskOrder, args.orderBy, 'orderBy');
-    return new TaskRepository(this.em, this.codec).list(caller.orgId, filter, order, parsePageArgs(args));
+    return new TaskRepository(this.em, this.codec).list(caller.orgId, filter, order, parsePageArgs(args), extras);
   }
 
   async createTask(caller: Caller, rawInput: unknown, rawKey?: string | null): Promise<Task> {

@@ -78,4 +78,58 @@ describe('task list SQL statements', () => {
     expect(data.tasks.totalCount).toBe(60);
     expect(app.queries.count).toBe(withoutCount.statements + 1);
   });
+  const PROJECT_FIELDS = 'id name description color icon status createdAt updatedAt version';
+
+  it('when a page asks only for project and subtaskCount (the list screen), then it costs one statement and each value is the one a single-task read gives', async () => {
+    app.queries.reset();
+    const page = await app.ok<{ tasks: { edges: Array<{ node: { id: string; project: Record<string, unknown> | null; subtaskCount: number } }> } }>(
+      caller,
+      `{ tasks(first: 50, filter: { topLevel: true }) { edges { node { id title tags project { ${PROJECT_FIELDS} } subtaskCount } } } }`,
+    );
+    const statements = app.queries.count;
+    console.log('[statements] tasks page 50 with project and subtaskCount =', statements);
+    expect(statements).toBe(1);
+    expect(page.tasks.edges).toHaveLength(50);
+    for (const { node } of page.tasks.edges) {
+      // task(id) reads the project and the count through the batch loaders, on statements of their own.
+      const single = await app.ok<{ task: { project: Record<string, unknown> | null; subtaskCount: number } }>(
+        caller,
+        `query($id: ID!) { task(id: $id) { project { ${PROJECT_FIELDS} } subtaskCount } }`,
+        { id: node.id },
+      );
+      expect(node.project).toEqual(single.task.project);
+      expect(node.project?.name).toBe(projectNames.get(node.id));
+      expect(node.subtaskCount).toBe(single.task.subtaskCount);
+      expect(node.subtaskCount).toBe(subtasksOf.get(node.id)!.length);
+    }
+  });
+
+  it('when project and subtaskCount come through fragments and aliases, then they are still read in the page statement', async () => {
+    app.queries.reset();
+    const page = await app.ok<{ tasks: { edges: Array<{ node: { id: string; p: { name: string } | null; n: number } }> } }>(
+      caller,
+      `query { tasks(first: 20, filter: { topLevel: true }) { edges { ...Edge } } }
+       fragment Edge on TaskEdge { node { id ... on Task { p: project { name } } ...Counts } }
+       fragment Counts on Task { n: subtaskCount }`,
+    );
+    expect(app.queries.count).toBe(1);
+    expect(page.tasks.edges).toHaveLength(20);
+    for (const { node } of page.tasks.edges) {
+      expect(node.p?.name).toBe(projectNames.get(node.id));
+      expect(node.n).toBe(subtasksOf.get(node.id)!.length);
+    }
+  });
+
+  it('when the tasks of a page have no project and no subtasks, then project is null and subtaskCount 0, still in one statement', async () => {
+    const loner = aCaller();
+    await createTasks(app, loner, 8, (i) => ({ title: `loose ${i}` }));
+    app.queries.reset();
+    const page = await app.ok<{ tasks: { edges: Array<{ node: { project: unknown; subtaskCount: number } }> } }>(
+      loner,
+      '{ tasks(first: 30) { edges { node { project { name } subtaskCount } } } }',
+    );
+    expect(app.queries.count).toBe(1);
+    expect(page.tasks.edges).toHaveLength(8);
+    expect(page.tasks.edges.map((e) => [e.node.project, e.node.subtaskCount])).toEqual(page.tasks.edges.map(() => [null, 0]));
+  });
 });
