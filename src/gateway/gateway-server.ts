@@ -357,7 +357,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const { port } = httpServer.address() as AddressInfo;
   const origin = `http://${options.host}:${port}`;
   const stop = async () => {
-    await drainHttpServer(httpServer, options.shutdownTimeoutMs ?? 10_000, handlers);
+    const { unfinished } = await drainHttpServer(httpServer, options.shutdownTimeoutMs ?? 10_000, handlers);
+    if (unfinished > 0) logger.warn({ unfinished }, 'gateway: requests still running at the shutdown timeout are cut off');
     await apollo.stop();
     await subgraphFetcher.close();
   };

@@ -135,7 +135,8 @@ export async function startPlanningSubgraph(options: PlanningSubgraphOptions): P
     apollo,
     contextFor,
     async stop() {
-      await drainHttpServer(httpServer, options.shutdownTimeoutMs ?? 10_000, handlers);
+      const { unfinished } = await drainHttpServer(httpServer, options.shutdownTimeoutMs ?? 10_000, handlers);
+      if (unfinished > 0) logger.warn({ unfinished }, 'planning subgraph: requests still running at the shutdown timeout are cut off');
       await apollo.stop();
     },
   };

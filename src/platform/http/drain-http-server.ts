@@ -10,16 +10,17 @@ import type { Server } from 'node:http';
  * unread requests were never accepted.
  *
  * With `handlers`, it then waits (within the same `timeoutMs`) for every tracked request handler to end, also those
- * whose client has gone: the caller may close the database pool once this resolves.
+ * whose client has gone: the caller may close the database pool once this resolves. Resolves with the number of
+ * tracked handlers still running at the timeout (0 when all ended).
  *
  * @example
  * await drainHttpServer(httpServer, 10_000, handlers);
  */
-export async function drainHttpServer(server: Server, timeoutMs: number, handlers?: HandlersInFlight): Promise<void> {
+export async function drainHttpServer(server: Server, timeoutMs: number, handlers?: HandlersInFlight): Promise<{ unfinished: number }> {
   const deadline = Date.now() + timeoutMs;
   if (!server.listening) {
     await handlers?.settled(deadline);
-    return;
+    return { unfinished: handlers?.size ?? 0 };
   }
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
@@ -35,6 +36,7 @@ export async function drainHttpServer(server: Server, timeoutMs: number, handler
   // A client that gave up closed its connection, but its request still runs: let it finish before the caller closes
   // the pools it uses (else it fails half-way, a write rolled back and an error logged for every such request).
   await handlers?.settled(deadline);
+  return { unfinished: handlers?.size ?? 0 };
 }
 
 /**
@@ -44,7 +46,7 @@ export async function drainHttpServer(server: Server, timeoutMs: number, handler
 export class HandlersInFlight {
   private readonly running = new Set<Promise<void>>();
 
-  /** Tracks `handler` until it settles; its result and errors stay with the caller. */
+  /** Tracks `handler` until it settles. Its outcome is not looked at: the caller handles its errors. */
   track(handler: Promise<unknown>): void {
     const done: Promise<void> = handler.then(
       () => void this.running.delete(done),

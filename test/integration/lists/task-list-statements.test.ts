@@ -78,7 +78,8 @@ describe('task list SQL statements', () => {
     expect(data.tasks.totalCount).toBe(60);
     expect(app.queries.count).toBe(withoutCount.statements + 1);
   });
-  const PROJECT_FIELDS = 'id name description color icon status createdAt updatedAt version';
+  // Every field of Project that comes from its row: a column missing from PROJECT_COLUMNS shows up here.
+  const PROJECT_FIELDS = 'id name description color icon status owner { id } createdAt updatedAt version';
 
   it('when a page asks only for project and subtaskCount (the list screen), then it costs one statement and each value is the one a single-task read gives', async () => {
     app.queries.reset();
@@ -131,5 +132,35 @@ describe('task list SQL statements', () => {
     expect(app.queries.count).toBe(1);
     expect(page.tasks.edges).toHaveLength(8);
     expect(page.tasks.edges.map((e) => [e.node.project, e.node.subtaskCount])).toEqual(page.tasks.edges.map(() => [null, 0]));
+  });
+  /** Every page of the list, forward with first/after or backward with last/before, as ids in list order. */
+  async function walk(nodeFields: string, args: { filter?: Record<string, unknown>; orderBy: Record<string, string> }, backward: boolean): Promise<string[]> {
+    const query = `query($filter: TaskFilter, $orderBy: TaskOrder, $first: Int, $after: String, $last: Int, $before: String) {
+      tasks(filter: $filter, orderBy: $orderBy, first: $first, after: $after, last: $last, before: $before) {
+        edges { node { ${nodeFields} } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`;
+    const pages: string[][] = [];
+    let cursor: string | undefined;
+    for (let guard = 0; guard < 100; guard++) {
+      const { tasks } = await app.ok<{
+        tasks: { edges: Array<{ node: { id: string } }>; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string; endCursor: string } };
+      }>(caller, query, { ...args, ...(backward ? { last: 7, before: cursor } : { first: 7, after: cursor }) });
+      pages.push(tasks.edges.map((e) => e.node.id));
+      if (!(backward ? tasks.pageInfo.hasPreviousPage : tasks.pageInfo.hasNextPage)) break;
+      cursor = backward ? tasks.pageInfo.startCursor : tasks.pageInfo.endCursor;
+    }
+    return (backward ? pages.reverse() : pages).flat();
+  }
+
+  it('when pages that read project and subtaskCount are walked in every order, both ways and filtered, then they hold the same tasks in the same order as pages that read neither', async () => {
+    const orders = ['CREATED_AT', 'UPDATED_AT', 'DUE_DATE', 'PRIORITY', 'POSITION', 'TITLE'].flatMap((field) => ['ASC', 'DESC'].map((direction) => ({ field, direction })));
+    for (const [i, orderBy] of orders.entries()) {
+      const filter = [undefined, { tag: 't1' }, { search: 'sub 1' }, { topLevel: true }][i % 4];
+      for (const backward of [false, true]) {
+        const plain = await walk('id', { filter, orderBy }, backward);
+        const withExtras = await walk('id project { name } subtaskCount', { filter, orderBy }, backward);
+        expect(plain.length).toBeGreaterThan(7);
+        expect(withExtras, `${orderBy.field} ${orderBy.direction} ${JSON.stringify(filter)} ${backward ? 'backward' : 'forward'}`).toEqual(plain);
+      }
+    }
   });
 });
