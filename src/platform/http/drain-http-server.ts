@@ -18,20 +18,18 @@ import type { Server } from 'node:http';
  */
 export async function drainHttpServer(server: Server, timeoutMs: number, handlers?: HandlersInFlight): Promise<{ unfinished: number }> {
   const deadline = Date.now() + timeoutMs;
-  if (!server.listening) {
-    await handlers?.settled(deadline);
-    return { unfinished: handlers?.size ?? 0 };
-  }
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  // A keep-alive connection becomes idle once its last answer is out; close it then rather than at the timeout.
-  const sweep = setInterval(() => server.closeIdleConnections(), 50);
-  const closeAll = setTimeout(() => server.closeAllConnections(), timeoutMs);
-  try {
-    await closed;
-  } finally {
-    clearInterval(sweep);
-    clearTimeout(closeAll);
+  if (server.listening) {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    // A keep-alive connection becomes idle once its last answer is out; close it then rather than at the timeout.
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    const closeAll = setTimeout(() => server.closeAllConnections(), timeoutMs);
+    try {
+      await closed;
+    } finally {
+      clearInterval(sweep);
+      clearTimeout(closeAll);
+    }
   }
   // A client that gave up closed its connection, but its request still runs: let it finish before the caller closes
   // the pools it uses (else it fails half-way, a write rolled back and an error logged for every such request).
