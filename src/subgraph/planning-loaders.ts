@@ -53,11 +53,11 @@ export function createPlanningLoaders(em: SqlEntityManager, orgId: string, codec
      * the rows go straight into {@link projectById} and {@link subtaskCountByParent}, whose loads then cost no
      * statement of their own.
      */
-    taskPageExtras(nodeFields: ReadonlySet<string>): TaskPageExtras | undefined {
-      const extras: TaskPageExtras = {};
-      if (nodeFields.has('project')) extras.project = (project) => void projectById.prime(project.id, project);
-      if (nodeFields.has('subtaskCount')) extras.subtaskCount = (taskId, count) => void subtaskCountByParent.prime(taskId, count);
-      return extras.project || extras.subtaskCount ? extras : undefined;
+    taskPageExtras(nodeFields: ReadonlySet<string>): TaskPageExtras {
+      return {
+        project: nodeFields.has('project') ? (project) => void projectById.prime(project.id, project) : undefined,
+        subtaskCount: nodeFields.has('subtaskCount') ? (taskId, count) => void subtaskCountByParent.prime(taskId, count) : undefined,
+      };
     },
     /** First pages of `Project.tasks` for every project in the response, one statement per distinct argument set. */
     firstTaskPageOfProject(filter: TaskFilter, order: TaskOrder, size: number = DEFAULT_PAGE_SIZE) {

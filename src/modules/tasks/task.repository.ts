@@ -135,8 +135,8 @@ export class TaskRepository {
   }
 
   /**
-   * One keyset page of the org's tasks matching `filter`. With `extras`, the same statement also reads each task's
-   * project and subtask count and hands them to the callbacks, row by row.
+   * One keyset page of the org's tasks matching `filter`. With `extras` callbacks, the same statement also reads each
+   * task's project and/or subtask count and hands them over, row by row; with none, the page is read alone.
    */
   async list(orgId: string, filter: TaskFilter, order: TaskOrder, page: PageRequest, extras?: TaskPageExtras): Promise<Connection<Task>> {
     const wanted = extras?.project || extras?.subtaskCount ? extras : undefined;
