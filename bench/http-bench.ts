@@ -45,7 +45,7 @@ const median = (values: number[]) => {
 
 /** One scenario's rounds as one result: medians, the highest peak RSS, all errors. */
 function medianOf(results: Result[]): Result {
-  const of = (field: 'rps' | 'p50' | 'p99' | 'cpuMsPerRequest' | 'postgresCpuMsPerRequest') => median(results.map((r) => r[field]));
+  const of = (field: 'rps' | 'p50' | 'p99' | 'cpuMsPerRequest' | 'postgresCpuMsPerRequest' | 'redisCpuMsPerRequest') => median(results.map((r) => r[field]));
   return {
     name: results[0]!.name,
     what: results[0]!.what,
@@ -57,6 +57,7 @@ function medianOf(results: Result[]): Result {
     peakRssMb: Math.max(...results.map((r) => r.peakRssMb)),
     cpuMsPerRequest: of('cpuMsPerRequest'),
     postgresCpuMsPerRequest: of('postgresCpuMsPerRequest'),
+    redisCpuMsPerRequest: of('redisCpuMsPerRequest'),
     cpuMsPerRequestByRole: Object.fromEntries(
       Object.keys(results[0]!.cpuMsPerRequestByRole).map((role) => [role, median(results.map((r) => r.cpuMsPerRequestByRole[role] ?? 0))]),
     ),
@@ -90,9 +91,10 @@ interface Result {
   errors: number;
   non2xx: number;
   peakRssMb: number;
-  /** CPU time per request of the scenario's own processes, and of PostgreSQL (all its processes), in ms. */
+  /** CPU time per request of the scenario's own processes, of PostgreSQL (all its processes) and of Redis, in ms. */
   cpuMsPerRequest: number;
   postgresCpuMsPerRequest: number;
+  redisCpuMsPerRequest: number;
   /** CPU ms per request of each Node process serving the scenario, by its role name. */
   cpuMsPerRequestByRole: Record<string, number>;
 }
@@ -107,13 +109,16 @@ function cpuSeconds(pid: number): number {
   }
 }
 
-/** The pids of every PostgreSQL server process on this machine (the server is shared; other clients count too). */
-function postgresPids(): number[] {
+/**
+ * The pids of every process of a server on this machine by its command name (`postgres`, `redis-server`); the servers
+ * are shared, so other clients' work counts too.
+ */
+function pidsNamed(command: string): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') pids.push(Number(entry));
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === command) pids.push(Number(entry));
     } catch {
       // gone
     }
@@ -149,7 +154,7 @@ async function run(scenario: Scenario): Promise<Result> {
   }, 200);
   let graphqlErrors = 0;
   const cpuBefore = new Map(scenario.pids().map((pid) => [pid, cpuSeconds(pid)]));
-  const postgresBefore = new Map(postgresPids().map((pid) => [pid, cpuSeconds(pid)]));
+  const serversBefore = new Map([...pidsNamed('postgres'), ...pidsNamed('redis-server')].map((pid) => [pid, cpuSeconds(pid)]));
   const result = await autocannon({
     ...optionsFor(DURATION),
     duration: DURATION,
@@ -162,7 +167,9 @@ async function run(scenario: Scenario): Promise<Result> {
   clearInterval(sampler);
   const cpuByPid = new Map(scenario.pids().map((pid) => [pid, cpuSeconds(pid) - (cpuBefore.get(pid) ?? 0)]));
   const cpu = [...cpuByPid.values()].reduce((sum, seconds) => sum + seconds, 0);
-  const postgresCpu = postgresPids().reduce((sum, pid) => sum + cpuSeconds(pid) - (postgresBefore.get(pid) ?? 0), 0);
+  const serverCpu = (command: string) => pidsNamed(command).reduce((sum, pid) => sum + cpuSeconds(pid) - (serversBefore.get(pid) ?? 0), 0);
+  const postgresCpu = serverCpu('postgres');
+  const redisCpu = serverCpu('redis-server');
   const requests = Math.max(1, result.requests.total);
   return {
     name: scenario.name,
@@ -175,6 +182,7 @@ async function run(scenario: Scenario): Promise<Result> {
     peakRssMb: Math.round(peak),
     cpuMsPerRequest: (cpu * 1000) / requests,
     postgresCpuMsPerRequest: (postgresCpu * 1000) / requests,
+    redisCpuMsPerRequest: (redisCpu * 1000) / requests,
     cpuMsPerRequestByRole: Object.fromEntries([...cpuByPid].map(([pid, seconds]) => [roleNames.get(pid) ?? String(pid), (seconds * 1000) / requests])),
   };
 }
@@ -313,11 +321,11 @@ async function main() {
     return `${a}/${b} = ${(by(a).rps / by(b).rps).toFixed(2)}${ROUNDS > 1 ? ` (per round ${perRound.join(', ')})` : ''}`;
   };
   const table = [
-    '| scenario | what | req/s | req/s per round | p50 ms | p99 ms | errors | non-2xx | peak RSS MB | CPU ms/req (Node roles) | CPU ms/req (PostgreSQL) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| scenario | what | req/s | req/s per round | p50 ms | p99 ms | errors | non-2xx | peak RSS MB | CPU ms/req (Node roles) | CPU ms/req (PostgreSQL) | CPU ms/req (Redis) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...results.map(
       (r) =>
-        `| ${r.name} | ${r.what} | ${Math.round(r.rps)} | ${rounds.get(r.name)!.map((x) => Math.round(x.rps)).join(', ')} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} | ${r.peakRssMb} | ${r.cpuMsPerRequest.toFixed(2)} | ${r.postgresCpuMsPerRequest.toFixed(2)} |`,
+        `| ${r.name} | ${r.what} | ${Math.round(r.rps)} | ${rounds.get(r.name)!.map((x) => Math.round(x.rps)).join(', ')} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} | ${r.peakRssMb} | ${r.cpuMsPerRequest.toFixed(2)} | ${r.postgresCpuMsPerRequest.toFixed(2)} | ${r.redisCpuMsPerRequest.toFixed(2)} |`,
     ),
   ].join('\n');
   const ratios = [ratio('S2', 'S1'), ratio('S2', 'S1s'), ratio('S2', 'S6'), ratio('S2c', 'S6'), ratio('S1', 'S0')].join('; ');

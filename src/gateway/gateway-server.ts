@@ -31,6 +31,7 @@ import { createSubgraphFetcher } from './subgraph-fetcher.js';
 import { createApolloGateway } from './single-fetch-passthrough.js';
 import type { SubgraphAnswerStore } from '../platform/cache/planning-data-cache.js';
 import type { TokenVerifier } from '../platform/identity/token-verifier.js';
+import { AuthenticationError } from '../platform/identity/auth-errors.js';
 
 /** GraphQL request bodies above this are refused with 413. */
 export const GATEWAY_MAX_BODY_BYTES = 256 * 1024;
@@ -161,7 +162,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     res.setHeader('x-request-id', requestId);
     let claims;
     try {
-      claims = await authenticator.authenticate(req.headers.authorization);
+      claims = await authenticator.verify(req.headers.authorization);
     } catch (error) {
       metrics?.authFailed(error);
       if (answerAuthFailure(res, error, style)) return undefined;
@@ -170,7 +171,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     const logFields = Object.assign(requestLogFields(req), { userId: claims.sub, orgId: claims.orgId });
     let decision;
     try {
-      decision = await options.limits.consume({ user: `${claims.orgId}:${claims.sub}`, ip: clientIp(req) }, typeof cost === 'function' ? cost() : cost);
+      // Revocation and budgets in one step: a revoked token is refused before anything is charged to its budgets.
+      decision = await options.limits.admit(claims.jti, options.revocations, { user: `${claims.orgId}:${claims.sub}`, ip: clientIp(req) }, typeof cost === 'function' ? cost() : cost);
+      if (decision.revoked) throw new AuthenticationError('revoked', 'Token has been revoked');
     } catch (error) {
       metrics?.authFailed(error);
       if (answerAuthFailure(res, error, style)) return undefined;

@@ -32,8 +32,16 @@ export class Authenticator {
   }
 
   async authenticate(authorization: string | undefined): Promise<AccessClaims> {
-    const claims = await this.verified.claimsOf(bearerToken(authorization), (token) => this.verifier.verifyAccessToken(token));
+    const claims = await this.verify(authorization);
     if (await this.revocations.isRevoked(claims.jti)) throw new AuthenticationError('revoked', 'Token has been revoked');
     return claims;
+  }
+
+  /**
+   * The token's signature and claims only: the caller must then check revocation itself (the gateway's requests do
+   * it in the same Redis round trip as their budgets, {@link RequestLimits.admit}).
+   */
+  async verify(authorization: string | undefined): Promise<AccessClaims> {
+    return this.verified.claimsOf(bearerToken(authorization), (token) => this.verifier.verifyAccessToken(token));
   }
 }

@@ -10,14 +10,17 @@ export interface RevocationStore {
   ping(): Promise<void>;
 }
 
+/** The Redis key (under the client's prefix) that marks the token `jti` as revoked. */
+export const revokedKey = (jti: string) => `revoked:${jti}`;
+
 /** Redis-backed: shared by every gateway replica. Unreachable or slow Redis -> {@link AuthUnavailableError}. */
 export class RedisRevocationStore implements RevocationStore {
   readonly kind = 'redis' as const;
-  constructor(private readonly redis: Redis) {}
+  constructor(readonly redis: Redis) {}
 
   async isRevoked(jti: string): Promise<boolean> {
     try {
-      return (await this.redis.exists(`revoked:${jti}`)) === 1;
+      return (await this.redis.exists(revokedKey(jti))) === 1;
     } catch (error) {
       throw new AuthUnavailableError(`revocation store unavailable: ${(error as Error).message}`);
     }
@@ -25,7 +28,7 @@ export class RedisRevocationStore implements RevocationStore {
 
   async revoke(jti: string, ttlSeconds: number): Promise<void> {
     try {
-      await this.redis.set(`revoked:${jti}`, '1', 'EX', Math.max(1, Math.ceil(ttlSeconds)));
+      await this.redis.set(revokedKey(jti), '1', 'EX', Math.max(1, Math.ceil(ttlSeconds)));
     } catch (error) {
       throw new AuthUnavailableError(`revocation store unavailable: ${(error as Error).message}`);
     }

@@ -23,12 +23,17 @@ const argumentListLength = (value: ValueNode | undefined, variables: Record<stri
   return 0;
 };
 
+/** More than any budget: a cost this high exhausts a budget at once. */
+export const MAX_OPERATION_COST = 1_000_000;
+
 /**
  * The rate-limit cost of an operation, so that requests which fan out pay for it:
  * - every root field costs 1, and every alias of it counts again;
  * - every paginated field (`first`/`last`) at any depth adds one unit per 20 rows asked for;
  * - list arguments named `inputs` (bulk mutations) add one unit per 10 items.
- * A document with several operations is charged for the largest. The minimum is 1.
+ * A document with several operations is charged for the largest. The minimum is 1, the maximum
+ * {@link MAX_OPERATION_COST}: an absurd page size (`first: 10^23`) is refused by the budget like any other too-large
+ * cost, instead of giving the budget store a number it cannot count.
  */
 export function operationCost(document: DocumentNode, variables: Record<string, unknown> = {}): number {
   const walk: CostWalk = {
@@ -44,7 +49,7 @@ export function operationCost(document: DocumentNode, variables: Record<string, 
     if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
     maximum = Math.max(maximum, selectionCost(definition.selectionSet, walk, true));
   }
-  return maximum;
+  return Math.min(maximum, MAX_OPERATION_COST);
 }
 
 interface CostWalk {

@@ -119,6 +119,17 @@ describe('gateway rate limits per user', () => {
     expect(response.body.errors[0].extensions.code).toBe('RATE_LIMITED');
   });
 
+  it('when a page size is absurd (10^23 in the query, 1e300 in a variable), then the request is refused with 429, not a store failure', async () => {
+    const token = await freshUser();
+    const literal = await platform.gql(token, '{ tasks(first: 100000000000000000000000) { totalCount } }');
+    expect(literal.status).toBe(429);
+    expect(literal.body.errors[0].extensions.code).toBe('RATE_LIMITED');
+    const other = await freshUser();
+    const variable = await platform.gql(other, 'query($n: Int) { tasks(first: $n) { totalCount } }', { n: 1e300 });
+    expect(variable.status).toBe(429);
+    expect(parseRateLimit(variable.headers.get('ratelimit'))).toMatchObject({ name: 'user', r: 0 });
+  });
+
   it.runIf(!!process.env.REDIS_URL)('when Redis is configured, then the user budget lives in Redis with a TTL of at most the window', async () => {
     const org = `org-${randomUUID().slice(0, 8)}`;
     const sub = `user-${randomUUID().slice(0, 8)}`;

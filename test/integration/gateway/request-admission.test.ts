@@ -1,0 +1,132 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:net';
+import type { Redis } from 'ioredis';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InProcessRevocationStore, RedisRevocationStore, type RevocationStore } from '../../../src/gateway/auth/revocation-store.js';
+import { type AdmissionDecision, RequestLimits } from '../../../src/gateway/limits/request-limits.js';
+import { AuthUnavailableError } from '../../../src/platform/identity/auth-errors.js';
+import { createLogger } from '../../../src/platform/logging/logger.js';
+import { createRedisClient } from '../../../src/platform/redis/redis-client.js';
+import { serviceSettings } from '../../testkit/services.js';
+
+const logger = createLogger('silent');
+const { redisUrl } = serviceSettings();
+const ready = async (client: Redis) => {
+  if (client.status !== 'ready') await new Promise((resolve, reject) => client.once('ready', resolve).once('error', reject));
+  return client;
+};
+const redis = redisUrl ? createRedisClient(redisUrl, { keyPrefix: `test:${randomBytes(4).toString('hex')}:`, logger }) : undefined;
+/** A second connection to the same server: a revocation store on it is not the limiter's own client. */
+const otherRedis = redisUrl ? createRedisClient(redisUrl, { keyPrefix: redis!.options.keyPrefix!, logger }) : undefined;
+beforeAll(async () => {
+  if (redis) await ready(redis);
+  if (otherRedis) await ready(otherRedis);
+});
+afterAll(() => {
+  redis?.disconnect();
+  otherRedis?.disconnect();
+});
+
+const fresh = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+const allowed = (decision: AdmissionDecision) => !decision.revoked && decision.allowed;
+
+interface Setup {
+  limits: RequestLimits;
+  revocations: RevocationStore;
+}
+
+/**
+ * The gateway's admission in each of its forms: the Redis script (revocation store on the limiter's own client), the
+ * same checks in two round trips (store on another client), and the in-process stores of a first run.
+ */
+const setups: Array<[string, (budgets: { perUser: number; perIp: number }, keyPrefix: string) => Setup]> = [
+  ['in-process', (budgets, keyPrefix) => ({ limits: new RequestLimits({ ...budgets, keyPrefix }), revocations: new InProcessRevocationStore() })],
+  ...(redis
+    ? ([
+        ['redis, one script', (budgets, keyPrefix) => ({ limits: new RequestLimits({ ...budgets, keyPrefix, redis }), revocations: new RedisRevocationStore(redis) })],
+        ['redis, two round trips', (budgets, keyPrefix) => ({ limits: new RequestLimits({ ...budgets, keyPrefix, redis }), revocations: new RedisRevocationStore(otherRedis!) })],
+      ] as typeof setups)
+    : []),
+];
+
+describe.each(setups)('request admission (%s)', (_name, make) => {
+  it('when a token is revoked, then it is refused and neither of its budgets is charged', async () => {
+    const { limits, revocations } = make({ perUser: 3, perIp: 3 }, fresh('rl'));
+    const keys = { user: fresh('org:user'), ip: fresh('ip') };
+    const jti = fresh('jti');
+    await revocations.revoke(jti, 60);
+    for (let i = 0; i < 5; i += 1) expect(await limits.admit(jti, revocations, keys, 1)).toEqual({ revoked: true });
+    // A valid token of the same user from the same address still has every unit: the revoked one spent none.
+    const next = await limits.admit(fresh('jti'), revocations, keys, 3);
+    expect(next).toMatchObject({ revoked: false, allowed: true });
+    expect((next as { headers: Record<string, string> }).headers.ratelimit).toMatch(/^"(user|ip)";r=0;t=(59|60)$/);
+  });
+
+  it('when requests of various costs come, then each budget is charged their sum and the one going over is refused', async () => {
+    const { limits, revocations } = make({ perUser: 10, perIp: 100 }, fresh('rl'));
+    const keys = { user: fresh('org:user'), ip: fresh('ip') };
+    const decisions: AdmissionDecision[] = [];
+    for (const cost of [4, 5, 1, 2]) decisions.push(await limits.admit(fresh('jti'), revocations, keys, cost));
+    expect(decisions.map(allowed)).toEqual([true, true, true, false]);
+    expect(decisions.map((d) => (d as { headers: Record<string, string> }).headers.ratelimit?.replace(/;t=\d+$/, ''))).toEqual([
+      '"user";r=6',
+      '"user";r=1',
+      '"user";r=0',
+      '"user";r=0',
+    ]);
+    expect(decisions[0]).toMatchObject({ headers: { 'ratelimit-policy': '"user";q=10;w=60, "ip";q=100;w=60' } });
+    expect(decisions[3]).toMatchObject({ revoked: false, allowed: false, budget: 'user' });
+    const refused = decisions[3] as { retryAfterSeconds: number; headers: Record<string, string> };
+    expect(refused.retryAfterSeconds).toBeGreaterThanOrEqual(59);
+    expect(refused.retryAfterSeconds).toBeLessThanOrEqual(60);
+    expect(refused.headers['retry-after']).toBe(String(refused.retryAfterSeconds));
+    // The address budget was charged all four, refused one included (a refused request still counts).
+    const ipOnly = await limits.admit(fresh('jti'), revocations, { ip: keys.ip }, 1);
+    expect((ipOnly as { headers: Record<string, string> }).headers.ratelimit).toMatch(/^"ip";r=87;t=(59|60)$/);
+  });
+
+  it('when a budget is off, then only the other is charged and named', async () => {
+    const { limits, revocations } = make({ perUser: 0, perIp: 2 }, fresh('rl'));
+    const keys = { user: fresh('org:user'), ip: fresh('ip') };
+    expect(await limits.admit(fresh('jti'), revocations, keys, 2)).toMatchObject({ allowed: true, headers: { 'ratelimit-policy': '"ip";q=2;w=60', ratelimit: expect.stringMatching(/^"ip";r=0;/) } });
+    expect(await limits.admit(fresh('jti'), revocations, keys, 1)).toMatchObject({ allowed: false, budget: 'ip' });
+    const none = make({ perUser: 0, perIp: 0 }, fresh('rl'));
+    expect(await none.limits.admit(fresh('jti'), none.revocations, keys, 1_000_000)).toEqual({ revoked: false, allowed: true, headers: {} });
+  });
+});
+
+describe.runIf(!!redis)('request admission on Redis', () => {
+  it('when the script charges a budget, then rate-limiter-flexible reads and resets the same count (one budget for both)', async () => {
+    const keyPrefix = fresh('rl');
+    const limits = new RequestLimits({ perUser: 10, perIp: 0, keyPrefix, redis: redis! });
+    const revocations = new RedisRevocationStore(redis!);
+    const user = fresh('org:user');
+    await limits.admit(fresh('jti'), revocations, { user, ip: 'ip' }, 3);
+    await limits.consume({ user, ip: 'ip' }, 2);
+    const library = new RateLimiterRedis({ storeClient: redis!, keyPrefix: `${keyPrefix}:user`, points: 10, duration: 60 });
+    const seen = await library.get(user);
+    expect(seen?.consumedPoints).toBe(5);
+    expect(seen!.msBeforeNext).toBeGreaterThan(58_000);
+    expect(seen!.msBeforeNext).toBeLessThanOrEqual(60_000);
+    await limits.reset('user', user);
+    expect(await library.get(user)).toBeNull();
+  });
+
+  it('when Redis is unreachable, then admission fails with the store unavailable error (503), whatever the token', async () => {
+    // A port that accepts connections and never answers: every command times out.
+    const silent: Server = createServer((socket) => socket.on('error', () => {}));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    const dead = createRedisClient(`redis://127.0.0.1:${port}`, { keyPrefix: 'x:', logger, commandTimeoutMs: 200 });
+    try {
+      const limits = new RequestLimits({ perUser: 10, perIp: 10, redis: dead });
+      const error = await limits.admit('jti', new RedisRevocationStore(dead), { user: 'u', ip: 'ip' }, 1).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AuthUnavailableError);
+      expect((error as Error).message).toMatch(/^revocation and rate-limit store unavailable: /);
+    } finally {
+      dead.disconnect();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+});
