@@ -24,6 +24,9 @@ const envSchema = z.object({
   WORKER_PORT: port(4003),
   DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_PREPARED_STATEMENTS: z
+    .enum(['on', 'off'], { message: "must be 'on' or 'off'" })
+    .default('on'),
   PLANNING_DATA_DIR: z.string().min(1).default('.data'),
   PLANNING_TRUST_MODE: z
     .enum(['signed', 'headers', 'jwt'], { message: "must be 'signed', 'headers' or 'jwt'" })
@@ -85,6 +88,8 @@ export interface Config {
   /** Undefined: run on the embedded PostgreSQL (PGlite) kept in `dataDir`. */
   databaseUrl: string | undefined;
   databasePoolMax: number;
+  /** List pages and counts as named prepared statements (never on the embedded database); off behind a transaction-mode pooler. */
+  databasePreparedStatements: boolean;
   dataDir: string;
   trustMode: 'signed' | 'headers' | 'jwt';
   /** The gateway's JWKS, for the subgraph's `signed` mode; unset: the local key ring. */
@@ -172,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerPort: e.WORKER_PORT,
     databaseUrl: e.DATABASE_URL,
     databasePoolMax: e.DATABASE_POOL_MAX,
+    databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS === 'on',
     dataDir: e.PLANNING_DATA_DIR,
     trustMode: e.PLANNING_TRUST_MODE,
     contextJwksUrl: e.PLANNING_CONTEXT_JWKS_URL,

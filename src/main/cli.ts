@@ -80,7 +80,13 @@ async function runRoles(roles: Role[], config: Config, logger: Logger): Promise<
   // Keys first: a missing production key is a configuration error, reported before anything is opened.
   const needsKeys = roles.includes('gateway') || (roles.includes('subgraph') && config.trustMode !== 'headers' && !config.contextJwksUrl);
   const keys = needsKeys ? await keyRingFor(config) : undefined;
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, poolMax: config.databasePoolMax, dataDir: config.dataDir, logger });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    poolMax: config.databasePoolMax,
+    dataDir: config.dataDir,
+    logger,
+    preparedReads: config.databasePreparedStatements,
+  });
   const stoppers: Array<() => Promise<void>> = [];
   const urls: Record<string, string> = {};
   // Planning writers announce their changes here; the gateway's answer cache (GATEWAY_CACHE_SECONDS) reads it.

@@ -52,7 +52,7 @@ export async function startTestPlanningApp(options: TestAppOptions = {}): Promis
   const database = await createTestDatabase();
   const queries = new QueryCounter();
   const clientUrl = options.databaseUrlOverride ? await options.databaseUrlOverride(database.url) : database.url;
-  const orm = await openOrm({ clientUrl, poolMax: database.kind === 'embedded' ? 1 : 5, queryCounter: queries });
+  const orm = await openOrm({ clientUrl, poolMax: database.kind === 'embedded' ? 1 : 5, queryCounter: queries, preparedReads: database.kind !== 'embedded' });
   await migrateToLatest(orm);
   const subgraph = await startPlanningSubgraph({
     orm,

@@ -92,7 +92,7 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
   const logger = options.logger ?? createLogger('silent');
   const database = await createTestDatabase();
   const clientUrl = options.databaseUrlOverride ? await options.databaseUrlOverride(database.url) : database.url;
-  const orm = await openOrm({ clientUrl, poolMax: database.kind === 'embedded' ? 1 : 5 });
+  const orm = await openOrm({ clientUrl, poolMax: database.kind === 'embedded' ? 1 : 5, preparedReads: database.kind !== 'embedded' });
   await migrateToLatest(orm);
   const keys = options.keys ?? (await loadKeyRing({ privateKey: generatePrivateKeyPem(), additionalPublicKeysFile: options.additionalPublicKeysFile }));
 

@@ -1,4 +1,5 @@
 import type { Knex, SqlEntityManager } from '@mikro-orm/postgresql';
+import { executePrepared } from '../../platform/db/prepared-reads.js';
 import type { Connection } from './connection.js';
 import type { CursorCodec } from './cursor.js';
 import type { PageRequest } from './page-args.js';
@@ -32,7 +33,7 @@ export interface KeysetPageOptions<Row extends { id: string }> {
 /**
  * Reads one page by keyset (`(sortExpr, id) > (cursorValue, cursorId)`), never by OFFSET, so pages stay stable
  * under inserts and cost the same deep in a list as at its head. One statement for the page; `totalCount` is a
- * second one, only when asked for.
+ * second one, only when asked for. Both run as prepared statements where the ORM allows it ({@link executePrepared}).
  */
 export async function fetchKeysetPage<Row extends { id: string }>(options: KeysetPageOptions<Row>): Promise<Connection<Row>> {
   const { em, sort, page, codec, fingerprint } = options;
@@ -47,9 +48,11 @@ export async function fetchKeysetPage<Row extends { id: string }>(options: Keyse
     query.whereRaw(`(${sort.expression}, id) ${ascending ? '>' : '<'} (?::${sort.sqlType}, ?::uuid)`, [position.k, position.id]);
   }
   const orderBy = `${sort.expression} ${dir}, id ${dir}`;
-  query.orderByRaw(orderBy).limit(page.size + 1);
+  // The page size is part of the statement's text, not a parameter: prepared, a page's statement gets a generic plan
+  // made for its size (a parameter limit keeps PostgreSQL planning every execution).
+  query.orderByRaw(orderBy).limit(page.size + 1, { skipBinding: true });
 
-  const raws = await em.execute<Record<string, unknown>[]>(options.around ? options.around(query, orderBy) : query);
+  const raws = await executePrepared<Record<string, unknown>>(em, options.around ? options.around(query, orderBy) : query);
   const hasMore = raws.length > page.size;
   const rows = raws.slice(0, page.size).map(options.toRow);
   if (!forward) rows.reverse();
@@ -59,7 +62,7 @@ export async function fetchKeysetPage<Row extends { id: string }>(options: Keyse
     edges,
     pageInfo: lazyPageInfo(edges, { hasNextPage: forward ? hasMore : page.cursor !== undefined, hasPreviousPage: forward ? page.cursor !== undefined : hasMore }),
     totalCount: memoize(async () => {
-      const [result] = await em.execute<Array<{ count: string }>>(options.filtered().count({ count: '*' }));
+      const [result] = await executePrepared<{ count: string }>(em, options.filtered().count({ count: '*' }));
       return Number(result?.count ?? 0);
     }),
   };

@@ -21,6 +21,8 @@ export interface DatabaseOptions {
   /** Apply pending migrations on open (the default); `migrate` applies them explicitly. */
   migrate?: boolean;
   queryCounter?: QueryCounter;
+  /** Hot reads as named prepared statements on a PostgreSQL server (never on the embedded one). Default on. */
+  preparedReads?: boolean;
 }
 
 /**
@@ -37,7 +39,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const poolMax = embedded ? 1 : options.poolMax;
   let orm: MikroORM;
   try {
-    orm = await openOrm({ clientUrl, poolMax, queryCounter: options.queryCounter });
+    orm = await openOrm({ clientUrl, poolMax, queryCounter: options.queryCounter, preparedReads: !embedded && options.preparedReads !== false });
   } catch (error) {
     await embedded?.stop();
     throw error;

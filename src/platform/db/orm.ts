@@ -3,6 +3,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { TaskSchema } from '../../modules/tasks/task.entity.js';
 import { ProjectSchema } from '../../modules/projects/project.entity.js';
 import { migrationsList } from './migrations/index.js';
+import { enablePreparedReads } from './prepared-reads.js';
 
 /** Counts the SQL statements the ORM sends; tests use it to prove a request costs a constant number of them. */
 export class QueryCounter {
@@ -19,6 +20,11 @@ export interface OrmOptions {
   poolMax: number;
   /** When given, every statement is counted (and nothing is printed). */
   queryCounter?: QueryCounter;
+  /**
+   * Run hot reads (list pages and their counts) as named prepared statements ({@link enablePreparedReads}). Only for
+   * a PostgreSQL server of its own, not the embedded PGlite (one session shared by all connections). Default off.
+   */
+  preparedReads?: boolean;
 }
 
 const countingLogger = (counter: QueryCounter): Logger => ({
@@ -39,7 +45,7 @@ const countingLogger = (counter: QueryCounter): Logger => ({
 
 /** Opens the ORM (PostgreSQL via `pg`) with the planning entities and the committed migrations. */
 export async function openOrm(options: OrmOptions): Promise<MikroORM> {
-  return MikroORM.init({
+  const orm = await MikroORM.init({
     clientUrl: options.clientUrl,
     entities: [TaskSchema, ProjectSchema],
     extensions: [Migrator],
@@ -51,6 +57,8 @@ export async function openOrm(options: OrmOptions): Promise<MikroORM> {
     debug: options.queryCounter ? ['query'] : false,
     ...(options.queryCounter ? { loggerFactory: () => countingLogger(options.queryCounter!) } : {}),
   });
+  if (options.preparedReads) enablePreparedReads(orm.config);
+  return orm;
 }
 
 /** Applies pending migrations; returns the names applied (empty when the database was up to date). */

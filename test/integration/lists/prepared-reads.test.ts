@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateToLatest, openOrm } from '../../../src/platform/db/orm.js';
+import { executePrepared, MAX_NAMED_STATEMENTS } from '../../../src/platform/db/prepared-reads.js';
+import { createTestDatabase, type TestDatabase } from '../../testkit/test-database.js';
+
+describe('prepared reads', () => {
+  let database: TestDatabase;
+  /** One connection, so that pg_prepared_statements shows the session every read ran in. */
+  let orm: MikroORM;
+  let onServer: boolean;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    onServer = database.kind === 'postgres';
+    orm = await openOrm({ clientUrl: database.url, poolMax: 1, preparedReads: onServer });
+    await migrateToLatest(orm);
+    const em = orm.em.fork();
+    for (const [org, count] of [['org-a', 3], ['org-b', 2]] as const) {
+      for (let i = 0; i < count; i += 1) {
+        await em.execute(
+          `insert into planning_tasks (id, org_id, title, status, priority, tags, position, owner_id, metadata, created_at, updated_at)
+           values (?, ?, ?, 'PENDING', 2, array['t']::text[], ?, 'u', '{}', now(), now())`,
+          [randomUUID(), org, `${org} task ${i}`, i],
+        );
+      }
+    }
+  });
+  afterAll(async () => {
+    await orm?.close(true);
+    await database?.drop();
+  });
+
+  const pageOf = (org: string) => orm.em.getKnex()('planning_tasks').where('org_id', org).select('*').orderBy('id').limit(10, { skipBinding: true });
+  const preparedNames = async () => (await orm.em.fork().execute<Array<{ name: string; statement: string }>>('select name, statement from pg_prepared_statements order by prepare_time'));
+
+  it.runIf(process.env.DATABASE_URL)('when a list read runs, then it is a named statement with its values as parameters, and its rows are those of the plain read', async () => {
+    const em = orm.em.fork();
+    const prepared = await executePrepared<Record<string, unknown>>(em, pageOf('org-a'));
+    const plain = await em.execute<Array<Record<string, unknown>>>(pageOf('org-a'));
+    expect(prepared).toHaveLength(3);
+    expect(prepared).toEqual(plain);
+    const names = await preparedNames();
+    expect(names).toHaveLength(1);
+    expect(names[0]!.name).toMatch(/^fk0_/);
+    expect(names[0]!.statement).toContain('"org_id" = $1');
+    expect(names[0]!.statement).toContain('limit 10');
+  });
+
+  it.runIf(process.env.DATABASE_URL)('when the same read runs for another org, then the one statement is reused with the other value', async () => {
+    const rows = await executePrepared<{ org_id: string }>(orm.em.fork(), pageOf('org-b'));
+    expect(rows.map((r) => r.org_id)).toEqual(['org-b', 'org-b']);
+    expect(await preparedNames()).toHaveLength(1);
+  });
+
+  it.runIf(process.env.DATABASE_URL)('when a read runs in a transaction, then it runs there and sees the transaction\'s own rows', async () => {
+    await orm.em.fork().transactional(async (em) => {
+      await em.execute(
+        `insert into planning_tasks (id, org_id, title, status, priority, tags, position, owner_id, metadata, created_at, updated_at)
+         values (?, 'org-b', 'uncommitted', 'PENDING', 2, '{}', 9, 'u', '{}', now(), now())`,
+        [randomUUID()],
+      );
+      const inside = await executePrepared<{ title: string }>(em, pageOf('org-b'));
+      expect(inside.map((r) => r.title)).toContain('uncommitted');
+      throw new Error('roll back');
+    }).catch((error: Error) => expect(error.message).toBe('roll back'));
+    expect((await executePrepared<{ title: string }>(orm.em.fork(), pageOf('org-b'))).map((r) => r.title)).not.toContain('uncommitted');
+  });
+
+  it.runIf(process.env.DATABASE_URL)('when a migration adds a column under a running process, then the read still answers (with it), and the next one is prepared anew', async () => {
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    try {
+      await admin.query('alter table planning_tasks add column drill_extra int not null default 7');
+      // The server refuses the cached plan of `select *` (its result type changed); the read runs again unnamed.
+      const rows = await executePrepared<{ drill_extra: number }>(orm.em.fork(), pageOf('org-a'));
+      expect(rows.map((r) => r.drill_extra)).toEqual([7, 7, 7]);
+      const again = await executePrepared<{ drill_extra: number }>(orm.em.fork(), pageOf('org-a'));
+      expect(again.map((r) => r.drill_extra)).toEqual([7, 7, 7]);
+      expect((await preparedNames()).map((n) => n.name.slice(0, 4))).toEqual(['fk0_', 'fk1_']);
+    } finally {
+      await admin.query('alter table planning_tasks drop column if exists drill_extra');
+      await admin.end();
+    }
+  });
+
+  it('when the ORM is not allowed named statements (the embedded database), then reads run unnamed with the same rows', async () => {
+    const plainOrm = await openOrm({ clientUrl: database.url, poolMax: 1 });
+    try {
+      const em = plainOrm.em.fork();
+      const rows = await executePrepared<{ org_id: string }>(em, plainOrm.em.getKnex()('planning_tasks').where('org_id', 'org-b').select('org_id'));
+      expect(rows).toEqual([{ org_id: 'org-b' }, { org_id: 'org-b' }]);
+      expect(await em.execute('select name from pg_prepared_statements')).toEqual([]);
+    } finally {
+      await plainOrm.close(true);
+    }
+  });
+
+  it.runIf(process.env.DATABASE_URL)(`when more than ${MAX_NAMED_STATEMENTS} texts have been named, then further texts run unnamed and still answer`, async () => {
+    const before = (await preparedNames()).length;
+    const knex = orm.em.getKnex();
+    const em = orm.em.fork();
+    for (let i = 0; i < MAX_NAMED_STATEMENTS + 20; i += 1) {
+      const [row] = await executePrepared<{ n: number }>(em, knex.select(knex.raw(`?::int as n, ${i} as text_${i}`, [i])));
+      expect(row!.n).toBe(i);
+    }
+    // One text already has a name (the page's, prepared anew above), so 499 more were named; the other 21 ran unnamed.
+    expect((await preparedNames()).length).toBe(before + MAX_NAMED_STATEMENTS - 1);
+  });
+});
