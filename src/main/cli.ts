@@ -87,7 +87,8 @@ async function runRoles(roles: Role[], config: Config, logger: Logger): Promise<
     logger,
     preparedReads: config.databasePreparedStatements,
   });
-  const stoppers: Array<() => Promise<void>> = [];
+  // Each gets the shutdown's deadline: servers stopped one after another share SHUTDOWN_TIMEOUT_MS.
+  const stoppers: Array<(deadline: number) => Promise<void>> = [];
   const urls: Record<string, string> = {};
   // Planning writers announce their changes here; the gateway's answer cache (GATEWAY_CACHE_SECONDS) reads it.
   const dataCache = planningDataCacheFor(config, logger);
@@ -101,7 +102,7 @@ async function runRoles(roles: Role[], config: Config, logger: Logger): Promise<
   const injector = worker?.bus instanceof InProcessEventBus && !config.isProduction ? { '/dev/events': devEventInjector(worker.bus) } : undefined;
   if (roles.includes('subgraph')) {
     const subgraph = await startSubgraphRole(config, logger, database, injector, keys, worker?.bus, dataCache.cache);
-    stoppers.push(() => subgraph.stop());
+    stoppers.push((deadline) => subgraph.stop(deadline));
     urls.planning = subgraph.url;
   }
   if (roles.includes('comms')) {
@@ -111,7 +112,7 @@ async function runRoles(roles: Role[], config: Config, logger: Logger): Promise<
   }
   if (roles.includes('gateway')) {
     const gateway = await startGatewayRole(config, logger, database, keys!, undefined, dataCache.cache);
-    stoppers.push(() => gateway.stop());
+    stoppers.push((deadline) => gateway.stop(deadline));
     urls.gateway = gateway.gateway.url;
   }
   const demoLogin = roles.includes('gateway') && database.mode === 'embedded' && !config.isProduction ? DEMO_USER : undefined;
@@ -148,11 +149,11 @@ async function runRoles(roles: Role[], config: Config, logger: Logger): Promise<
 
 /**
  * On the first SIGTERM/SIGINT runs `steps` in order (each HTTP server stops accepting, lets in-flight requests
- * finish within `timeoutMs` and closes its keep-alive connections; the worker stops consuming and lets the relay
+ * finish until `timeoutMs` after the signal, one deadline for all of them, and closes its keep-alive connections; the worker stops consuming and lets the relay
  * finish its batch; the pools close) and exits 0, or 1 when a step failed or the whole did not end in time. A second
  * signal exits at once with 130 (SIGINT) or 143 (SIGTERM).
  */
-function stopGracefully(steps: Array<() => Promise<void>>, timeoutMs: number, logger: Logger): void {
+function stopGracefully(steps: Array<(deadline: number) => Promise<void>>, timeoutMs: number, logger: Logger): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -161,7 +162,9 @@ function stopGracefully(steps: Array<() => Promise<void>>, timeoutMs: number, lo
     }
     stopping = true;
     logger.info({ signal, timeoutMs }, 'shutting down: finishing in-flight work (a second signal exits at once)');
-    // Servers close their connections at timeoutMs; the margin covers the worker's batch and the pools.
+    // The servers share one deadline (each drains until it at most) and close their connections there; the margin
+    // covers the worker's batch and the pools.
+    const deadline = Date.now() + timeoutMs;
     setTimeout(() => {
       logger.error({ timeoutMs }, 'shutdown did not finish in time; exiting');
       process.exit(1);
@@ -169,7 +172,7 @@ function stopGracefully(steps: Array<() => Promise<void>>, timeoutMs: number, lo
     void (async () => {
       let failed = false;
       for (const step of steps) {
-        await step().catch((err: unknown) => {
+        await step(deadline).catch((err: unknown) => {
           failed = true;
           logger.error({ err }, 'error while stopping');
         });

@@ -68,8 +68,8 @@ export async function startGatewayRole(
   logger.info({ url: gateway.url, redis: redis ? 'redis' : 'in-process' }, `gateway listening on ${gateway.url}`);
   return {
     gateway,
-    async stop() {
-      await gateway.stop();
+    async stop(deadline?: number) {
+      await gateway.stop(deadline);
       redis?.disconnect();
     },
   };

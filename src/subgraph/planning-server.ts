@@ -13,7 +13,7 @@ import { requestIdFrom } from '../platform/http/request-id.js';
 import { parseTraceparent } from '../platform/telemetry/trace-context.js';
 import { executeGraphQLOverHttp, sendJson, graphqlParamsOf } from '../platform/http/graphql-http.js';
 import { readinessRoute, type ReadinessCheck } from '../platform/http/readiness.js';
-import { drainHttpServer, HandlersInFlight } from '../platform/http/drain-http-server.js';
+import { drainHttpServer, drainTimeout, HandlersInFlight } from '../platform/http/drain-http-server.js';
 import { postgresReadiness } from '../platform/db/postgres-readiness.js';
 import type { Logger } from '../platform/logging/logger.js';
 import { observeRequest, operationNameOf } from '../platform/logging/request-log.js';
@@ -54,7 +54,8 @@ export interface RunningPlanningSubgraph {
   apollo: ApolloServer<PlanningContext>;
   /** Builds the context a request would get. */
   contextFor(request: CallerRequest): Promise<PlanningContext>;
-  stop(): Promise<void>;
+  /** Drains within `shutdownTimeoutMs`, or until `deadline` (epoch ms) when that comes first. */
+  stop(deadline?: number): Promise<void>;
 }
 
 /** Starts the planning subgraph: GraphQL at `/graphql`, liveness at `/health`, readiness at `/ready`. */
@@ -134,8 +135,8 @@ export async function startPlanningSubgraph(options: PlanningSubgraphOptions): P
     url: `http://${options.host}:${port}/graphql`,
     apollo,
     contextFor,
-    async stop() {
-      const { unfinished } = await drainHttpServer(httpServer, options.shutdownTimeoutMs ?? 10_000, handlers);
+    async stop(deadline?: number) {
+      const { unfinished } = await drainHttpServer(httpServer, drainTimeout(options.shutdownTimeoutMs ?? 10_000, deadline), handlers);
       if (unfinished > 0) logger.warn({ unfinished }, 'planning subgraph: requests still running at the shutdown timeout are cut off');
       await apollo.stop();
     },

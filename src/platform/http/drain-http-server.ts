@@ -17,6 +17,7 @@ import type { Server } from 'node:http';
  * await drainHttpServer(httpServer, 10_000, handlers);
  */
 export async function drainHttpServer(server: Server, timeoutMs: number, handlers?: HandlersInFlight): Promise<{ unfinished: number }> {
+  timeoutMs = Math.max(0, timeoutMs);
   const deadline = Date.now() + timeoutMs;
   if (server.listening) {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -35,6 +36,14 @@ export async function drainHttpServer(server: Server, timeoutMs: number, handler
   // the pools it uses (else it fails half-way, a write rolled back and an error logged for every such request).
   await handlers?.settled(deadline);
   return { unfinished: handlers?.size ?? 0 };
+}
+
+/**
+ * How long a server stopping now may drain: its own timeout, cut short by the process's shutdown `deadline` (epoch ms)
+ * when one is given, so that servers stopped one after another share one shutdown budget.
+ */
+export function drainTimeout(timeoutMs: number, deadline?: number): number {
+  return deadline === undefined ? timeoutMs : Math.max(0, Math.min(timeoutMs, deadline - Date.now()));
 }
 
 /**

@@ -62,7 +62,7 @@ describe('graceful shutdown of the real CLI', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'shutdown-'));
     // A database on the shared server when there is one; else the child's own embedded PGlite in dataDir.
     if (databaseUrl) testDatabase = await createTestDatabase();
-    const { port, env } = await startRoleEnvironment(dataDir);
+    const { port, planningPort, env } = await startRoleEnvironment(dataDir);
     const privateKey = generatePrivateKeyPem();
     const suffix = randomBytes(4).toString('hex');
     child = new CliChild(['start'], {
@@ -91,7 +91,7 @@ describe('graceful shutdown of the real CLI', () => {
       roles: ['member'],
       ttlSeconds: 900,
     });
-    return { origin: `http://127.0.0.1:${port}`, token, child };
+    return { origin: `http://127.0.0.1:${port}`, planningOrigin: `http://127.0.0.1:${planningPort}`, token, child };
   }
 
   it('when SIGTERM arrives during a burst of createTask requests, then every accepted request completes, its task exists, and the process exits 0', async () => {
@@ -201,6 +201,31 @@ describe('graceful shutdown of the real CLI', () => {
     },
     120_000,
   );
+
+  it('when requests hang in the gateway and in the subgraph at SIGTERM, then both servers stop at the one shutdown deadline and the process exits 0', async () => {
+    // 6 s each: were the subgraph to drain for its own 6 s after the gateway's, the process would pass the hard
+    // exit at 6 + 5 s and exit 1 ("shutdown did not finish in time").
+    const { origin, planningOrigin, token, child } = await startEverything({ SHUTDOWN_TIMEOUT_MS: '6000' });
+    const hang = (url: string, headers: Record<string, string>) => {
+      // A body that never finishes: its handler runs until the server cuts the connection.
+      const req = request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': '1000', ...headers } });
+      req.on('error', () => {});
+      req.write('{"query": "{ tasks { totalCount } }"');
+      return req;
+    };
+    const hanging = [
+      hang(`${origin}/graphql`, { authorization: `Bearer ${token}` }),
+      hang(`${planningOrigin}/graphql`, { 'x-user-id': 'u1', 'x-org-id': 'o1', 'x-roles': 'member' }),
+    ];
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    child.signal('SIGTERM');
+    const exit = await child.exited;
+    for (const req of hanging) req.destroy();
+
+    expect(child.stdout).not.toContain('shutdown did not finish in time');
+    expect(child.stdout).toContain('"msg":"stopped"');
+    expect(exit.code).toBe(0);
+  }, 60_000);
 
   it('when a second SIGTERM arrives while the first shutdown waits for a request, then the process exits at once with a non-zero code', async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'shutdown-'));
