@@ -107,7 +107,7 @@ async function runRoles(roles: Role[], config: Config, logger: Logger): Promise<
   }
   if (roles.includes('comms')) {
     const comms = await startCommsSubgraph({ port: config.commsPort, host: config.planningHost });
-    stoppers.push(() => comms.stop());
+    stoppers.push((deadline) => comms.stop(deadline));
     urls.comms = comms.url;
   }
   if (roles.includes('gateway')) {

@@ -45,4 +45,10 @@ describe('loadConfig', () => {
     expect(loadConfig({ GATEWAY_SINGLE_FETCH_PASSTHROUGH: 'off' }).gatewaySingleFetchPassthrough).toBe(false);
     expect(() => loadConfig({ GATEWAY_SINGLE_FETCH_PASSTHROUGH: 'false' })).toThrow(/GATEWAY_SINGLE_FETCH_PASSTHROUGH[\s\S]*'on' or 'off'/);
   });
+
+  it("when DATABASE_PREPARED_STATEMENTS is unset prepared list reads are on; 'off' turns them off; anything else names the variable", () => {
+    expect(loadConfig({}).databasePreparedStatements).toBe(true);
+    expect(loadConfig({ DATABASE_PREPARED_STATEMENTS: 'off' }).databasePreparedStatements).toBe(false);
+    expect(() => loadConfig({ DATABASE_PREPARED_STATEMENTS: 'no' })).toThrow(/DATABASE_PREPARED_STATEMENTS[\s\S]*'on' or 'off'/);
+  });
 });

@@ -7,6 +7,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type GraphQLSchema } from 'graphql';
 import { CallRecordStore } from './call-record.store.js';
+import { drainHttpServer, drainTimeout } from '../../platform/http/drain-http-server.js';
 import { executeGraphQLOverHttp, sendJson } from '../../platform/http/graphql-http.js';
 
 export { CallRecordStore, seedCallRecordFor, type CallRecord, type NewCallRecord } from './call-record.store.js';
@@ -40,7 +41,8 @@ export interface RunningCommsSubgraph {
   /** The W3C `traceparent` of every GraphQL request received (undefined when none came), in arrival order. */
   seenTraceparents: Array<string | undefined>;
   store: CallRecordStore;
-  stop(): Promise<void>;
+  /** Drains within 10 s, or until `deadline` (epoch ms) when that comes first. */
+  stop(deadline?: number): Promise<void>;
 }
 
 /**
@@ -127,6 +129,9 @@ export async function startCommsSubgraph(options: CommsSubgraphOptions = {}): Pr
     seenCallers,
     seenTraceparents,
     store,
-    stop: () => apollo.stop(),
+    async stop(deadline?: number) {
+      await drainHttpServer(httpServer, drainTimeout(10_000, deadline));
+      await apollo.stop();
+    },
   };
 }

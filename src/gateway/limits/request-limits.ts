@@ -25,7 +25,8 @@ export type AdmissionDecision = { revoked: true } | (LimitDecision & { revoked: 
  * trip instead of two in a row (the check, then the charges). A revoked token (`KEYS[1]` exists) is answered at once
  * and charged nothing; otherwise each budget key (`KEYS[2..]`) is charged `ARGV[1]` points in a window of `ARGV[2]`
  * seconds by exactly the steps of rate-limiter-flexible's own script (same keys, same values), so budgets charged here
- * and by the library (login, reset, older replicas during a rolling deploy) are one and the same.
+ * and by the library (login, reset, older replicas during a rolling deploy) are one and the same. Its keys may lie in
+ * different hash slots: for a standalone Redis (or one primary), not Redis Cluster.
  */
 const ADMIT_SCRIPT = `
 if redis.call('exists', KEYS[1]) == 1 then return {1} end

@@ -50,6 +50,7 @@ export async function fetchKeysetPage<Row extends { id: string }>(options: Keyse
   const orderBy = `${sort.expression} ${dir}, id ${dir}`;
   // The page size is part of the statement's text, not a parameter: prepared, a page's statement gets a generic plan
   // made for its size (a parameter limit keeps PostgreSQL planning every execution).
+  if (!Number.isSafeInteger(page.size) || page.size < 1) throw new Error(`A page size must be a positive integer, got ${page.size}`);
   query.orderByRaw(orderBy).limit(page.size + 1, { skipBinding: true });
 
   const raws = await executePrepared<Record<string, unknown>>(em, options.around ? options.around(query, orderBy) : query);

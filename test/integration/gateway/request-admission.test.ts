@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { InProcessRevocationStore, RedisRevocationStore, type RevocationStore } from '../../../src/gateway/auth/revocation-store.js';
 import { type AdmissionDecision, RequestLimits } from '../../../src/gateway/limits/request-limits.js';
 import { AuthUnavailableError } from '../../../src/platform/identity/auth-errors.js';
@@ -111,6 +111,20 @@ describe.runIf(!!redis)('request admission on Redis', () => {
     expect(seen!.msBeforeNext).toBeLessThanOrEqual(60_000);
     await limits.reset('user', user);
     expect(await library.get(user)).toBeNull();
+  });
+
+  it('when the revocation store is on the limiter\'s own client, then admission does not ask it apart (one script); on another client it does', async () => {
+    const isRevoked = vi.spyOn(RedisRevocationStore.prototype, 'isRevoked');
+    try {
+      const limits = new RequestLimits({ perUser: 5, perIp: 5, keyPrefix: fresh('rl'), redis: redis! });
+      const keys = { user: fresh('org:user'), ip: fresh('ip') };
+      expect(await limits.admit(fresh('jti'), new RedisRevocationStore(redis!), keys, 1)).toMatchObject({ revoked: false, allowed: true });
+      expect(isRevoked).not.toHaveBeenCalled();
+      expect(await limits.admit(fresh('jti'), new RedisRevocationStore(otherRedis!), keys, 1)).toMatchObject({ revoked: false, allowed: true });
+      expect(isRevoked).toHaveBeenCalledTimes(1);
+    } finally {
+      isRevoked.mockRestore();
+    }
   });
 
   it('when Redis is unreachable, then admission fails with the store unavailable error (503), whatever the token', async () => {
