@@ -16,7 +16,7 @@ import { CliChild, freePort, startRoleEnvironment } from './cli-child.js';
 const { databaseUrl, redisUrl, rabbitmqUrl } = serviceSettings();
 const CREATE_TASK = 'mutation Create($input: CreateTaskInput!) { createTask(input: $input) { id title } }';
 
-type Outcome = { kind: 'answered'; status: number; title: string; at: number } | { kind: 'refused'; error: string; title: string };
+type Outcome = { kind: 'answered'; status: number; title: string; at: number; body?: string } | { kind: 'refused'; error: string; title: string };
 
 /** One POST on a connection of its own (no pooling), so a refusal is a connection error, never a reused socket. */
 function post(url: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; text: string }> {
@@ -107,13 +107,14 @@ describe('graceful shutdown of the real CLI', () => {
       Array.from({ length: 100 }, async (_, i): Promise<Outcome> => {
         const title = `${burst}-${i}`;
         try {
-          const { status } = await post(`${origin}/graphql`, { query: CREATE_TASK, variables: { input: { title } } }, { authorization: `Bearer ${token}` });
+          const { status, text } = await post(`${origin}/graphql`, { query: CREATE_TASK, variables: { input: { title } } }, { authorization: `Bearer ${token}` });
           // SIGTERM after a few answers: the rest of the burst is in flight or not yet connected.
           if (++answered === 5) {
             signalledAt = Date.now();
             child.signal('SIGTERM');
           }
-          return { kind: 'answered', status, title, at: Date.now() };
+          // The body of an answer other than 200 goes into the failure message.
+          return { kind: 'answered', status, title, at: Date.now(), ...(status === 200 ? {} : { body: text }) };
         } catch (error) {
           return { kind: 'refused', error: (error as NodeJS.ErrnoException).code ?? String(error), title };
         }
