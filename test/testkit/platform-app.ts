@@ -26,7 +26,7 @@ import {
 } from '../../src/platform/cache/planning-data-cache.js';
 import { SignedContextCallerResolver } from '../../src/subgraph/caller-from-request.js';
 import { startPlanningSubgraph, type RunningPlanningSubgraph } from '../../src/subgraph/planning-server.js';
-import { serviceSettings } from './services.js';
+import { redisReady, serviceSettings } from './services.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const TEST_ISSUER = 'focus-kraliki';
@@ -103,7 +103,7 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
         logger,
       })
     : undefined;
-  if (redis) await new Promise<void>((resolve, reject) => (redis.status === 'ready' ? resolve() : redis.once('ready', resolve).once('error', reject)));
+  if (redis) await redisReady(redis);
   const revocations: RevocationStore = redis ? new RedisRevocationStore(redis) : new InProcessRevocationStore();
   const dataCache: PlanningDataCache = redis ? new RedisPlanningDataCache(redis, `test:${randomUUID()}`) : new InProcessPlanningDataCache();
   const answerCacheSeconds = options.answerCacheSeconds ?? 60;

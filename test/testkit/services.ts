@@ -11,3 +11,9 @@ export const serviceSettings = () => ({
   redisUrl: process.env.REDIS_URL?.trim() || undefined,
   requireServices: process.env.REQUIRE_SERVICES === '1' || process.env.REQUIRE_SERVICES === 'true',
 });
+
+/** Resolves with `client` once it is connected; rejects with its first error (an unreachable Redis fails the test). */
+export async function redisReady<T extends { status: string; once(event: string, listener: (...args: any[]) => void): T }>(client: T): Promise<T> {
+  if (client.status !== 'ready') await new Promise((resolve, reject) => client.once('ready', resolve).once('error', reject));
+  return client;
+}

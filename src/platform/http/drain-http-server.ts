@@ -17,7 +17,6 @@ import type { Server } from 'node:http';
  * await drainHttpServer(httpServer, 10_000, handlers);
  */
 export async function drainHttpServer(server: Server, timeoutMs: number, handlers?: HandlersInFlight): Promise<{ unfinished: number }> {
-  timeoutMs = Math.max(0, timeoutMs);
   const deadline = Date.now() + timeoutMs;
   if (server.listening) {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));

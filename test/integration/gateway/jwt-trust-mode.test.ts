@@ -12,7 +12,7 @@ import { createLogger } from '../../../src/platform/logging/logger.js';
 import { createRedisClient } from '../../../src/platform/redis/redis-client.js';
 import { JwtCallerResolver } from '../../../src/subgraph/caller-from-request.js';
 import { startPlanningSubgraph, type RunningPlanningSubgraph } from '../../../src/subgraph/planning-server.js';
-import { serviceSettings } from '../../testkit/services.js';
+import { redisReady, serviceSettings } from '../../testkit/services.js';
 import { createTestDatabase, type TestDatabase } from '../../testkit/test-database.js';
 
 const ISSUER = 'focus-kraliki';
@@ -45,7 +45,7 @@ describe('planning subgraph in jwt trust mode', () => {
     issuer = new TokenIssuer(keys.current, ISSUER, AUDIENCE);
     const { redisUrl } = serviceSettings();
     redis = redisUrl ? createRedisClient(redisUrl, { keyPrefix: `test:${randomBytes(4).toString('hex')}:`, logger }) : undefined;
-    if (redis) await new Promise<void>((resolve, reject) => (redis!.status === 'ready' ? resolve() : redis!.once('ready', resolve).once('error', reject)));
+    if (redis) await redisReady(redis);
     revocations = redis ? new RedisRevocationStore(redis) : new InProcessRevocationStore();
     subgraph = await startSubgraph(new JwtCallerResolver(verifierFor(keys), revocations));
     const brokenStore = { isRevoked: async () => Promise.reject(new Error('connection refused')) };

@@ -8,12 +8,12 @@ import {
 } from '../../../src/platform/cache/planning-data-cache.js';
 import { createLogger } from '../../../src/platform/logging/logger.js';
 import { createRedisClient } from '../../../src/platform/redis/redis-client.js';
-import { serviceSettings } from '../../testkit/services.js';
+import { redisReady, serviceSettings } from '../../testkit/services.js';
 
 const { redisUrl } = serviceSettings();
 const redis = redisUrl ? createRedisClient(redisUrl, { keyPrefix: `test:${randomBytes(4).toString('hex')}:`, logger: createLogger('silent') }) : undefined;
 beforeAll(async () => {
-  if (redis && redis.status !== 'ready') await new Promise((resolve, reject) => redis.once('ready', resolve).once('error', reject));
+  if (redis) await redisReady(redis);
 });
 afterAll(() => redis?.disconnect());
 

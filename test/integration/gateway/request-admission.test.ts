@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
-import type { Redis } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { InProcessRevocationStore, RedisRevocationStore, type RevocationStore } from '../../../src/gateway/auth/revocation-store.js';
@@ -8,20 +7,16 @@ import { type AdmissionDecision, RequestLimits } from '../../../src/gateway/limi
 import { AuthUnavailableError } from '../../../src/platform/identity/auth-errors.js';
 import { createLogger } from '../../../src/platform/logging/logger.js';
 import { createRedisClient } from '../../../src/platform/redis/redis-client.js';
-import { serviceSettings } from '../../testkit/services.js';
+import { redisReady, serviceSettings } from '../../testkit/services.js';
 
 const logger = createLogger('silent');
 const { redisUrl } = serviceSettings();
-const ready = async (client: Redis) => {
-  if (client.status !== 'ready') await new Promise((resolve, reject) => client.once('ready', resolve).once('error', reject));
-  return client;
-};
 const redis = redisUrl ? createRedisClient(redisUrl, { keyPrefix: `test:${randomBytes(4).toString('hex')}:`, logger }) : undefined;
 /** A second connection to the same server: a revocation store on it is not the limiter's own client. */
 const otherRedis = redisUrl ? createRedisClient(redisUrl, { keyPrefix: redis!.options.keyPrefix!, logger }) : undefined;
 beforeAll(async () => {
-  if (redis) await ready(redis);
-  if (otherRedis) await ready(otherRedis);
+  if (redis) await redisReady(redis);
+  if (otherRedis) await redisReady(otherRedis);
 });
 afterAll(() => {
   redis?.disconnect();
