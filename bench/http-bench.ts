@@ -13,6 +13,8 @@
  *   S4  GET /api/planning/tasks?limit=20 through the REST shim of our gateway (same token)
  *   S5  createTask mutations through our gateway (the write path, outbox row included)
  *   S6  a stock @apollo/gateway (default settings) in front of the same subgraph
+ *   S2w S2c while createTask mutations run alongside in the same org at BENCH_WRITES_PER_SECOND (default 20): every
+ *       write changes the org's data version, so the cache is measured with its invalidation at work
  *
  * Every scenario runs BENCH_ROUNDS times (default 3), in turn; the figures are medians over the rounds.
  * Non-2xx answers or GraphQL errors make the bench fail. Writes docs/benchmarks.md.
@@ -36,6 +38,8 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 /** Every scenario is measured this many times, in turn, so slow drift of a shared machine hits all of them alike. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** S2w's rate of writes alongside the reads. */
+const WRITES_PER_SECOND = Number(process.env.BENCH_WRITES_PER_SECOND ?? 20);
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -61,6 +65,7 @@ function medianOf(results: Result[]): Result {
     cpuMsPerRequestByRole: Object.fromEntries(
       Object.keys(results[0]!.cpuMsPerRequestByRole).map((role) => [role, median(results.map((r) => r.cpuMsPerRequestByRole[role] ?? 0))]),
     ),
+    ...(results[0]!.detail ? { detail: results.map((r, i) => `round ${i + 1}: ${r.detail}`).join('; ') } : {}),
   };
 }
 
@@ -82,6 +87,10 @@ interface Scenario {
   pids: () => number[];
   /** Changes the data the reads measure: its rounds run after theirs. */
   writes?: boolean;
+  /** Requests sent alongside at a fixed rate (a second load generator); they must all succeed too. */
+  alongside?: { url: string; headers: Record<string, string>; body: string; perSecond: number };
+  /** A gateway's `/metrics`: the run reports how its answer-cache lookups went. */
+  cacheMetricsUrl?: string;
 }
 
 interface Result {
@@ -99,6 +108,8 @@ interface Result {
   redisCpuMsPerRequest: number;
   /** CPU ms per request of each Node process serving the scenario, by its role name. */
   cpuMsPerRequestByRole: Record<string, number>;
+  /** What else the run measured (the requests alongside, the cache's lookups). */
+  detail?: string;
 }
 
 /** CPU seconds (user + system) a process has used so far; 0 once it is gone. */
@@ -149,7 +160,22 @@ async function run(scenario: Scenario): Promise<Result> {
     const fresh = refreshing(dynamic, 20_000);
     return { ...optionsWith(fresh()), requests: [{ setupRequest: (request: autocannon.Request) => ({ ...request, headers: { ...request.headers, ...fresh() } }) }] };
   };
-  await autocannon({ ...optionsFor(WARMUP), duration: WARMUP });
+  const alongside = (seconds: number) =>
+    scenario.alongside &&
+    autocannon({
+      url: scenario.alongside.url,
+      connections: 2,
+      overallRate: scenario.alongside.perSecond,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...scenario.alongside.headers },
+      body: scenario.alongside.body,
+      duration: seconds,
+      setupClient: (client) => client.on('body', (body: Buffer) => body.includes('"errors"') && alongsideErrors++),
+    });
+  let alongsideErrors = 0;
+  await Promise.all([autocannon({ ...optionsFor(WARMUP), duration: WARMUP }), alongside(WARMUP)]);
+  alongsideErrors = 0;
+  const lookupsBefore = scenario.cacheMetricsUrl ? await cacheLookups(scenario.cacheMetricsUrl) : undefined;
   let peak = 0;
   const sampler = setInterval(() => {
     peak = Math.max(peak, scenario.pids().reduce((sum, pid) => sum + rssMb(pid), 0));
@@ -157,16 +183,31 @@ async function run(scenario: Scenario): Promise<Result> {
   let graphqlErrors = 0;
   const cpuBefore = new Map(scenario.pids().map((pid) => [pid, cpuSeconds(pid)]));
   const serversBefore = new Map([...pidsNamed('postgres'), ...pidsNamed('redis-server')].map((pid) => [pid, cpuSeconds(pid)]));
-  const result = await autocannon({
-    ...optionsFor(DURATION),
-    duration: DURATION,
-    setupClient: (client) => {
-      client.on('body', (body: Buffer) => {
-        if (body.includes('"errors"')) graphqlErrors++;
-      });
-    },
-  });
+  const [result, alongsideResult] = await Promise.all([
+    autocannon({
+      ...optionsFor(DURATION),
+      duration: DURATION,
+      setupClient: (client) => {
+        client.on('body', (body: Buffer) => {
+          if (body.includes('"errors"')) graphqlErrors++;
+        });
+      },
+    }),
+    alongside(DURATION),
+  ]);
   clearInterval(sampler);
+  const details: string[] = [];
+  if (alongsideResult) {
+    const failed = alongsideResult.errors + alongsideResult.timeouts + alongsideResult.non2xx + alongsideErrors;
+    graphqlErrors += failed;
+    details.push(`${alongsideResult.requests.total} writes alongside (${Math.round(alongsideResult.requests.average)}/s, p99 ${alongsideResult.latency.p99} ms, ${failed} failed)`);
+  }
+  if (lookupsBefore) {
+    const after = await cacheLookups(scenario.cacheMetricsUrl!);
+    const counts = Object.fromEntries(Object.entries(after).map(([outcome, n]) => [outcome, n - (lookupsBefore[outcome] ?? 0)]));
+    const all = Math.max(1, Object.values(counts).reduce((sum, n) => sum + n, 0));
+    details.push(`cache lookups: ${Object.entries(counts).map(([outcome, n]) => `${outcome} ${n} (${((100 * n) / all).toFixed(1)} %)`).join(', ')}`);
+  }
   const cpuByPid = new Map(scenario.pids().map((pid) => [pid, cpuSeconds(pid) - (cpuBefore.get(pid) ?? 0)]));
   const cpu = [...cpuByPid.values()].reduce((sum, seconds) => sum + seconds, 0);
   const serverCpu = (command: string) => pidsNamed(command).reduce((sum, pid) => sum + cpuSeconds(pid) - (serversBefore.get(pid) ?? 0), 0);
@@ -186,7 +227,18 @@ async function run(scenario: Scenario): Promise<Result> {
     postgresCpuMsPerRequest: (postgresCpu * 1000) / requests,
     redisCpuMsPerRequest: (redisCpu * 1000) / requests,
     cpuMsPerRequestByRole: Object.fromEntries([...cpuByPid].map(([pid, seconds]) => [roleNames.get(pid) ?? String(pid), (seconds * 1000) / requests])),
+    ...(details.length ? { detail: details.join(', ') } : {}),
   };
+}
+
+/** A gateway's answer-cache lookups so far, by outcome (`hit`, `shared`, `miss`, `error`). */
+async function cacheLookups(metricsUrl: string): Promise<Record<string, number>> {
+  const text = await (await fetch(metricsUrl)).text();
+  const counts: Record<string, number> = { hit: 0, shared: 0, miss: 0, error: 0 };
+  for (const match of text.matchAll(/^gateway_subgraph_cache_lookups_total\{[^}]*outcome="(\w+)"[^}]*\} (\d+)/gm)) {
+    counts[match[1]!] = (counts[match[1]!] ?? 0) + Number(match[2]);
+  }
+  return counts;
 }
 
 /** `make`'s value, made again once it is older than `maxAgeMs`. */
@@ -301,6 +353,16 @@ async function main() {
         body: JSON.stringify({ query: CREATE_MUTATION, operationName: 'CreateTask' }),
         pids: ours,
       },
+      {
+        writes: true,
+        name: 'S2w',
+        what: `S2c while \`createTask\` runs alongside in the same org at ${WRITES_PER_SECOND}/s (each write invalidates the org's answers)`,
+        url: 'http://127.0.0.1:4106/graphql',
+        headers: bearer,
+        alongside: { url: 'http://127.0.0.1:4106/graphql', headers: bearer, body: JSON.stringify({ query: CREATE_MUTATION, operationName: 'CreateTask' }), perSecond: WRITES_PER_SECOND },
+        cacheMetricsUrl: 'http://127.0.0.1:4106/metrics',
+        pids: () => [cachingGateway.pid!, signedSubgraph.pid!],
+      },
     ];
     const only = process.env.BENCH_ONLY?.split(',');
     const chosen = scenarios.filter((s) => !only || only.includes(s.name));
@@ -336,13 +398,14 @@ async function main() {
         `| ${r.name} | ${r.what} | ${Math.round(r.rps)} | ${rounds.get(r.name)!.map((x) => Math.round(x.rps)).join(', ')} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} | ${r.peakRssMb} | ${r.cpuMsPerRequest.toFixed(2)} | ${r.postgresCpuMsPerRequest.toFixed(2)} | ${r.redisCpuMsPerRequest.toFixed(2)} |`,
     ),
   ].join('\n');
-  const ratios = [ratio('S2', 'S1'), ratio('S2', 'S1s'), ratio('S2', 'S6'), ratio('S2c', 'S6'), ratio('S1', 'S0')].join('; ');
+  const ratios = [ratio('S2', 'S1'), ratio('S2', 'S1s'), ratio('S2', 'S6'), ratio('S2c', 'S6'), ratio('S2w', 'S6'), ratio('S1', 'S0')].join('; ');
+  const details = results.filter((r) => r.detail).map((r) => `- ${r.name}: ${r.detail}`).join('\n');
   const split = [
     '| scenario | CPU ms/req by process (medians) |',
     '|---|---|',
     ...results.map((r) => `| ${r.name} | ${Object.entries(r.cpuMsPerRequestByRole).map(([role, ms]) => `${role} ${ms.toFixed(2)}`).join(', ')} |`),
   ].join('\n');
-  console.log(`\n${table}\n\n${ratios}\n\n${split}`);
+  console.log(`\n${table}\n\n${ratios}\n\n${details}\n\n${split}`);
   const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const date = new Date().toISOString().slice(0, 10);
   if (!process.env.BENCH_ONLY) writeDocSection(
@@ -355,11 +418,15 @@ every scenario in turn (one run). Figures are the median over the rounds (peak R
 Query of S1, S1s, S2, S2c and S6:
 \`${QUERY}\` over org \`bench\` (20 projects, 20,000 tasks; 5 noise orgs with 2,000 each). S3: \`${SPANNING_QUERY}\`
 (comms example subgraph as its own process). S4: \`GET /api/planning/tasks?limit=20\`, same token. S5: \`${CREATE_MUTATION}\`
-(its rounds run after those of every read scenario, as each create grows the list). Peak RSS sums the processes serving the scenario.
+(its rounds run after those of every read scenario, as each create grows the list). S2w: S2c's query while the same
+mutation runs alongside at ${WRITES_PER_SECOND}/s (\`BENCH_WRITES_PER_SECOND\`) through the same gateway; its req/s counts the reads.
+Peak RSS sums the processes serving the scenario.
 
 ${table}
 
 ${ratios}
+
+${details}
 
 ${split}`,
   );

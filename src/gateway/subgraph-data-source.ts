@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway/dist/datasources/types.js';
 import { sortedKeysJson } from '../modules/common/cursor.js';
-import { PLANNING_DATA_VERSIONS_HEADER, type SubgraphAnswerStore } from '../platform/cache/planning-data-cache.js';
+import { PLANNING_DATA_VERSIONS_HEADER, type CacheOutcome, type SubgraphAnswerStore } from '../platform/cache/planning-data-cache.js';
 import { requestBodyHash, signPlatformContext } from '../platform/identity/platform-context.js';
 import { formatTraceparent } from '../platform/telemetry/trace-context.js';
 import type { SigningKey } from '../platform/identity/signing-keys.js';
@@ -13,7 +13,7 @@ type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource['proces
 /** Answers larger than this are not cached (they would crowd out the many small list pages). */
 const MAX_CACHED_ANSWER_CHARS = 512 * 1024;
 
-export type CacheOutcome = 'hit' | 'miss' | 'error';
+export type { CacheOutcome };
 
 /**
  * A subgraph fetch carrying the caller: `X-User-Id`, `X-Org-Id`, `X-Roles`, `X-Request-Id`, and the gateway-signed
@@ -33,13 +33,19 @@ export class ContextForwardingDataSource extends RemoteGraphQLDataSource<Gateway
   }
 
   private readonly subgraphName: string;
+  /**
+   * Fetches on their way to the subgraph, by org, data version and cache key: each settles with the answer it
+   * stores, or undefined when its answer is not cached (errors, too large, the subgraph not announcing its changes).
+   */
+  private readonly inFlight = new Map<string, Promise<string | undefined>>();
 
   /**
    * With the cache on, a fetch made for a query operation is answered from the cache when an answer for the same
    * caller (org, user, roles), subgraph, fetch document and variables was stored under the org's current data
    * version. Otherwise the subgraph is asked, and its answer stored under the version read before asking, when it
    * has no errors and the subgraph's `x-planning-data-versions` header names the gateway's own store (the
-   * subgraph announces its committed changes there). Any cache failure just asks the subgraph.
+   * subgraph announces its committed changes there). Any cache failure just asks the subgraph. Fetches that miss
+   * while an identical one (same caller, document, variables and version) is on its way share its answer.
    */
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     const cache = this.cache;
@@ -54,18 +60,41 @@ export class ContextForwardingDataSource extends RemoteGraphQLDataSource<Gateway
       cache.onLookup?.(this.subgraphName, 'hit');
       return JSON.parse(found.answer) as GatewayGraphQLResponse;
     }
-    cache.onLookup?.(this.subgraphName, found ? 'miss' : 'error');
-    const response = await super.process(options);
-    const cacheable =
-      found?.version !== undefined &&
-      !response.errors?.length &&
-      response.data != null &&
-      response.http?.headers.get(PLANNING_DATA_VERSIONS_HEADER) === cache.store.fingerprint;
-    if (cacheable) {
-      const answer = JSON.stringify({ data: response.data });
-      if (answer.length <= MAX_CACHED_ANSWER_CHARS) await cache.store.store(caller.orgId, key, found.version!, answer, cache.ttlSeconds).catch(() => {});
+    if (found?.version === undefined) {
+      // Nothing stored can match (the org's first read, or the cache unreadable): ask, and store nothing.
+      cache.onLookup?.(this.subgraphName, found ? 'miss' : 'error');
+      return super.process(options);
     }
-    return response;
+    // Identical fetches that missed under the same version (a hot page just after a change) share one subgraph
+    // request: each would have been answered from the cache had the first stored its answer before they looked.
+    const flight = `${caller.orgId}\n${found.version}\n${key}`;
+    const leader = this.inFlight.get(flight);
+    if (leader) {
+      const answer = await leader;
+      if (answer !== undefined) {
+        cache.onLookup?.(this.subgraphName, 'shared');
+        return JSON.parse(answer) as GatewayGraphQLResponse;
+      }
+      cache.onLookup?.(this.subgraphName, 'miss');
+      return super.process(options);
+    }
+    cache.onLookup?.(this.subgraphName, 'miss');
+    let settle!: (answer: string | undefined) => void;
+    this.inFlight.set(flight, new Promise((resolve) => (settle = resolve)));
+    try {
+      const response = await super.process(options);
+      const cacheable =
+        !response.errors?.length && response.data != null && response.http?.headers.get(PLANNING_DATA_VERSIONS_HEADER) === cache.store.fingerprint;
+      const answer = cacheable ? JSON.stringify({ data: response.data }) : undefined;
+      if (answer !== undefined && answer.length <= MAX_CACHED_ANSWER_CHARS) {
+        settle(answer);
+        await cache.store.store(caller.orgId, key, found.version, answer, cache.ttlSeconds).catch(() => {});
+      }
+      return response;
+    } finally {
+      this.inFlight.delete(flight);
+      settle(undefined);
+    }
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {

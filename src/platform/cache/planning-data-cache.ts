@@ -26,6 +26,12 @@ export interface SubgraphAnswerStore {
 export type PlanningDataCache = PlanningDataVersions & SubgraphAnswerStore;
 
 /**
+ * `hit`: answered from the cache; `shared`: answered with the answer of an identical fetch already on its way to the
+ * subgraph under the same data version; `miss`: asked the subgraph; `error`: the cache could not be read.
+ */
+export type CacheOutcome = 'hit' | 'shared' | 'miss' | 'error';
+
+/**
  * The subgraph's answer header naming the version store its writes bump. The gateway caches an answer only when
  * the header names its own store: a subgraph that does not bump (or bumps elsewhere) is never cached.
  */

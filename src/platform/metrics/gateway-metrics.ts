@@ -5,12 +5,13 @@ import { AuthenticationError, AuthUnavailableError } from '../identity/auth-erro
 import { graphqlMetricsPlugin } from './graphql-metrics.js';
 import { HttpMetrics } from './http-metrics.js';
 import { metricsHandler } from './metrics-handler.js';
+import type { CacheOutcome } from '../cache/planning-data-cache.js';
 
 /**
  * The gateway's instruments: requests by route template, GraphQL operations, and its own counters: `gateway_authentication_failures_total{reason}` (the 401 reason code,
  * `auth_unavailable` for a 503 when a dependency of authentication is down, `invalid_credentials` for a refused
  * login), `gateway_rate_limit_rejections_total{budget}` (`user` or `ip`) and
- * `gateway_subgraph_cache_lookups_total{subgraph,outcome}` (`hit`, `miss`, `error`) when the answer cache is on, and
+ * `gateway_subgraph_cache_lookups_total{subgraph,outcome}` (`hit`, `shared`, `miss`, `error`) when the answer cache is on, and
  * `gateway_single_fetch_operations_total{subgraph}` (operations answered by the single-fetch pass-through).
  */
 export class GatewayMetrics {
@@ -41,7 +42,7 @@ export class GatewayMetrics {
     });
     this.cacheLookups = new Counter({
       name: 'gateway_subgraph_cache_lookups_total',
-      help: 'Subgraph fetches looked up in the answer cache, by subgraph and outcome (hit, miss, error)',
+      help: 'Subgraph fetches looked up in the answer cache, by subgraph and outcome (hit, shared: answered by an identical fetch in flight, miss, error)',
       labelNames: ['subgraph', 'outcome'],
       registers: [registry],
     });
@@ -57,7 +58,7 @@ export class GatewayMetrics {
     this.singleFetches.inc({ subgraph });
   };
 
-  readonly cacheLookup = (subgraph: string, outcome: 'hit' | 'miss' | 'error'): void => {
+  readonly cacheLookup = (subgraph: string, outcome: CacheOutcome): void => {
     this.cacheLookups.inc({ subgraph, outcome });
   };
 
