@@ -13,6 +13,7 @@
  *   S4  GET /api/planning/tasks?limit=20 through the REST shim of our gateway (same token)
  *   S5  createTask mutations through our gateway (the write path, outbox row included)
  *   S6  a stock @apollo/gateway (default settings) in front of the same subgraph
+ *   S2cz S2c with `Accept-Encoding: gzip, deflate, br` as browsers send it (answers gzipped): the cost and gain of compression
  *   S2w S2c while createTask mutations run alongside in the same org at BENCH_WRITES_PER_SECOND (default 20): every
  *       write changes the org's data version, so the cache is measured with its invalidation at work
  *
@@ -23,6 +24,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { gunzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
 import { writeDocSection } from './benchmarks-doc.js';
 import { CLI, createRunDatabase, mintToken, RoleProcesses, rssMb, writeGatewayKey } from './roles.js';
@@ -91,6 +93,10 @@ interface Scenario {
   alongside?: { url: string; headers: Record<string, string>; body: string; perSecond: number };
   /** A gateway's `/metrics`: the run reports how its answer-cache lookups went. */
   cacheMetricsUrl?: string;
+  /** Answers arrive compressed: decoded before they are checked for GraphQL errors. */
+  decode?: (body: Buffer) => Buffer;
+  /** The run reports the bytes per answer (status line and headers included). */
+  reportBytes?: boolean;
 }
 
 interface Result {
@@ -189,7 +195,7 @@ async function run(scenario: Scenario): Promise<Result> {
       duration: DURATION,
       setupClient: (client) => {
         client.on('body', (body: Buffer) => {
-          if (body.includes('"errors"')) graphqlErrors++;
+          if ((scenario.decode ? scenario.decode(body) : body).includes('"errors"')) graphqlErrors++;
         });
       },
     }),
@@ -202,6 +208,7 @@ async function run(scenario: Scenario): Promise<Result> {
     graphqlErrors += failed;
     details.push(`${alongsideResult.requests.total} writes alongside (${Math.round(alongsideResult.requests.average)}/s, p99 ${alongsideResult.latency.p99} ms, ${failed} failed)`);
   }
+  if (scenario.reportBytes) details.push(`${Math.round(result.throughput.total / Math.max(1, result.requests.total))} bytes per answer`);
   if (lookupsBefore) {
     const after = await cacheLookups(scenario.cacheMetricsUrl!);
     const counts = Object.fromEntries(Object.entries(after).map(([outcome, n]) => [outcome, n - (lookupsBefore[outcome] ?? 0)]));
@@ -331,6 +338,16 @@ async function main() {
         what: 'S2 with the answer cache on (`GATEWAY_CACHE_SECONDS=60`)',
         url: 'http://127.0.0.1:4106/graphql',
         headers: bearer,
+        reportBytes: true,
+        pids: () => [cachingGateway.pid!, signedSubgraph.pid!],
+      },
+      {
+        name: 'S2cz',
+        what: 'S2c with `Accept-Encoding: gzip, deflate, br` as browsers send it (answers gzipped)',
+        url: 'http://127.0.0.1:4106/graphql',
+        headers: { ...bearer, 'accept-encoding': 'gzip, deflate, br' },
+        decode: (body) => gunzipSync(body),
+        reportBytes: true,
         pids: () => [cachingGateway.pid!, signedSubgraph.pid!],
       },
       {

@@ -52,6 +52,7 @@ const envSchema = z.object({
   REDIS_URL: optionalUrl(['redis', 'rediss']),
   REDIS_KEY_PREFIX: z.string().min(1).max(100).default('focus-kraliki:'),
   GATEWAY_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(0),
+  GATEWAY_COMPRESSION_MIN_BYTES: z.coerce.number().int().min(0).max(100 * 1024 * 1024).default(1024),
   GATEWAY_SINGLE_FETCH_PASSTHROUGH: z
     .enum(['on', 'off'], { message: "must be 'on' or 'off'" })
     .default('on'),
@@ -118,6 +119,8 @@ export interface Config {
   gatewayCacheSeconds: number;
   /** Whether operations planned as one subgraph fetch skip the gateway's re-execution (single-fetch-passthrough.ts). */
   gatewaySingleFetchPassthrough: boolean;
+  /** GraphQL answers of at least this many bytes go out compressed (br or gzip) to clients accepting it; 0 = never. */
+  gatewayCompressionMinBytes: number;
   rateLimits: { userPerMinute: number; ipPerMinute: number; loginPerAccount: number; loginPerIp: number };
   /** Key for the HMAC that makes pagination cursors tamper-evident. */
   cursorSecret: string;
@@ -202,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     gatewayCacheSeconds: e.GATEWAY_CACHE_SECONDS,
     gatewaySingleFetchPassthrough: e.GATEWAY_SINGLE_FETCH_PASSTHROUGH === 'on',
+    gatewayCompressionMinBytes: e.GATEWAY_COMPRESSION_MIN_BYTES,
     rateLimits: {
       userPerMinute: e.RATE_LIMIT_USER_PER_MIN,
       ipPerMinute: e.RATE_LIMIT_IP_PER_MIN,

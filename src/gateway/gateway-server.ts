@@ -57,6 +57,11 @@ export interface GatewayOptions {
    * (see single-fetch-passthrough.ts). Default on.
    */
   singleFetchPassthrough?: boolean;
+  /**
+   * `/graphql` answers of at least this many bytes are compressed (br or gzip, as the client's Accept-Encoding
+   * allows); 0 = never (the default here; the gateway role sets GATEWAY_COMPRESSION_MIN_BYTES, 1024).
+   */
+  compressionMinBytes?: number;
   /** How long a token's verification result is reused (default 0: verify on every request). */
   verifiedTokenCacheSeconds?: number;
   logger: Logger;
@@ -242,7 +247,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     requestLogFields(req).operationName = operationNameOf(body, req.url) ?? singleOperationName(query ? parseForCost(query) : null);
     const context = await admit(req, res, () => (query ? costOf(query, variables) : 1));
     if (!context) return;
-    await respondWithGraphQL(apollo, req, res, body, async () => context);
+    await respondWithGraphQL(apollo, req, res, body, async () => context, {}, { compressionMinBytes: options.compressionMinBytes ?? 0 });
   };
 
   const handleLogin = async (req: IncomingMessage, res: ServerResponse) => {

@@ -53,6 +53,7 @@ export async function startGatewayRole(
     clockToleranceSeconds: config.auth.clockToleranceSeconds,
     verifiedTokenCacheSeconds: config.auth.verifiedTokenCacheSeconds,
     singleFetchPassthrough: config.gatewaySingleFetchPassthrough,
+    compressionMinBytes: config.gatewayCompressionMinBytes,
     answerCache: answers && config.gatewayCacheSeconds > 0 ? { store: answers, ttlSeconds: config.gatewayCacheSeconds } : undefined,
     logger,
     isProduction: config.isProduction,

@@ -56,6 +56,8 @@ export interface PlatformOptions {
   answerCacheSeconds?: number;
   /** The gateway's single-fetch pass-through (default on, as in production). */
   singleFetchPassthrough?: boolean;
+  /** Answers of at least this many bytes are compressed for clients accepting it (default 1024, as in production). */
+  compressionMinBytes?: number;
 }
 
 export interface GraphQLHttpResult {
@@ -153,6 +155,7 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
     // The production default: every gateway suite runs with verified tokens reused (revocation still per request).
     verifiedTokenCacheSeconds: 60,
     singleFetchPassthrough: options.singleFetchPassthrough,
+    compressionMinBytes: options.compressionMinBytes ?? 1024,
     answerCache: answerCacheSeconds > 0 ? { store: dataCache, ttlSeconds: answerCacheSeconds } : undefined,
     logger,
     isProduction: options.isProduction ?? false,

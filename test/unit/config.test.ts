@@ -40,6 +40,14 @@ describe('loadConfig', () => {
     expect((error as ConfigError).problems.join('\n')).toMatch(/EVENTS_GROUP_MAX[\s\S]*EVENTS_GROUP_LANES/);
   });
 
+  it('when GATEWAY_COMPRESSION_MIN_BYTES is unset answers from 1 KiB on are compressed; 0 turns it off; a negative or non-number names the variable', () => {
+    expect(loadConfig({}).gatewayCompressionMinBytes).toBe(1024);
+    expect(loadConfig({ GATEWAY_COMPRESSION_MIN_BYTES: '0' }).gatewayCompressionMinBytes).toBe(0);
+    expect(loadConfig({ GATEWAY_COMPRESSION_MIN_BYTES: '4096' }).gatewayCompressionMinBytes).toBe(4096);
+    expect(() => loadConfig({ GATEWAY_COMPRESSION_MIN_BYTES: '-1' })).toThrow(/GATEWAY_COMPRESSION_MIN_BYTES/);
+    expect(() => loadConfig({ GATEWAY_COMPRESSION_MIN_BYTES: 'lots' })).toThrow(/GATEWAY_COMPRESSION_MIN_BYTES/);
+  });
+
   it("when the single-fetch pass-through is unset it is on; 'off' turns it off; anything else names the variable and the choices", () => {
     expect(loadConfig({}).gatewaySingleFetchPassthrough).toBe(true);
     expect(loadConfig({ GATEWAY_SINGLE_FETCH_PASSTHROUGH: 'off' }).gatewaySingleFetchPassthrough).toBe(false);

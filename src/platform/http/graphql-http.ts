@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { compressFor } from './compression.js';
 
 /** Request bodies above this are refused with 413 before any parsing. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -72,7 +73,11 @@ export async function executeGraphQLOverHttp<TContext extends BaseContext>(
   await respondWithGraphQL(server, req, res, body, () => context(body));
 }
 
-/** Executes an already-read request through Apollo Server and writes the answer, with `extraHeaders` added. */
+/**
+ * Executes an already-read request through Apollo Server and writes the answer, with `extraHeaders` added. With
+ * `compressionMinBytes`, a complete answer at least that large goes out br- or gzip-compressed when the client
+ * accepts it (see compression.ts).
+ */
 export async function respondWithGraphQL<TContext extends BaseContext>(
   server: ApolloServer<TContext>,
   req: IncomingMessage,
@@ -80,6 +85,7 @@ export async function respondWithGraphQL<TContext extends BaseContext>(
   body: unknown,
   context: () => Promise<TContext>,
   extraHeaders: Record<string, string> = {},
+  options: { compressionMinBytes?: number } = {},
 ): Promise<void> {
   const response = await server.executeHTTPGraphQLRequest({
     httpGraphQLRequest: {
@@ -94,7 +100,12 @@ export async function respondWithGraphQL<TContext extends BaseContext>(
   for (const [name, value] of response.headers) res.setHeader(name, value);
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {
-    res.end(response.body.string);
+    if (!options.compressionMinBytes) return void res.end(response.body.string);
+    // The answer depends on Accept-Encoding whether or not this one is compressed (caches must keep them apart).
+    res.appendHeader('vary', 'accept-encoding');
+    const { body: compressed, encoding } = await compressFor(req, response.body.string, options.compressionMinBytes);
+    if (encoding) res.setHeader('content-encoding', encoding);
+    res.end(compressed);
     return;
   }
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
