@@ -34,10 +34,16 @@ export class ContextForwardingDataSource extends RemoteGraphQLDataSource<Gateway
 
   private readonly subgraphName: string;
   /**
-   * Fetches on their way to the subgraph, by org, data version and cache key: each settles with the answer it
-   * stores, or undefined when its answer is not cached (errors, too large, the subgraph not announcing its changes).
+   * Fetches on their way to the subgraph, by org, data version and cache key: each settles with its answer as JSON
+   * (errors included), rejects as the fetch failed, or settles undefined when the subgraph did not announce its
+   * changes in the gateway's store (nothing may be shared then).
    */
   private readonly inFlight = new Map<string, Promise<string | undefined>>();
+  /**
+   * Whether the subgraph's last answer named the gateway's version store (see {@link process}); while it does not,
+   * identical reads do not wait for one another, as none could use another's answer.
+   */
+  private subgraphAnnounces = true;
 
   /**
    * With the cache on, a fetch made for a query operation is answered from the cache when an answer for the same
@@ -45,7 +51,8 @@ export class ContextForwardingDataSource extends RemoteGraphQLDataSource<Gateway
    * version. Otherwise the subgraph is asked, and its answer stored under the version read before asking, when it
    * has no errors and the subgraph's `x-planning-data-versions` header names the gateway's own store (the
    * subgraph announces its committed changes there). Any cache failure just asks the subgraph. Fetches that miss
-   * while an identical one (same caller, document, variables and version) is on its way share its answer.
+   * while an identical one (same caller, document, variables and version) is on its way share its outcome: a copy of
+   * its answer, errors included (stored only without errors), or its failure.
    */
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     const cache = this.cache;
@@ -66,33 +73,48 @@ export class ContextForwardingDataSource extends RemoteGraphQLDataSource<Gateway
       return super.process(options);
     }
     // Identical fetches that missed under the same version (a hot page just after a change) share one subgraph
-    // request: each would have been answered from the cache had the first stored its answer before they looked.
+    // request: each would have been answered from the cache had the first stored its answer before they looked, and
+    // each would have got that same answer (errors, a failure) had it arrived with the first.
     const flight = `${caller.orgId}\n${found.version}\n${key}`;
-    const leader = this.inFlight.get(flight);
+    const leader = this.subgraphAnnounces ? this.inFlight.get(flight) : undefined;
     if (leader) {
-      const answer = await leader;
-      if (answer !== undefined) {
+      // Rejects as the first fetch did.
+      const shared = await leader;
+      if (shared !== undefined) {
         cache.onLookup?.(this.subgraphName, 'shared');
-        return JSON.parse(answer) as GatewayGraphQLResponse;
+        return JSON.parse(shared) as GatewayGraphQLResponse;
       }
       cache.onLookup?.(this.subgraphName, 'miss');
       return super.process(options);
     }
     cache.onLookup?.(this.subgraphName, 'miss');
-    let settle!: (answer: string | undefined) => void;
-    this.inFlight.set(flight, new Promise((resolve) => (settle = resolve)));
+    let settle!: (shared: string | undefined) => void;
+    let fail!: (error: unknown) => void;
+    const fetched = new Promise<string | undefined>((resolve, reject) => {
+      settle = resolve;
+      fail = reject;
+    });
+    // Its failure is for the reads waiting on it, when there are any.
+    fetched.catch(() => {});
+    if (this.subgraphAnnounces) this.inFlight.set(flight, fetched);
     try {
       const response = await super.process(options);
-      const cacheable =
-        !response.errors?.length && response.data != null && response.http?.headers.get(PLANNING_DATA_VERSIONS_HEADER) === cache.store.fingerprint;
-      const answer = cacheable ? JSON.stringify({ data: response.data }) : undefined;
-      if (answer !== undefined && answer.length <= MAX_CACHED_ANSWER_CHARS) {
-        settle(answer);
+      // Only the answers of a subgraph announcing its changes in this very store are shared or stored: without its
+      // version change, a read starting after a change could join (or find) a fetch made before it.
+      this.subgraphAnnounces = response.http?.headers.get(PLANNING_DATA_VERSIONS_HEADER) === cache.store.fingerprint;
+      if (!this.subgraphAnnounces) return response;
+      const hasErrors = Boolean(response.errors?.length);
+      const answer = JSON.stringify(hasErrors ? { data: response.data, errors: response.errors } : { data: response.data });
+      settle(answer);
+      if (!hasErrors && response.data != null && answer.length <= MAX_CACHED_ANSWER_CHARS) {
         await cache.store.store(caller.orgId, key, found.version, answer, cache.ttlSeconds).catch(() => {});
       }
       return response;
+    } catch (error) {
+      fail(error);
+      throw error;
     } finally {
-      this.inFlight.delete(flight);
+      if (this.inFlight.get(flight) === fetched) this.inFlight.delete(flight);
       settle(undefined);
     }
   }

@@ -36,6 +36,8 @@ export function createRedisClient(url: string, options: { keyPrefix: string; log
  * phase that reads the replies received meanwhile: every command in flight then failed although Redis had answered
  * in time, and the gateway, failing closed, answered 503 to all their requests. Here the expired timer gives the
  * poll phase one turn (`setImmediate` runs after it) before it fails the command.
+ *
+ * It is set on this client object only: a client made by `duplicate()` (none is) would have no command timeout.
  */
 function timeOutCommandsAfterPendingReplies(client: Redis, ms: number): void {
   const send = client.sendCommand.bind(client);

@@ -10,7 +10,7 @@ const QUERY = '{ tasks(first: 20) { edges { node { id title } } } }';
  * A planning data source with the in-process answer cache in front of a fake subgraph whose answers wait until the
  * test lets them go, so that fetches are provably in flight at the same time.
  */
-async function setUp(options: { answer?: (call: number) => { body: unknown; announces?: boolean } } = {}) {
+async function setUp(options: { answer?: (call: number) => { body?: unknown; announces?: boolean; fails?: Error } } = {}) {
   const store = new InProcessPlanningDataCache();
   const outcomes: CacheOutcome[] = [];
   const pending: Array<() => void> = [];
@@ -18,7 +18,8 @@ async function setUp(options: { answer?: (call: number) => { body: unknown; anno
   const fetcher = (async () => {
     const call = ++calls;
     await new Promise<void>((release) => pending.push(release));
-    const { body, announces = true } = options.answer?.(call) ?? { body: { data: { tasks: { edges: [{ node: { id: `t${call}`, title: `answer ${call}` } }] } } } };
+    const { body, announces = true, fails } = options.answer?.(call) ?? { body: { data: { tasks: { edges: [{ node: { id: `t${call}`, title: `answer ${call}` } }] } } } };
+    if (fails) throw fails;
     return new Response(JSON.stringify(body), {
       headers: { 'content-type': 'application/json', ...(announces ? { [PLANNING_DATA_VERSIONS_HEADER]: store.fingerprint } : {}) },
     });
@@ -38,7 +39,7 @@ async function setUp(options: { answer?: (call: number) => { body: unknown; anno
     } as unknown as Parameters<ContextForwardingDataSource['process']>[0]);
   /** Lets every fetch made so far answer, once they have all reached the fake subgraph. */
   const releaseAll = async (expected: number) => {
-    await expect.poll(() => pending.length).toBe(expected);
+    await expect.poll(() => pending.length, { timeout: 10_000 }).toBe(expected);
     for (const release of pending.splice(0)) release();
   };
   return { store, outcomes, ask, releaseAll, calls: () => calls };
@@ -63,7 +64,7 @@ describe('answer cache: identical fetches in flight share one subgraph request',
     const { store, outcomes, ask, releaseAll, calls } = await setUp();
     await store.bump(['org-1']);
     const before = ask();
-    await expect.poll(calls).toBe(1);
+    await expect.poll(calls, { timeout: 10_000 }).toBe(1);
     await store.bump(['org-1']);
     const after = ask();
     await releaseAll(2);
@@ -83,35 +84,50 @@ describe('answer cache: identical fetches in flight share one subgraph request',
     expect(outcomes).toEqual(['miss', 'miss', 'miss']);
   });
 
-  it('when the first answer has errors, then the reads waiting on it ask the subgraph themselves and get their own answers', async () => {
+  it('when the first answer has errors, then the reads waiting on it get copies of it, and it is not stored', async () => {
     const { store, outcomes, ask, releaseAll, calls } = await setUp({
-      answer: (call) => (call === 1 ? { body: { data: null, errors: [{ message: 'boom' }] } } : { body: { data: { tasks: { edges: [] } } } }),
+      answer: (call) => ({ body: { data: null, errors: [{ message: `not found ${call}`, extensions: { code: 'NOT_FOUND' } }] } }),
     });
     await store.bump(['org-1']);
-    const answers = [ask(), ask(), ask()];
+    const results = [ask(), ask(), ask()];
     await releaseAll(1);
-    // The two reads that waited now ask the subgraph, each with its own request.
-    await releaseAll(2);
-    const results = await Promise.all(answers);
-    expect(results[0]!.errors?.[0]?.message).toBe('boom');
-    expect(results[1]!.data).toEqual({ tasks: { edges: [] } });
-    expect(results[2]!.data).toEqual({ tasks: { edges: [] } });
-    expect(calls()).toBe(3);
-    expect(outcomes).toEqual(['miss', 'miss', 'miss']);
+    for (const result of await Promise.all(results)) expect(result.errors).toEqual([{ message: 'not found 1', extensions: { code: 'NOT_FOUND' } }]);
+    expect(calls()).toBe(1);
+    expect(outcomes).toEqual(['miss', 'shared', 'shared']);
+    // Not stored: the next read asks again.
+    const next = ask();
+    await releaseAll(1);
+    expect((await next).errors?.[0]?.message).toBe('not found 2');
   });
 
-  it('when the subgraph does not name the gateway\'s version store, then nothing is shared or stored', async () => {
+  it('when the first fetch fails, then the reads waiting on it fail with it, and the next read asks again', async () => {
+    const { store, ask, releaseAll, calls } = await setUp({
+      answer: (call) => (call === 1 ? { fails: new Error('subgraph unreachable') } : { body: { data: { tasks: { edges: [] } } } }),
+    });
+    await store.bump(['org-1']);
+    const results = [ask(), ask(), ask()].map((p) => p.then(() => 'answered', (e: Error) => e.message));
+    await releaseAll(1);
+    expect(await Promise.all(results)).toEqual(Array.from({ length: 3 }, () => expect.stringContaining('subgraph unreachable')));
+    expect(calls()).toBe(1);
+    const next = ask();
+    await releaseAll(1);
+    expect((await next).data).toEqual({ tasks: { edges: [] } });
+  });
+
+  it("when the subgraph does not name the gateway's version store, then nothing is shared or stored, and reads stop waiting for each other", async () => {
     const { store, outcomes, ask, releaseAll, calls } = await setUp({ answer: (call) => ({ body: { data: { n: call } }, announces: false }) });
     await store.bump(['org-1']);
-    const answers = [ask(), ask()];
+    // Before any answer told it, the second read waits for the first, then asks itself.
+    const first = [ask(), ask()];
     await releaseAll(1);
     await releaseAll(1);
-    expect((await Promise.all(answers)).map((r) => r.data)).toEqual([{ n: 1 }, { n: 2 }]);
-    const third = ask();
-    await releaseAll(1);
-    expect((await third).data).toEqual({ n: 3 });
-    expect(calls()).toBe(3);
-    expect(outcomes).toEqual(['miss', 'miss', 'miss']);
+    expect((await Promise.all(first)).map((r) => r.data)).toEqual([{ n: 1 }, { n: 2 }]);
+    // Now identical reads go to the subgraph at once, each with its own request.
+    const second = [ask(), ask()];
+    await releaseAll(2);
+    expect((await Promise.all(second)).map((r) => r.data)).toEqual([{ n: 3 }, { n: 4 }]);
+    expect(calls()).toBe(4);
+    expect(outcomes).toEqual(['miss', 'miss', 'miss', 'miss']);
   });
 
   it('when the org has no version yet (its first read), then identical reads are not shared: nothing can be stored', async () => {
