@@ -92,6 +92,12 @@ async function runRoles(roles: Role[], config: Config, logger: Logger): Promise<
   const urls: Record<string, string> = {};
   // Planning writers announce their changes here; the gateway's answer cache (GATEWAY_CACHE_SECONDS) reads it.
   const dataCache = planningDataCacheFor(config, logger);
+  if (!config.redisUrl && roles.includes('worker') && !roles.includes('gateway')) {
+    // Its in-process store is read by no gateway: a gateway elsewhere caching answers would miss these changes.
+    logger.warn(
+      'worker: REDIS_URL is not set, so the planning changes made from events are announced to no gateway; a gateway with its answer cache on (GATEWAY_CACHE_SECONDS) may serve answers from before them until they expire. Give the worker the gateway\'s REDIS_URL and REDIS_KEY_PREFIX',
+    );
+  }
   stoppers.push(async () => dataCache.close());
   const telemetry = await startTelemetry({ endpoint: config.otelExporterEndpoint, serviceName: `focus-kraliki-${roles.join('-')}` }, logger);
   stoppers.push(() => telemetry.shutdown());

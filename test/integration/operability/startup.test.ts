@@ -46,6 +46,25 @@ describe('start-up experience of the real CLI', () => {
     expect((await child.exited).code).toBe(0);
   }, 90_000);
 
+  it('when the worker runs without the gateway and without REDIS_URL, then it warns that its changes reach no answer cache; with the gateway in the process it does not', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'startup-'));
+    const { env } = await startRoleEnvironment(dataDir);
+    child = new CliChild(['worker'], env);
+    await child.waitForStderr('is ready');
+    for (const deadline = Date.now() + 5000; !child.stdout.includes('announced to no gateway') && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+    expect(child.stdout).toMatch(/"level":"?(warn|40)"?.*worker: REDIS_URL is not set, so the planning changes made from events are announced to no gateway/);
+    child.signal('SIGTERM');
+    expect((await child.exited).code).toBe(0);
+
+    await rm(dataDir, { recursive: true, force: true });
+    dataDir = await mkdtemp(join(tmpdir(), 'startup-'));
+    child = new CliChild(['start'], (await startRoleEnvironment(dataDir)).env);
+    await child.waitForStderr('is ready');
+    expect(child.stdout).not.toContain('announced to no gateway');
+    child.signal('SIGTERM');
+    expect((await child.exited).code).toBe(0);
+  }, 90_000);
+
   it('when NODE_ENV=production and no signing key is configured, then the process exits non-zero naming AUTH_PRIVATE_KEY_FILE', async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'startup-'));
     child = new CliChild(['start'], {
