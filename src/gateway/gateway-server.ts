@@ -8,7 +8,7 @@ import { SERVICE_UNAVAILABLE, serviceUnavailableError, serviceUnavailableStatusP
 import { requestIdFrom } from '../platform/http/request-id.js';
 import { HttpError, readBody, respondWithGraphQL, sendJson, graphqlParamsOf } from '../platform/http/graphql-http.js';
 import { readinessRoute, type ReadinessCheck } from '../platform/http/readiness.js';
-import { drainHttpServer, drainTimeout, HandlersInFlight } from '../platform/http/drain-http-server.js';
+import { drainHttpServer, HandlersInFlight } from '../platform/http/drain-http-server.js';
 import type { KeyRing } from '../platform/identity/signing-keys.js';
 import type { Logger } from '../platform/logging/logger.js';
 import type { Registry } from 'prom-client';
@@ -366,7 +366,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const { port } = httpServer.address() as AddressInfo;
   const origin = `http://${options.host}:${port}`;
   const stop = async (deadline?: number) => {
-    const { unfinished } = await drainHttpServer(httpServer, drainTimeout(options.shutdownTimeoutMs ?? 10_000, deadline), handlers);
+    const { unfinished } = await drainHttpServer(httpServer, options.shutdownTimeoutMs ?? 10_000, { handlers, deadline });
     if (unfinished > 0) logger.warn({ unfinished }, 'gateway: requests still running at the shutdown timeout are cut off');
     await apollo.stop();
     await subgraphFetcher.close();

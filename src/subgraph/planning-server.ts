@@ -13,7 +13,7 @@ import { requestIdFrom } from '../platform/http/request-id.js';
 import { parseTraceparent } from '../platform/telemetry/trace-context.js';
 import { executeGraphQLOverHttp, sendJson, graphqlParamsOf } from '../platform/http/graphql-http.js';
 import { readinessRoute, type ReadinessCheck } from '../platform/http/readiness.js';
-import { drainHttpServer, drainTimeout, HandlersInFlight } from '../platform/http/drain-http-server.js';
+import { drainHttpServer, HandlersInFlight } from '../platform/http/drain-http-server.js';
 import { postgresReadiness } from '../platform/db/postgres-readiness.js';
 import type { Logger } from '../platform/logging/logger.js';
 import { observeRequest, operationNameOf } from '../platform/logging/request-log.js';
@@ -136,7 +136,7 @@ export async function startPlanningSubgraph(options: PlanningSubgraphOptions): P
     apollo,
     contextFor,
     async stop(deadline?: number) {
-      const { unfinished } = await drainHttpServer(httpServer, drainTimeout(options.shutdownTimeoutMs ?? 10_000, deadline), handlers);
+      const { unfinished } = await drainHttpServer(httpServer, options.shutdownTimeoutMs ?? 10_000, { handlers, deadline });
       if (unfinished > 0) logger.warn({ unfinished }, 'planning subgraph: requests still running at the shutdown timeout are cut off');
       await apollo.stop();
     },

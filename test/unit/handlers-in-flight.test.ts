@@ -45,7 +45,7 @@ describe('one shutdown deadline for servers stopped in turn', () => {
     try {
       // A server of 60 s that stops 100 ms before the shared deadline: without the deadline this drain takes 60 s and
       // the test times out.
-      const { unfinished } = await drainHttpServer(server, drainTimeout(60_000, Date.now() + 100), handlers);
+      const { unfinished } = await drainHttpServer(server, 60_000, { handlers, deadline: Date.now() + 100 });
       expect(unfinished).toBe(1);
       expect(server.listening).toBe(false);
     } finally {

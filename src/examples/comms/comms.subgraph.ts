@@ -7,7 +7,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type GraphQLSchema } from 'graphql';
 import { CallRecordStore } from './call-record.store.js';
-import { drainHttpServer, drainTimeout } from '../../platform/http/drain-http-server.js';
+import { drainHttpServer } from '../../platform/http/drain-http-server.js';
 import { executeGraphQLOverHttp, sendJson } from '../../platform/http/graphql-http.js';
 
 export { CallRecordStore, seedCallRecordFor, type CallRecord, type NewCallRecord } from './call-record.store.js';
@@ -130,7 +130,7 @@ export async function startCommsSubgraph(options: CommsSubgraphOptions = {}): Pr
     seenTraceparents,
     store,
     async stop(deadline?: number) {
-      await drainHttpServer(httpServer, drainTimeout(10_000, deadline));
+      await drainHttpServer(httpServer, 10_000, { deadline });
       await apollo.stop();
     },
   };

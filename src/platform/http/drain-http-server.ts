@@ -13,17 +13,26 @@ import type { Server } from 'node:http';
  * whose client has gone: the caller may close the database pool once this resolves. Resolves with the number of
  * tracked handlers still running at the timeout (0 when all ended).
  *
+ * With `deadline` (epoch ms, the process's shutdown deadline), the timeout is cut short to end there at the latest
+ * ({@link drainTimeout}), so that servers stopped one after another share one shutdown budget.
+ *
  * @example
- * await drainHttpServer(httpServer, 10_000, handlers);
+ * await drainHttpServer(httpServer, 10_000, { handlers, deadline });
  */
-export async function drainHttpServer(server: Server, timeoutMs: number, handlers?: HandlersInFlight): Promise<{ unfinished: number }> {
-  const deadline = Date.now() + timeoutMs;
+export async function drainHttpServer(
+  server: Server,
+  timeoutMs: number,
+  options: { handlers?: HandlersInFlight; deadline?: number } = {},
+): Promise<{ unfinished: number }> {
+  const { handlers } = options;
+  const drainMs = drainTimeout(timeoutMs, options.deadline);
+  const deadline = Date.now() + drainMs;
   if (server.listening) {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     // A keep-alive connection becomes idle once its last answer is out; close it then rather than at the timeout.
     const sweep = setInterval(() => server.closeIdleConnections(), 50);
-    const closeAll = setTimeout(() => server.closeAllConnections(), timeoutMs);
+    const closeAll = setTimeout(() => server.closeAllConnections(), drainMs);
     try {
       await closed;
     } finally {
