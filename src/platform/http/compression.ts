@@ -44,10 +44,12 @@ export function negotiateEncoding(req: IncomingMessage): Encoding | undefined {
  * gains little and costs a header's worth): the bytes and their `Content-Encoding`; otherwise the body as it is.
  */
 export async function compressFor(req: IncomingMessage, body: string, minBytes: number): Promise<{ body: string | Buffer; encoding?: Encoding }> {
-  if (minBytes <= 0 || Buffer.byteLength(body) < minBytes) return { body };
+  if (minBytes <= 0) return { body };
   const encoding = negotiateEncoding(req);
   if (!encoding) return { body };
+  // Encoded once: its length is the threshold's measure and the compressor's input.
   const input = Buffer.from(body);
+  if (input.length < minBytes) return { body };
   if (input.length <= SYNC_LIMIT_BYTES) {
     return { body: encoding === 'br' ? brotliCompressSync(input, BROTLI_OPTIONS) : gzipSync(input, GZIP_OPTIONS), encoding };
   }
