@@ -25,6 +25,10 @@ import { checkModules, subgraphRoutingUrls } from './module-health.js';
 import { graphiqlRoutes } from './ide/graphiql-ide.js';
 import { answerAuthFailure, type AnswerStyle } from './http-answers.js';
 import { operationCost } from './limits/operation-cost.js';
+import { PersistedDocuments } from './persisted-documents.js';
+import { apiSchemaOf } from '../platform/federation/api-schema.js';
+import { withoutSuggestions } from '../platform/errors/suggestions.js';
+import { LRUCache } from 'lru-cache';
 import type { RequestLimits } from './limits/request-limits.js';
 import { ContextForwardingDataSource } from './subgraph-data-source.js';
 import { createSubgraphFetcher } from './subgraph-fetcher.js';
@@ -143,19 +147,20 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ),
   }, { singleFetchPassthrough: options.singleFetchPassthrough, onSingleFetch: metrics?.singleFetch });
   const hardening = graphqlHardening(options.isProduction);
-  const parsedDocuments = new Map<string, DocumentNode | null>();
+  const apiSchema = apiSchemaOf(options.supergraphSdl);
+  const persistedDocuments = new PersistedDocuments();
+  const parsedDocuments = new LRUCache<string, { document: DocumentNode | null }>({ max: 1000 });
   const parseForCost = (query: string): DocumentNode | null => {
-    let document = parsedDocuments.get(query);
-    if (document === undefined) {
+    let parsed = parsedDocuments.get(query);
+    if (parsed === undefined) {
       try {
-        document = parse(query, { maxTokens: 5000 });
+        parsed = { document: parse(query, { maxTokens: 5000 }) };
       } catch {
-        document = null;
+        parsed = { document: null };
       }
-      if (parsedDocuments.size > 1000) parsedDocuments.clear();
-      parsedDocuments.set(query, document);
+      parsedDocuments.set(query, parsed);
     }
-    return document;
+    return parsed.document;
   };
 
   const admit = async (
@@ -166,39 +171,44 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   ): Promise<GatewayContext | undefined> => {
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
+    const ip = clientIp(req);
+    // An address whose budget this process saw exhausted is refused before its token costs a signature check.
+    const exhaustedFor = options.limits.exhaustedFor(ip);
+    if (exhaustedFor > 0) {
+      metrics?.rateLimited('ip');
+      sendRateLimited(res, style, {
+        budget: 'ip',
+        retryAfterSeconds: exhaustedFor,
+        headers: { 'retry-after': String(exhaustedFor), 'ratelimit-policy': options.limits.policyHeader, ratelimit: `"ip";r=0;t=${exhaustedFor}` },
+      });
+      return undefined;
+    }
     let claims;
     try {
       claims = await authenticator.verify(req.headers.authorization);
     } catch (error) {
       metrics?.authFailed(error);
+      if (error instanceof AuthenticationError) await options.limits.chargeFailedAuthentication(ip);
       if (answerAuthFailure(res, error, style)) return undefined;
       throw error;
     }
     const logFields = Object.assign(requestLogFields(req), { userId: claims.sub, orgId: claims.orgId });
+    const units = typeof cost === 'function' ? cost() : cost;
     let decision;
     try {
       // Revocation and budgets in one step: a revoked token is refused before anything is charged to its budgets.
-      decision = await options.limits.admit(claims.jti, options.revocations, { user: `${claims.orgId}:${claims.sub}`, ip: clientIp(req) }, typeof cost === 'function' ? cost() : cost);
+      decision = await options.limits.admit(claims.jti, options.revocations, { user: `${claims.orgId}:${claims.sub}`, ip }, units);
       if (decision.revoked) throw new AuthenticationError('revoked', 'Token has been revoked');
     } catch (error) {
       metrics?.authFailed(error);
+      if (error instanceof AuthenticationError) await options.limits.chargeFailedAuthentication(ip);
       if (answerAuthFailure(res, error, style)) return undefined;
       throw error;
     }
     for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value);
     if (!decision.allowed) {
       metrics?.rateLimited(decision.budget);
-      const detail = `Rate limit reached; retry after ${decision.retryAfterSeconds} s`;
-      sendJson(
-        res,
-        429,
-        style === 'rest'
-          ? { detail }
-          : {
-              errors: [{ message: `Rate limit reached (${decision.budget}); retry after ${decision.retryAfterSeconds} s`, extensions: { code: 'RATE_LIMITED' } }],
-              detail,
-            },
-      );
+      sendRateLimited(res, style, decision, units);
       return undefined;
     }
     return {
@@ -211,9 +221,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     };
   };
 
-  const costOf = (query: string, variables: Record<string, unknown> = {}) => {
+  const costOf = (query: string, variables: Record<string, unknown> = {}, operationName?: string) => {
     const document = parseForCost(query);
-    return document ? operationCost(document, variables) : 1;
+    return document ? operationCost(apiSchema, document, variables, operationName) : 1;
   };
 
   const pipeline: GatewayPipeline = {
@@ -241,11 +251,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       return sendJson(res, status, { errors: [{ message: (error as Error).message, extensions: { code: 'BAD_REQUEST' } }] });
     }
     const params = graphqlParamsOf(body, req.url);
-    const { query } = params;
+    // A persisted query sent by its hash alone costs what the document it stands for costs.
+    const query = params.query ?? (params.persistedQueryHash ? persistedDocuments.documentOf(params.persistedQueryHash) : undefined);
     // Variables set page sizes (GET carries them as JSON in the URL), so the cost must see them.
     const variables = params.variables && typeof params.variables === 'object' && !Array.isArray(params.variables) ? (params.variables as Record<string, unknown>) : {};
-    requestLogFields(req).operationName = operationNameOf(body, req.url) ?? singleOperationName(query ? parseForCost(query) : null);
-    const context = await admit(req, res, () => (query ? costOf(query, variables) : 1));
+    const operationName = operationNameOf(body, req.url);
+    requestLogFields(req).operationName = operationName ?? singleOperationName(query ? parseForCost(query) : null);
+    const context = await admit(req, res, () => (query ? costOf(query, variables, operationName) : 1));
     if (!context) return;
     await respondWithGraphQL(apollo, req, res, body, async () => context, {}, { compressionMinBytes: options.compressionMinBytes ?? 0 });
   };
@@ -347,16 +359,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     includeStacktraceInErrorResponses: !options.isProduction,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    persistedQueries: { cache: persistedDocuments.cache },
     stopOnTerminationSignals: false,
     validationRules: hardening.validationRules,
     parseOptions: hardening.parseOptions,
     // Armor's types come from Apollo's CommonJS build; the plugins are the same objects.
     plugins: [...(hardening.plugins as unknown as ApolloServerPlugin<GatewayContext>[]), ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.shutdownTimeoutMs }), ApolloServerPluginInlineTraceDisabled(), serviceUnavailableStatusPlugin(), ...(metrics ? [metrics.graphqlPlugin] : [])],
     // A subgraph answering 503 (its database is down) becomes SERVICE_UNAVAILABLE here, without its response body.
-    formatError: (formatted) =>
-      (formatted.extensions?.response as { status?: number } | undefined)?.status === 503 || formatted.extensions?.code === SERVICE_UNAVAILABLE
-        ? serviceUnavailableError(formatted)
-        : formatted,
+    formatError: (formatted) => {
+      if ((formatted.extensions?.response as { status?: number } | undefined)?.status === 503 || formatted.extensions?.code === SERVICE_UNAVAILABLE) return serviceUnavailableError(formatted);
+      // In production no message suggests schema names ("Did you mean the enum value ...?"), whoever wrote it.
+      return options.isProduction ? withoutSuggestions(formatted) : formatted;
+    },
   });
   await apollo.start();
   await new Promise<void>((resolve, reject) => {
@@ -372,6 +386,34 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await subgraphFetcher.close();
   };
   return { url: `${origin}/graphql`, origin, apollo, stop };
+}
+
+/** 429 in the entry point's shape; a request costing more than the whole budget is told so (waiting cannot help). */
+function sendRateLimited(
+  res: ServerResponse,
+  style: AnswerStyle,
+  decision: { budget: 'user' | 'ip'; retryAfterSeconds: number; exceedsBudget?: boolean; headers: Record<string, string> },
+  cost?: number,
+): void {
+  for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value);
+  const detail = decision.exceedsBudget
+    ? `This request costs ${cost} units, more than the whole ${decision.budget} budget per minute; ask for fewer rows or nested lists`
+    : `Rate limit reached; retry after ${decision.retryAfterSeconds} s`;
+  sendJson(
+    res,
+    429,
+    style === 'rest'
+      ? { detail }
+      : {
+          errors: [
+            {
+              message: decision.exceedsBudget ? detail : `Rate limit reached (${decision.budget}); retry after ${decision.retryAfterSeconds} s`,
+              extensions: { code: 'RATE_LIMITED', budget: decision.budget, ...(cost !== undefined ? { cost } : {}) },
+            },
+          ],
+          detail,
+        },
+  );
 }
 
 /** The client's address as this server sees it (no proxy headers are trusted). */

@@ -5,6 +5,12 @@ import { Agent } from 'undici';
 type Fetcher = NonNullable<RemoteGraphQLDataSource['fetcher']>;
 type FetcherResponse = Awaited<ReturnType<Fetcher>>;
 
+/**
+ * The largest subgraph answer the gateway reads (a page of 100 projects with 100 tasks each is about 5 MB); a larger
+ * one fails its fetch, so that no subgraph can make the gateway buffer without bound.
+ */
+export const MAX_SUBGRAPH_ANSWER_BYTES = 32 * 1024 * 1024;
+
 /** A subgraph answer, read in full (subgraph answers are JSON documents that the gateway parses whole anyway). */
 class BufferedResponse implements FetcherResponse {
   readonly redirected = false;
@@ -52,8 +58,9 @@ export interface SubgraphFetcher {
  * subgraph origin), instead of Apollo's default make-fetch-happen over node-fetch, which the bench showed at about a
  * fifth of the gateway's CPU per request. Redirects are not followed (a subgraph never redirects).
  */
-export function createSubgraphFetcher(options: { timeoutMs?: number } = {}): SubgraphFetcher {
+export function createSubgraphFetcher(options: { timeoutMs?: number; maxAnswerBytes?: number } = {}): SubgraphFetcher {
   const timeout = options.timeoutMs ?? 60_000;
+  const maxAnswerBytes = options.maxAnswerBytes ?? MAX_SUBGRAPH_ANSWER_BYTES;
   const agent = new Agent({ connections: 128, keepAliveTimeout: 30_000, headersTimeout: timeout, bodyTimeout: timeout });
   const fetch: Fetcher = async (url, init = {}) => {
     const answer = await agent.request({
@@ -64,7 +71,17 @@ export function createSubgraphFetcher(options: { timeoutMs?: number } = {}): Sub
       body: init.body,
       signal: init.signal,
     });
-    const body = Buffer.from(await answer.body.arrayBuffer());
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of answer.body) {
+      size += (chunk as Buffer).length;
+      if (size > maxAnswerBytes) {
+        answer.body.destroy();
+        throw new Error(`The ${new URL(url).host} subgraph's answer is larger than ${maxAnswerBytes} bytes`);
+      }
+      chunks.push(chunk as Buffer);
+    }
+    const body = Buffer.concat(chunks, size);
     const headers = new Headers();
     for (const [name, value] of Object.entries(answer.headers)) {
       if (value === undefined) continue;

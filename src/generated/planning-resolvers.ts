@@ -296,13 +296,18 @@ export type Task = {
   project: Maybe<Project>;
   status: TaskStatus;
   subtaskCount: Scalars['Int']['output'];
-  /** Direct subtasks, in position order. */
+  /** Direct subtasks, in position order: the first `first` of them (1..100; subtaskCount tells how many there are). */
   subtasks: Array<Task>;
   tags: Array<Scalars['String']['output']>;
   title: Scalars['String']['output'];
   updatedAt: Scalars['DateTime']['output'];
   /** Incremented on every change; pass it as expectedVersion for optimistic concurrency. */
   version: Scalars['Int']['output'];
+};
+
+
+export type TaskSubtasksArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type TaskConnection = {
@@ -659,7 +664,7 @@ export type TaskResolvers<ContextType = PlanningContext, ParentType extends Reso
   project?: Resolver<Maybe<ResolversTypes['Project']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['TaskStatus'], ParentType, ContextType>;
   subtaskCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  subtasks?: Resolver<Array<ResolversTypes['Task']>, ParentType, ContextType>;
+  subtasks?: Resolver<Array<ResolversTypes['Task']>, ParentType, ContextType, RequireFields<TaskSubtasksArgs, 'first'>>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;

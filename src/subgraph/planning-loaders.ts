@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { SqlEntityManager } from '@mikro-orm/postgresql';
 import type { Connection } from '../modules/common/connection.js';
 import { type CursorCodec, canonicalJson } from '../modules/common/cursor.js';
-import { DEFAULT_PAGE_SIZE } from '../modules/common/page-args.js';
+import { DEFAULT_PAGE_SIZE, MAX_SUBTASKS } from '../modules/common/page-args.js';
 import { entityId } from '../modules/common/validators.js';
 import type { Project } from '../modules/projects/project.entity.js';
 import { ProjectRepository } from '../modules/projects/project.repository.js';
@@ -39,9 +39,16 @@ export function createPlanningLoaders(em: SqlEntityManager, orgId: string, codec
   return {
     taskById: byIdLoader((ids) => tasks.findByIds(orgId, ids)),
     projectById,
+    /** The first {@link MAX_SUBTASKS} direct subtasks of each parent (`Task.subtasks` answers a prefix of them). */
     subtasksByParent: new DataLoader<string, Task[]>(async (parentIds) => {
-      const found = await tasks.findSubtasks(orgId, parentIds);
-      return parentIds.map((id) => found.filter((t) => t.parentId === id));
+      const found = await tasks.findSubtasks(orgId, parentIds, MAX_SUBTASKS);
+      const byParent = new Map<string, Task[]>();
+      for (const task of found) {
+        const list = byParent.get(task.parentId!);
+        if (list) list.push(task);
+        else byParent.set(task.parentId!, [task]);
+      }
+      return parentIds.map((id) => byParent.get(id) ?? []);
     }),
     subtaskCountByParent,
     taskCountsByProject: new DataLoader<string, { total: number; completed: number }>(async (projectIds) => {

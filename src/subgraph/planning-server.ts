@@ -23,6 +23,7 @@ import { PLANNING_DATA_VERSIONS_HEADER, type PlanningDataVersions } from '../pla
 import { type CallerRequest, type CallerResolver } from './caller-from-request.js';
 import type { PlanningContext } from './planning-context.js';
 import { createPlanningLoaders } from './planning-loaders.js';
+import { AnswerSizeLimit, answerTooLargePlugin } from './answer-size.js';
 import { buildPlanningSchema } from './planning-schema.js';
 
 export interface PlanningSubgraphOptions {
@@ -85,6 +86,7 @@ export async function startPlanningSubgraph(options: PlanningSubgraphOptions): P
       tasks: new TaskService(em, codec, serviceOptions),
       projects: new ProjectService(em, codec, serviceOptions),
       loaders: createPlanningLoaders(em, caller.orgId, codec),
+      answerSize: new AnswerSizeLimit(),
     };
   };
 
@@ -119,11 +121,11 @@ export async function startPlanningSubgraph(options: PlanningSubgraphOptions): P
 
   const apollo = new ApolloServer<PlanningContext>({
     schema: buildPlanningSchema(),
-    formatError: createErrorFormatter(logger, !options.isProduction),
+    formatError: createErrorFormatter(logger, options.isProduction),
     includeStacktraceInErrorResponses: !options.isProduction,
     introspection: !options.isProduction,
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.shutdownTimeoutMs }), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), serviceUnavailableStatusPlugin(), ...(metrics ? [metrics.plugin] : [])],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.shutdownTimeoutMs }), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), serviceUnavailableStatusPlugin(), answerTooLargePlugin(), ...(metrics ? [metrics.plugin] : [])],
   });
   await apollo.start();
   await new Promise<void>((resolve, reject) => {

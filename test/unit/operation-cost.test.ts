@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { MAX_OPERATION_COST, operationCost } from '../../src/gateway/limits/operation-cost.js';
+import { apiSchemaOf } from '../../src/platform/federation/api-schema.js';
 
-const costOf = (query: string, variables?: Record<string, unknown>) => operationCost(parse(query), variables);
+const schema = apiSchemaOf(readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8'));
+const costOf = (query: string, variables?: Record<string, unknown>, operationName?: string) => operationCost(schema, parse(query), variables, operationName);
 
 describe('operationCost', () => {
   it('when an operation has one root field without pagination, then it costs 1', () => {
@@ -43,9 +46,56 @@ describe('operationCost', () => {
     expect(nested).toBe(1 + Math.ceil(50 / 20));
   });
 
-  it('when paginated fields nest inside each other, then every level adds', () => {
+  it('when paginated fields nest inside each other, then the inner rows are multiplied by the outer ones', () => {
+    // 40 projects, each with up to 60 tasks: 40 + 2,400 rows.
     const cost = costOf('{ projects(first: 40) { edges { node { tasks(first: 60) { totalCount } } } } }');
-    expect(cost).toBe(1 + 2 + 3);
+    expect(cost).toBe(1 + 40 / 20 + (40 * 60) / 20);
+  });
+
+  it('when a page size comes from a variable\'s default, then the default is charged', () => {
+    const query = 'query F($n: Int = 100) { tasks(first: $n) { totalCount } }';
+    expect(costOf(query)).toBe(costOf('{ tasks(first: 100) { totalCount } }'));
+    expect(costOf(query, { n: 5 })).toBe(costOf('{ tasks(first: 5) { totalCount } }'));
+  });
+
+  it('when a list without paging arguments (Task.subtasks) is asked, then its schema default bounds it and it is charged', () => {
+    // subtasks(first: Int = 100): 100 rows under each of 20 tasks.
+    expect(costOf('{ tasks(first: 20) { edges { node { subtasks { id } } } } }')).toBe(1 + 1 + (20 * 100) / 20);
+    expect(costOf('{ tasks(first: 20) { edges { node { subtasks(first: 5) { id } } } } }')).toBe(1 + 1 + (20 * 5) / 20);
+    expect(costOf('{ task(id: "t1") { subtasks { id } } }')).toBe(1 + 100 / 20);
+  });
+
+  it('when another module\'s list field has no size at all (Task.callbacks), then the assumed size of 20 is charged', () => {
+    expect(costOf('{ tasks(first: 20) { edges { node { callbacks { phone } } } } }')).toBe(1 + 1 + 20);
+  });
+
+  it('when a list holds scalars (tags), then it is part of its row and adds nothing', () => {
+    expect(costOf('{ tasks(first: 20) { edges { node { tags } } } }')).toBe(costOf('{ tasks(first: 20) { edges { node { id } } } }'));
+  });
+
+  it('when a connection\'s edges are selected, then its rows are charged once, not again for the edges', () => {
+    expect(costOf('{ tasks(first: 100) { edges { cursor node { id title } } pageInfo { hasNextPage } } }')).toBe(6);
+  });
+
+  it('when lists nest through parent links (the heap attack), then the cost multiplies to the cap', () => {
+    const attack = 'query F($n:Int=100){tasks(first:$n,filter:{topLevel:false}){edges{node{parent{subtasks{parent{subtasks{parent{subtasks{id}}}}}}}}}}';
+    expect(costOf(attack)).toBe(MAX_OPERATION_COST);
+    // One level of it: 100 tasks, each parent's 100 subtasks.
+    expect(costOf('{ tasks(first: 100) { edges { node { parent { subtasks { id } } } } } }')).toBe(1 + 5 + (100 * 100) / 20);
+  });
+
+  it('when a nested list sits in a named fragment, then it is multiplied like an inline one', () => {
+    const inline = costOf('{ tasks(first: 50) { edges { node { subtasks(first: 10) { subtasks(first: 10) { id } } } } } }');
+    const spread = costOf('{ tasks(first: 50) { edges { node { ...Sub } } } } fragment Sub on Task { subtasks(first: 10) { ...Leaf } } fragment Leaf on Task { subtasks(first: 10) { id } }');
+    expect(spread).toBe(inline);
+    expect(inline).toBe(Math.ceil(1 + 50 / 20 + (50 * 10) / 20 + (50 * 10 * 10) / 20));
+  });
+
+  it('when the request names one of several operations, then that one is charged', () => {
+    const document = 'query Small { task(id: "t1") { id } } query Large { tasks(first: 100) { totalCount } }';
+    expect(costOf(document, {}, 'Small')).toBe(1);
+    expect(costOf(document, {}, 'Large')).toBe(6);
+    expect(costOf(document)).toBe(6);
   });
 
   it('when a bulk mutation carries 100 inputs, then it costs 10 more than with none', () => {

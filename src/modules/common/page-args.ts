@@ -2,6 +2,15 @@ import { BadUserInputError } from '../../platform/errors/planning-error.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
+/** The most subtasks `Task.subtasks` answers for one task (its `first`, 1..100, defaults to all of these). */
+export const MAX_SUBTASKS = 100;
+
+/** Validates `Task.subtasks(first)`: 1..{@link MAX_SUBTASKS}, naming the argument otherwise. */
+export function parseSubtaskCount(first: number | null | undefined): number {
+  if (first === null || first === undefined) return MAX_SUBTASKS;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_SUBTASKS) throw new BadUserInputError([{ field: 'first', message: `must be between 1 and ${MAX_SUBTASKS}` }]);
+  return first;
+}
 
 /** Relay paging arguments as GraphQL hands them over. */
 export interface PageArgs {

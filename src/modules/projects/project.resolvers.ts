@@ -14,16 +14,16 @@ export const Project: ProjectResolvers = {
    * First pages (no cursor) of every project in the response share one statement; a page after a cursor is one
    * project's list, read like `Query.tasks` with `filter.projectId`.
    */
-  tasks: (project, args, ctx) => {
+  tasks: async (project, args, ctx) => {
     const scopedFilter = { ...(args.filter ?? {}), projectId: project.id };
     const page = parsePageArgs(args);
     if (page.cursor === undefined && page.direction === 'forward') {
       // Without the project id, so every project's first page shares one loader (one statement, not one per project).
       const { projectId: _project, ...filter } = parseInput(taskFilter, scopedFilter, 'filter');
       const order = parseInput(taskOrder, args.orderBy, 'orderBy');
-      return ctx.loaders.firstTaskPageOfProject(filter, order, page.size).load(project.id);
+      return ctx.answerSize.takePage(await ctx.loaders.firstTaskPageOfProject(filter, order, page.size).load(project.id));
     }
-    return ctx.tasks.listTasks(ctx.caller, { ...args, filter: scopedFilter });
+    return ctx.answerSize.takePage(await ctx.tasks.listTasks(ctx.caller, { ...args, filter: scopedFilter }));
   },
   taskCount: async (project, _args, ctx) => (await ctx.loaders.taskCountsByProject.load(project.id)).total,
   completedTaskCount: async (project, _args, ctx) => (await ctx.loaders.taskCountsByProject.load(project.id)).completed,
@@ -35,7 +35,7 @@ export const Project: ProjectResolvers = {
 
 export const projectQueries: QueryResolvers = {
   project: (_root, { id }, ctx) => ctx.projects.getProject(ctx.caller, id),
-  projects: (_root, args, ctx) => ctx.projects.listProjects(ctx.caller, args),
+  projects: async (_root, args, ctx) => ctx.answerSize.takePage(await ctx.projects.listProjects(ctx.caller, args)),
 };
 
 export const projectMutations: MutationResolvers = {

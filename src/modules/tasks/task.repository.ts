@@ -103,10 +103,14 @@ export class TaskRepository {
     return rows.map(taskFromRow);
   }
 
-  /** Direct subtasks of several parents in one statement, in position order. */
-  async findSubtasks(orgId: string, parentIds: readonly string[]): Promise<Task[]> {
+  /** The first `perParent` direct subtasks of several parents in one statement, in position order. */
+  async findSubtasks(orgId: string, parentIds: readonly string[], perParent: number): Promise<Task[]> {
+    const ranked = this.knex('planning_tasks')
+      .select('*', this.knex.raw('row_number() over (partition by parent_id order by position, id) as subtask_rank'))
+      .where('org_id', orgId)
+      .whereIn('parent_id', [...parentIds]);
     const rows = await this.em.execute<Record<string, unknown>[]>(
-      this.knex('planning_tasks').where('org_id', orgId).whereIn('parent_id', [...parentIds]).orderBy(['parent_id', 'position', 'id']),
+      this.knex.select('*').from(ranked.as('ranked')).where('subtask_rank', '<=', perParent).orderBy(['parent_id', 'subtask_rank']),
     );
     return rows.map(taskFromRow);
   }

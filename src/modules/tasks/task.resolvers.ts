@@ -1,5 +1,6 @@
 import type { MutationResolvers, QueryResolvers, TaskResolvers } from '../../generated/planning-resolvers.js';
 import { assertCanRead } from '../common/caller.js';
+import { parseSubtaskCount } from '../common/page-args.js';
 import { connectionNodeFields } from '../common/selection.js';
 
 /** Task fields that are not plain columns; every traversal is batched through the request's loaders. */
@@ -11,7 +12,11 @@ export const Task: TaskResolvers = {
   },
   project: (task, _args, ctx) => (task.projectId ? ctx.loaders.projectById.load(task.projectId) : null),
   parent: (task, _args, ctx) => (task.parentId ? ctx.loaders.taskById.load(task.parentId) : null),
-  subtasks: (task, _args, ctx) => ctx.loaders.subtasksByParent.load(task.id),
+  subtasks: async (task, { first }, ctx) => {
+    const size = parseSubtaskCount(first);
+    const subtasks = await ctx.loaders.subtasksByParent.load(task.id);
+    return ctx.answerSize.take(subtasks.length > size ? subtasks.slice(0, size) : subtasks);
+  },
   subtaskCount: (task, _args, ctx) => ctx.loaders.subtaskCountByParent.load(task.id),
   owner: (task) => ({ id: task.ownerId }),
   assignee: (task) => (task.assigneeId ? { id: task.assigneeId } : null),
@@ -23,7 +28,7 @@ export const Task: TaskResolvers = {
 export const taskQueries: QueryResolvers = {
   task: (_root, { id }, ctx) => ctx.tasks.getTask(ctx.caller, id),
   // The page's own statement also reads the projects and subtask counts the query asks for (one statement in all).
-  tasks: (_root, args, ctx, info) => ctx.tasks.listTasks(ctx.caller, args, ctx.loaders.taskPageExtras(connectionNodeFields(info))),
+  tasks: async (_root, args, ctx, info) => ctx.answerSize.takePage(await ctx.tasks.listTasks(ctx.caller, args, ctx.loaders.taskPageExtras(connectionNodeFields(info)))),
 };
 
 export const taskMutations: MutationResolvers = {

@@ -3,14 +3,22 @@ import { OptimisticLockError } from '@mikro-orm/core';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../logging/logger.js';
 import { PlanningError } from './planning-error.js';
+import { withoutSuggestions } from './suggestions.js';
 import { isDatabaseUnavailable, serviceUnavailableError } from './service-unavailable.js';
 
 /**
  * The one place where errors become GraphQL errors: domain errors keep their code and safe extensions; a lost
  * optimistic-lock race is a CONFLICT; an unreachable database is SERVICE_UNAVAILABLE (503); anything unknown is logged and answered without internals.
  */
-export function createErrorFormatter(logger: Logger, includeStacktrace: boolean) {
+export function createErrorFormatter(logger: Logger, isProduction: boolean) {
+  const includeStacktrace = !isProduction;
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const answer = formatError(formatted, error);
+    // In production no message suggests schema names ("Did you mean the enum value ...?").
+    return isProduction ? withoutSuggestions(answer) : answer;
+  };
+
+  function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
     const original = unwrapResolverError(error);
     if (original instanceof PlanningError) {
       return {
@@ -36,5 +44,5 @@ export function createErrorFormatter(logger: Logger, includeStacktrace: boolean)
       locations: formatted.locations,
       extensions: { code: 'INTERNAL_SERVER_ERROR', ...(includeStacktrace ? { stacktrace: formatted.extensions?.stacktrace } : {}) },
     };
-  };
+  }
 }

@@ -5,6 +5,7 @@ export type PlanningErrorCode =
   | 'NOT_FOUND'
   | 'BAD_USER_INPUT'
   | 'CONFLICT'
+  | 'ANSWER_TOO_LARGE'
   | 'INTERNAL_SERVER_ERROR';
 
 /** Base of every domain error: carries a stable `code` and safe-to-show `extensions`. */
@@ -68,5 +69,13 @@ export class VersionConflictError extends ConflictError {
       expectedVersion,
       currentVersion,
     });
+  }
+}
+
+/** The answer would hold more list items than one request may (see answer-size.ts): ask for fewer or page. */
+export class AnswerTooLargeError extends PlanningError {
+  readonly code = 'ANSWER_TOO_LARGE';
+  constructor(readonly maxItems: number) {
+    super(`The answer would hold more than ${maxItems} list items; ask for smaller pages or fewer nested lists`, { maxItems });
   }
 }

@@ -113,20 +113,33 @@ export async function respondWithGraphQL<TContext extends BaseContext>(
 }
 
 /**
- * The query and variables of a GraphQL request: from a POST body, or for GET from the URL's `query` and
- * `variables` (JSON; unparsable means none). Variables are returned as sent.
+ * The query, variables and persisted-query hash of a GraphQL request: from a POST body, or for GET from the URL's
+ * `query`, `variables` and `extensions` (JSON; unparsable means none). Variables are returned as sent.
  */
-export function graphqlParamsOf(body: unknown, url: string | undefined): { query: string | undefined; variables: unknown } {
+export function graphqlParamsOf(body: unknown, url: string | undefined): { query: string | undefined; variables: unknown; persistedQueryHash: string | undefined } {
   if (body && typeof body === 'object' && !Array.isArray(body)) {
-    const { query, variables } = body as { query?: unknown; variables?: unknown };
-    return { query: typeof query === 'string' ? query : undefined, variables: variables ?? {} };
+    const { query, variables, extensions } = body as { query?: unknown; variables?: unknown; extensions?: unknown };
+    return { query: typeof query === 'string' ? query : undefined, variables: variables ?? {}, persistedQueryHash: persistedQueryHashOf(extensions) };
   }
   const params = new URL(url ?? '/', 'http://localhost').searchParams;
-  let variables: unknown = {};
+  return {
+    query: params.get('query') ?? undefined,
+    variables: jsonOrUndefined(params.get('variables')) ?? {},
+    persistedQueryHash: persistedQueryHashOf(jsonOrUndefined(params.get('extensions'))),
+  };
+}
+
+function jsonOrUndefined(text: string | null): unknown {
+  if (text === null) return undefined;
   try {
-    variables = JSON.parse(params.get('variables') ?? '{}');
+    return JSON.parse(text);
   } catch {
-    variables = {};
+    return undefined;
   }
-  return { query: params.get('query') ?? undefined, variables };
+}
+
+/** `extensions.persistedQuery.sha256Hash` of an automatic persisted query, when it is a string. */
+function persistedQueryHashOf(extensions: unknown): string | undefined {
+  const hash = (extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery?.sha256Hash;
+  return typeof hash === 'string' ? hash : undefined;
 }

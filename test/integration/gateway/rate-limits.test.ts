@@ -127,7 +127,9 @@ describe('gateway rate limits per user', () => {
     const other = await freshUser();
     const variable = await platform.gql(other, 'query($n: Int) { tasks(first: $n) { totalCount } }', { n: 1e300 });
     expect(variable.status).toBe(429);
-    expect(parseRateLimit(variable.headers.get('ratelimit'))).toMatchObject({ name: 'user', r: 0 });
+    expect(variable.body.errors[0].message).toMatch(/costs 1000000 units, more than the whole user budget/);
+    // Refused for its cost, it charged nothing: the whole budget is left.
+    expect(parseRateLimit(variable.headers.get('ratelimit'))).toMatchObject({ name: 'user', r: 10 });
   });
 
   it.runIf(!!process.env.REDIS_URL)('when Redis is configured, then the user budget lives in Redis with a TTL of at most the window', async () => {

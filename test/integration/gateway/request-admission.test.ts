@@ -76,9 +76,25 @@ describe.each(setups)('request admission (%s)', (_name, make) => {
     expect(refused.retryAfterSeconds).toBeGreaterThanOrEqual(59);
     expect(refused.retryAfterSeconds).toBeLessThanOrEqual(60);
     expect(refused.headers['retry-after']).toBe(String(refused.retryAfterSeconds));
-    // The address budget was charged all four, refused one included (a refused request still counts).
+    // The address budget was charged the three admitted (4 + 5 + 1), not the refused one.
     const ipOnly = await limits.admit(fresh('jti'), revocations, { ip: keys.ip }, 1);
-    expect((ipOnly as { headers: Record<string, string> }).headers.ratelimit).toMatch(/^"ip";r=87;t=(59|60)$/);
+    expect((ipOnly as { headers: Record<string, string> }).headers.ratelimit).toMatch(/^"ip";r=89;t=(59|60)$/);
+  });
+
+  it('when one user\'s request is refused for its cost, then neither budget is charged and others behind the same IP still pass', async () => {
+    const { limits, revocations } = make({ perUser: 10, perIp: 20 }, fresh('rl'));
+    const ip = fresh('ip');
+    const greedy = { user: fresh('org:user'), ip };
+    // Over the user budget and the IP budget: refused, and nothing of it charged anywhere.
+    expect(await limits.admit(fresh('jti'), revocations, greedy, 50_000)).toMatchObject({ allowed: false, budget: 'user', exceedsBudget: true });
+    expect(await limits.admit(fresh('jti'), revocations, greedy, 8)).toMatchObject({ allowed: true, headers: { ratelimit: expect.stringMatching(/^"user";r=2;/) } });
+    // 2 units left: a cost of 5 is refused, and charges nothing either.
+    expect(await limits.admit(fresh('jti'), revocations, greedy, 5)).toMatchObject({ allowed: false, budget: 'user', exceedsBudget: false, exhausted: false });
+    const other = await limits.admit(fresh('jti'), revocations, { user: fresh('org:user'), ip }, 5);
+    expect(other).toMatchObject({ allowed: true, headers: { ratelimit: expect.stringMatching(/^"user";r=5;/) } });
+    expect(await limits.admit(fresh('jti'), revocations, greedy, 2)).toMatchObject({ allowed: true, headers: { ratelimit: expect.stringMatching(/^"user";r=0;/) } });
+    // The IP budget holds the three admitted: 8 + 5 + 2 of 20.
+    expect(await limits.admit(fresh('jti'), revocations, { ip }, 1)).toMatchObject({ allowed: true, headers: { ratelimit: expect.stringMatching(/^"ip";r=4;/) } });
   });
 
   it('when a budget is off, then only the other is charged and named', async () => {
@@ -98,10 +114,14 @@ describe.runIf(!!redis)('request admission on Redis', () => {
     const revocations = new RedisRevocationStore(redis!);
     const user = fresh('org:user');
     await limits.admit(fresh('jti'), revocations, { user, ip: 'ip' }, 3);
-    await limits.consume({ user, ip: 'ip' }, 2);
     const library = new RateLimiterRedis({ storeClient: redis!, keyPrefix: `${keyPrefix}:user`, points: 10, duration: 60 });
+    await library.consume(user, 2);
     const seen = await library.get(user);
     expect(seen?.consumedPoints).toBe(5);
+    // ... and the script sees the library's charge: 5 of 10 left, so a cost of 6 is refused and a cost of 5 passes.
+    expect(await limits.admit(fresh('jti'), revocations, { user, ip: 'ip' }, 6)).toMatchObject({ allowed: false, budget: 'user' });
+    expect(await limits.admit(fresh('jti'), revocations, { user, ip: 'ip' }, 5)).toMatchObject({ allowed: true, headers: { ratelimit: expect.stringMatching(/^"user";r=0;/) } });
+    expect((await library.get(user))?.consumedPoints).toBe(10);
     expect(seen!.msBeforeNext).toBeGreaterThan(58_000);
     expect(seen!.msBeforeNext).toBeLessThanOrEqual(60_000);
     await limits.reset('user', user);
