@@ -60,6 +60,7 @@ const envSchema = z.object({
   RATE_LIMIT_IP_PER_MIN: z.coerce.number().int().min(0).default(1200),
   LOGIN_ATTEMPTS_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   LOGIN_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(30),
+  LOGIN_ATTEMPTS_PER_ACCOUNT_ALL_ADDRESSES: z.coerce.number().int().min(1).default(100),
   PLANNING_CURSOR_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   RABBITMQ_URL: optionalUrl(['amqp', 'amqps']),
   EVENTS_EXCHANGE: z.string().min(1).default('platform.events'),
@@ -121,7 +122,7 @@ export interface Config {
   gatewaySingleFetchPassthrough: boolean;
   /** GraphQL answers of at least this many bytes go out compressed (br or gzip) to clients accepting it; 0 = never. */
   gatewayCompressionMinBytes: number;
-  rateLimits: { userPerMinute: number; ipPerMinute: number; loginPerAccount: number; loginPerIp: number };
+  rateLimits: { userPerMinute: number; ipPerMinute: number; loginPerAccount: number; loginPerIp: number; loginPerAccountAllAddresses: number };
   /** Key for the HMAC that makes pagination cursors tamper-evident. */
   cursorSecret: string;
   logLevel: string;
@@ -211,6 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ipPerMinute: e.RATE_LIMIT_IP_PER_MIN,
       loginPerAccount: e.LOGIN_ATTEMPTS_PER_ACCOUNT,
       loginPerIp: e.LOGIN_ATTEMPTS_PER_IP,
+      loginPerAccountAllAddresses: e.LOGIN_ATTEMPTS_PER_ACCOUNT_ALL_ADDRESSES,
     },
     cursorSecret: e.PLANNING_CURSOR_SECRET ?? DEV_CURSOR_SECRET,
     logLevel: e.LOG_LEVEL,

@@ -4,7 +4,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { Kind, parse, type DocumentNode } from 'graphql';
-import { SERVICE_UNAVAILABLE, serviceUnavailableError, serviceUnavailableStatusPlugin } from '../platform/errors/service-unavailable.js';
+import { isDatabaseUnavailable, SERVICE_UNAVAILABLE, serviceUnavailableError, serviceUnavailableStatusPlugin } from '../platform/errors/service-unavailable.js';
 import { requestIdFrom } from '../platform/http/request-id.js';
 import { HttpError, readBody, respondWithGraphQL, sendJson, graphqlParamsOf } from '../platform/http/graphql-http.js';
 import { readinessRoute, type ReadinessCheck } from '../platform/http/readiness.js';
@@ -23,7 +23,7 @@ import type { GatewayContext } from './gateway-context.js';
 import { graphqlHardening } from './graphql-hardening.js';
 import { checkModules, subgraphRoutingUrls } from './module-health.js';
 import { graphiqlRoutes } from './ide/graphiql-ide.js';
-import { answerAuthFailure, type AnswerStyle } from './http-answers.js';
+import { answerAuthFailure, type AnswerStyle, sendAuthUnavailable } from './http-answers.js';
 import { operationCost } from './limits/operation-cost.js';
 import { PersistedDocuments } from './persisted-documents.js';
 import { apiSchemaOf } from '../platform/federation/api-schema.js';
@@ -292,7 +292,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         return sendJson(res, 429, { detail: error.message });
       }
       metrics?.authFailed(error);
-      if (!answerAuthFailure(res, error)) throw error;
+      if (answerAuthFailure(res, error, 'rest')) return;
+      if (isDatabaseUnavailable(error)) {
+        logger.warn({ err: (error as Error).message }, 'gateway: login could not reach the database');
+        return sendAuthUnavailable(res, 'rest');
+      }
+      throw error;
     }
   };
 

@@ -47,7 +47,12 @@ export async function startGatewayRole(
     login: new LoginService(
       users,
       new TokenIssuer(keys.current, config.auth.issuer, config.auth.audience),
-      new LoginAttemptLimiter({ perAccount: config.rateLimits.loginPerAccount, perIp: config.rateLimits.loginPerIp, redis }),
+      new LoginAttemptLimiter({
+        perAccount: config.rateLimits.loginPerAccount,
+        perIp: config.rateLimits.loginPerIp,
+        perAccountAllAddresses: config.rateLimits.loginPerAccountAllAddresses,
+        redis,
+      }),
       config.auth.tokenTtlSeconds,
     ),
     clockToleranceSeconds: config.auth.clockToleranceSeconds,

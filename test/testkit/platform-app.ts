@@ -35,7 +35,7 @@ export const TEST_AUDIENCE = 'ocelot-platform';
 export interface PlatformOptions {
   /** Budgets in cost units per minute (0 = off). Defaults are high enough never to bite. */
   rateLimits?: { perUser?: number; perIp?: number };
-  loginLimits?: { perAccount?: number; perIp?: number };
+  loginLimits?: { perAccount?: number; perIp?: number; perAccountAllAddresses?: number };
   /** Rewrites the Redis URL (e.g. through a TCP proxy the test controls). */
   redisUrlOverride?: (url: string) => string | Promise<string>;
   /** Rewrites the database URL the gateway and subgraph connect through (e.g. a TCP proxy's). */
@@ -148,7 +148,12 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
     login: new LoginService(
       users,
       issuer,
-      new LoginAttemptLimiter({ perAccount: options.loginLimits?.perAccount ?? 1000, perIp: options.loginLimits?.perIp ?? 1000, redis }),
+      new LoginAttemptLimiter({
+        perAccount: options.loginLimits?.perAccount ?? 1000,
+        perIp: options.loginLimits?.perIp ?? 1000,
+        perAccountAllAddresses: options.loginLimits?.perAccountAllAddresses,
+        redis,
+      }),
       900,
     ),
     clockToleranceSeconds: 30,

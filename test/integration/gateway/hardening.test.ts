@@ -188,6 +188,20 @@ describe('gateway hardening (production)', () => {
     }
   });
 
+  it.each([
+    ['an enum literal', '{ tasks(filter: { status: [PENDIN] }) { totalCount } }', undefined],
+    ['an enum in a variable', 'query($s: [TaskStatus!]) { tasks(filter: { status: $s }) { totalCount } }', { s: ['PENDIN'] }],
+    ['an input field', '{ tasks(filter: { stats: [PENDING] }) { totalCount } }', undefined],
+    ['an argument', '{ tasks(frist: 5) { totalCount } }', undefined],
+  ])('when %s is misspelled in production, then no message names the schema\'s value', async (_what, query, variables) => {
+    const token = await platform.mintToken(anOrg());
+    const result = await platform.gql(token, query, variables);
+    expect(result.body.errors.length).toBeGreaterThan(0);
+    const text = JSON.stringify(result.body.errors);
+    expect(text).not.toMatch(/did you mean/i);
+    expect(text).not.toMatch(/"PENDING"|\\"PENDING\\"|\\"status\\"|\\"first\\"/);
+  });
+
   it('when a domain error comes back from a subgraph in production, then it keeps its code and carries no stack trace', async () => {
     const token = await platform.mintToken({ ...anOrg(), roles: ['viewer'] });
     const result = await platform.gql(token, 'mutation { createTask(input: {title: "viewer cannot"}) { id } }');
