@@ -14,9 +14,12 @@ export const inboundEnvelopeSchema = z.object({
 });
 export type InboundEnvelope = z.output<typeof inboundEnvelopeSchema>;
 
-/** The key an event is deduplicated on: its id, or a hash of the canonical event when it has none. */
+/**
+ * The key an event is deduplicated on: its org, type and id (two orgs may use the same ids), or a hash of the
+ * canonical event (org included) when it has none.
+ */
 export function eventKey(envelope: InboundEnvelope): string {
-  if (envelope.id) return `id:${envelope.type}:${envelope.id}`;
+  if (envelope.id) return `id:${envelope.org_id}:${envelope.type}:${envelope.id}`;
   return `sha256:${createHash('sha256').update(canonicalJson(envelope)).digest('hex')}`;
 }
 

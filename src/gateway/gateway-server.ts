@@ -29,6 +29,7 @@ import { PersistedDocuments } from './persisted-documents.js';
 import { apiSchemaOf } from '../platform/federation/api-schema.js';
 import { withoutSuggestions } from '../platform/errors/suggestions.js';
 import { LRUCache } from 'lru-cache';
+import { JSON_PROBLEM_MESSAGES, tooDeepPath } from '../platform/json/json-problems.js';
 import type { RequestLimits } from './limits/request-limits.js';
 import { ContextForwardingDataSource } from './subgraph-data-source.js';
 import { createSubgraphFetcher } from './subgraph-fetcher.js';
@@ -231,6 +232,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     costOf,
     async execute(context, request) {
       if (context.logFields && request.operationName) context.logFields.operationName = request.operationName;
+      const tooDeep = tooDeepVariables(request.variables ?? {});
+      if (tooDeep) return { errors: [tooDeep] };
       const response = await apollo.executeOperation(request, { contextValue: context });
       if (response.body.kind !== 'single') throw new Error('incremental delivery is not supported here');
       return response.body.singleResult;
@@ -259,6 +262,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     requestLogFields(req).operationName = operationName ?? singleOperationName(query ? parseForCost(query) : null);
     const context = await admit(req, res, () => (query ? costOf(query, variables, operationName) : 1));
     if (!context) return;
+    const tooDeep = tooDeepVariables(variables);
+    if (tooDeep) return sendJson(res, 400, { errors: [tooDeep] });
     await respondWithGraphQL(apollo, req, res, body, async () => context, {}, { compressionMinBytes: options.compressionMinBytes ?? 0 });
   };
 
@@ -391,6 +396,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await subgraphFetcher.close();
   };
   return { url: `${origin}/graphql`, origin, apollo, stop };
+}
+
+/**
+ * A BAD_USER_INPUT error naming the variable that nests past {@link MAX_JSON_DEPTH}, or undefined: refused at the
+ * edge, before the gateway hashes the variables for the signed context (a recursive walk).
+ */
+function tooDeepVariables(variables: Record<string, unknown>) {
+  const path = tooDeepPath(variables);
+  if (!path) return undefined;
+  const field = path.join('.');
+  return { message: `variables.${field}: ${JSON_PROBLEM_MESSAGES.depth}`, extensions: { code: 'BAD_USER_INPUT', fields: [field], problems: [{ field, message: JSON_PROBLEM_MESSAGES.depth }] } };
 }
 
 /** 429 in the entry point's shape; a request costing more than the whole budget is told so (waiting cannot help). */

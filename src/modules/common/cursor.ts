@@ -1,6 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { BadUserInputError } from '../../platform/errors/planning-error.js';
 import { compareText } from './compare-text.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../platform/json/json-problems.js';
 
 /** What a keyset cursor holds: the sort key value of the row, its id, and the fingerprint of the list it came from. */
 export interface CursorPayload {
@@ -29,7 +30,14 @@ export function sortedKeysJson(value: unknown): string {
   return jsonWithSortedKeys(value, false);
 }
 
+/**
+ * Deepest nesting these functions walk: far past what the edges let in ({@link MAX_JSON_DEPTH}), and well short of
+ * what overflows the stack of `JSON.stringify` with a replacer (about 2,000 levels).
+ */
+const MAX_SORTED_JSON_DEPTH = 256;
+
 function jsonWithSortedKeys(value: unknown, dropNulls: boolean): string {
+  if (nestsDeeperThan(value, MAX_SORTED_JSON_DEPTH)) throw BadUserInputError.of('variables', `must not nest deeper than ${MAX_JSON_DEPTH} levels`);
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)
       ? Object.fromEntries(

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BadUserInputError, type FieldProblem } from '../../platform/errors/planning-error.js';
+import { JSON_PROBLEM_MESSAGES, jsonProblems, MAX_JSON_DEPTH, tooDeepPath } from '../../platform/json/json-problems.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
@@ -48,71 +49,41 @@ export const isoDateTime = z.string().transform((value, ctx) => {
 /** A JSON object of bounded size (16 KiB serialised). */
 export const jsonObject = z
   .record(z.string(), z.unknown(), { message: 'must be a JSON object' })
-  .refine((value) => JSON.stringify(value).length <= 16_384, 'must be at most 16 KiB of JSON');
+  .refine((value) => tooDeepPath(value) === undefined, JSON_PROBLEM_MESSAGES.depth)
+  .refine((value) => tooDeepPath(value) !== undefined || JSON.stringify(value).length <= 16_384, 'must be at most 16 KiB of JSON');
 
 /**
  * Parses `value` with `schema`; failures become one BAD_USER_INPUT listing every offending field, each path
  * prefixed with `prefix` (e.g. `input` -> `input.title`).
  */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, prefix: string): z.output<S> {
+  const unstorable = unstorableProblems(value, prefix);
+  // A value nested too deep is refused before the schema walks it (its checks may recurse).
+  if (unstorable.some((p) => p.message === JSON_PROBLEM_MESSAGES.depth)) throw new BadUserInputError(unstorable);
   const result = schema.safeParse(value);
-  const nul = nulProblems(value, prefix);
-  if (result.success && nul.length === 0) return result.data;
-  throw new BadUserInputError([...nul, ...(result.success ? [] : problemsOf(result.error, prefix))]);
+  if (result.success && unstorable.length === 0) return result.data;
+  throw new BadUserInputError([...unstorable, ...(result.success ? [] : problemsOf(result.error, prefix))]);
 }
 
 /** Parses each item like {@link parseInput}; one BAD_USER_INPUT lists the offending fields of every bad item. */
 export function parseEach<S extends z.ZodType>(schema: S, values: readonly unknown[], prefixOf: (index: number) => string): Array<z.output<S>> {
+  const unstorable = values.map((value, i) => unstorableProblems(value, prefixOf(i)));
+  if (unstorable.some((problems) => problems.some((p) => p.message === JSON_PROBLEM_MESSAGES.depth))) throw new BadUserInputError(unstorable.flat());
   const results = values.map((value) => schema.safeParse(value));
-  const problems = results.flatMap((result, i) => [...nulProblems(values[i], prefixOf(i)), ...(result.success ? [] : problemsOf(result.error, prefixOf(i)))]);
+  const problems = results.flatMap((result, i) => [...unstorable[i]!, ...(result.success ? [] : problemsOf(result.error, prefixOf(i)))]);
   if (problems.length > 0) throw new BadUserInputError(problems);
   return results.map((result) => result.data as z.output<S>);
 }
 
-export const NUL_MESSAGE = 'must not contain the NUL character (U+0000)';
+export const NUL_MESSAGE = JSON_PROBLEM_MESSAGES.nul;
 
 /**
- * Where `value` holds U+0000 in a string or an object key, as paths in document order (`['contact', 'name']`; a key
- * named with the character written as an escape, so the problem can be printed and logged). PostgreSQL cannot store
- * it in text or jsonb, so such input is refused up front rather than failing in the database. Walks without
- * recursion, so no nesting depth can overflow the stack.
+ * What PostgreSQL's text and jsonb cannot store (U+0000, lone surrogates) and nesting past {@link MAX_JSON_DEPTH},
+ * as field problems under `prefix`: refused up front, naming the place, rather than failing in the database or
+ * overflowing the stack of a recursive walk later.
  */
-export function nulCharacterPaths(value: unknown): string[][] {
-  interface Entry {
-    value: unknown;
-    key?: string;
-    parent?: Entry;
-    keyHasNul?: boolean;
-  }
-  const pathOf = (entry: Entry): string[] => {
-    const path: string[] = [];
-    for (let at: Entry | undefined = entry; at?.key !== undefined; at = at.parent) path.push(at.key);
-    return path.reverse();
-  };
-  const found: string[][] = [];
-  const stack: Entry[] = [{ value }];
-  while (stack.length > 0) {
-    const entry = stack.pop()!;
-    const current = entry.value;
-    if (entry.keyHasNul) found.push(pathOf(entry));
-    if (typeof current === 'string') {
-      if (current.includes('\u0000')) found.push(pathOf(entry));
-    } else if (Array.isArray(current)) {
-      for (let i = current.length - 1; i >= 0; i--) stack.push({ value: current[i], key: String(i), parent: entry });
-    } else if (current !== null && typeof current === 'object') {
-      const members = Object.entries(current);
-      for (let i = members.length - 1; i >= 0; i--) {
-        const [key, item] = members[i]!;
-        const name = key.replaceAll('\u0000', '\\u0000');
-        stack.push({ value: item, key: name, parent: entry, keyHasNul: name !== key });
-      }
-    }
-  }
-  return found;
-}
-
-function nulProblems(value: unknown, prefix: string): FieldProblem[] {
-  return nulCharacterPaths(value).map((path) => ({ field: [prefix, ...path].filter(Boolean).join('.'), message: NUL_MESSAGE }));
+export function unstorableProblems(value: unknown, prefix: string): FieldProblem[] {
+  return jsonProblems(value).map(({ path, kind }) => ({ field: [prefix, ...path].filter(Boolean).join('.'), message: JSON_PROBLEM_MESSAGES[kind] }));
 }
 
 function problemsOf(error: z.ZodError, prefix: string): FieldProblem[] {

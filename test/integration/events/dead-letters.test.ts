@@ -66,6 +66,22 @@ const BAD_EVENTS: BadEvent[] = [
     reason: [/data\.contact\.name/, /NUL character/],
   },
   {
+    what: 'a contact name holds a lone UTF-16 surrogate',
+    routingKey: 'comms.call.ended',
+    body: (orgId, token) => callEnded(orgId, token, { contact: { name: 'Jana\ud800Novak' } }),
+    reason: [/data\.contact\.name/, /lone UTF-16 surrogate/],
+  },
+  {
+    what: 'an event without an id carries data nested 20,000 levels deep',
+    routingKey: 'comms.call.ended',
+    // Written out by hand: JSON.stringify itself cannot nest that deep.
+    body: (orgId, token) => {
+      const { id: _id, ...event } = callEnded(orgId, token);
+      return JSON.stringify({ ...event, data: { ...event.data, junk: 'JUNK' } }).replace('"JUNK"', `${'['.repeat(20_000)}${']'.repeat(20_000)}`);
+    },
+    reason: [/data\.junk(\.0)+/, /nest deeper than 32 levels/],
+  },
+  {
     what: 'a workflow has no steps',
     routingKey: 'agents.workflow.suggested',
     body: (orgId, token) => workflow(orgId, token, []),
@@ -166,6 +182,8 @@ describe('bad inbound events are dead-lettered and never block the queue', () =>
       const letter = await deadLetterWhere((l) => l.body.includes(token), token);
       expect(letter.routingKey).toBe(routingKey);
       for (const pattern of reason) expect(letter.reason).toMatch(pattern);
+      // Refused on its first delivery, not retried until the consumer gave up.
+      expect(letter.reason).not.toMatch(/gave up/);
       expect(await taskTitlesOf(caller.orgId)).toEqual(['Call back Jana Novak']);
     },
   );

@@ -205,6 +205,16 @@ describe('the consumer applies concurrent events by group commit', () => {
     expect(await inboxHas(event.id)).toBe(true);
   });
 
+  it('when two orgs send an event with the same id, then each takes effect in its own org, and each org\'s redelivery is a duplicate', async () => {
+    const [first, second] = [aNewOrg(), aNewOrg()];
+    const id = `dup-${randomUUID().slice(0, 8)}`;
+    for (const orgId of [first, second, first, second]) {
+      expect(await processor.process(aDelivery('comms.call.ended', { ...aCallback(orgId, orgId === first ? 'First' : 'Second'), id }))).toEqual({ kind: 'ack' });
+    }
+    expect(await taskTitlesOf(first)).toEqual(['Call back First']);
+    expect(await taskTitlesOf(second)).toEqual(['Call back Second']);
+  });
+
   it('when the same event is delivered twice in one group, then it takes effect once and both deliveries are acknowledged', async () => {
     const orgId = aNewOrg();
     const event = aCallback(orgId, 'Twice');
@@ -218,7 +228,7 @@ describe('the consumer applies concurrent events by group commit', () => {
     expect(commits).toBe(1);
     expect((await taskTitlesOf(orgId)).sort()).toEqual(['Call back Between', 'Call back Twice']);
     expect(await createdEventsOf(orgId)).toHaveLength(2);
-    const handled = logs.records().filter((r) => r.msg === 'inbound event handled' && r.key === `id:comms.call.ended:${event.id}`);
+    const handled = logs.records().filter((r) => r.msg === 'inbound event handled' && r.key === `id:${orgId}:comms.call.ended:${event.id}`);
     expect(handled.map((r) => r.outcome)).toEqual(['applied', 'duplicate']);
   });
 
