@@ -1,17 +1,18 @@
 import { z } from 'zod';
+import { notFoundExample } from './rest-examples.js';
+import { errorResponse, validationErrorResponse } from './rest-responses.js';
 import type { RestRoute } from './rest-routes.js';
-import { errorResponse, validationErrorResponse } from './rest-schemas.js';
 
 type JsonSchema = Record<string, any>;
 
 /** Statuses every route can answer. */
-const COMMON_ERRORS = [401, 422, 429, 503];
+const COMMON_ERRORS = [401, 429, 503];
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Bad request: an If-Match that is not a version.',
   401: 'Missing, invalid, expired or revoked bearer token (with `WWW-Authenticate: Bearer`).',
   403: 'The caller\'s roles do not allow this (viewers read; members write; admins delete projects).',
-  404: 'No such object in the caller\'s org (`{"detail": "Task not found"}`); another org\'s object looks the same.',
+  404: 'No such object in the caller\'s org (`{"detail": "Task not found"}`), whatever the form of the id; another org\'s object looks the same.',
   409: 'Conflicting change.',
   412: 'If-Match does not match the current version (the body carries `currentVersion`, `ETag` the current tag).',
   413: 'Request body larger than 256 KB.',
@@ -31,7 +32,7 @@ export function buildOpenApiDocument(routes: RestRoute[], basePath: string): Jso
     const { $schema: _ignored, ...json } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
     return hoistDefinitions(json, components);
   };
-  const json = (schema: JsonSchema) => ({ 'application/json': { schema } });
+  const json = (schema: JsonSchema, example?: unknown) => ({ 'application/json': { schema, ...(example === undefined ? {} : { example }) } });
   const refTo = (name: string, schema: z.ZodType) => {
     // A schema with a meta id comes back as a $ref to its own definition, already hoisted into the components.
     if (!components[name]) {
@@ -73,13 +74,18 @@ export function buildOpenApiDocument(routes: RestRoute[], basePath: string): Jso
     const responses: Record<string, unknown> = {
       [route.status]: {
         description: route.status === 201 ? 'Created' : 'OK',
-        ...(route.response ? { content: json(refTo(String(route.response.meta()?.id ?? route.operationId), route.response)) } : {}),
-        ...(route.params && route.method !== 'DELETE' ? { headers: { ETag: { description: 'The object\'s version, e.g. "3".', schema: { type: 'string' } } } } : {}),
+        content: json(refTo(String(route.response.meta()?.id ?? route.operationId), route.response), route.examples.response),
+        ...((route.params && route.method !== 'DELETE') || route.method === 'POST'
+          ? { headers: { ETag: { description: 'The object\'s version, e.g. "3".', schema: { type: 'string' } } } }
+          : {}),
       },
     };
-    for (const status of [...new Set([...route.errors, ...COMMON_ERRORS])].sort()) {
+    // Only a route with a body, a query or a validated header has anything to answer 422 for: any id is taken.
+    const validates = Boolean(route.body || route.query || route.idempotencyKey);
+    for (const status of [...new Set([...route.errors, ...COMMON_ERRORS, ...(validates ? [422] : [])])].sort()) {
       const schema = status === 422 ? refTo('ValidationError', validationErrorResponse) : refTo('Error', errorResponse);
-      responses[status] = { description: ERROR_DESCRIPTIONS[status] ?? 'Error', content: json(schema) };
+      const example = status === 404 ? notFoundExample(route.entity) : status === 422 ? route.examples.invalid?.response : undefined;
+      responses[status] = { description: ERROR_DESCRIPTIONS[status] ?? 'Error', content: json(schema, example) };
     }
     const openApiPath = `${basePath}${route.path}`;
     paths[openApiPath] ??= {};
@@ -91,7 +97,7 @@ export function buildOpenApiDocument(routes: RestRoute[], basePath: string): Jso
       security: [{ bearerAuth: [] }],
       ...(parameters.length ? { parameters } : {}),
       ...(route.body
-        ? { requestBody: { required: !route.bodyOptional, content: json(schemaOf(route.body, 'input')) } }
+        ? { requestBody: { required: !route.bodyOptional, content: json(schemaOf(route.body, 'input'), route.examples.request) } }
         : {}),
       responses,
     };
@@ -103,13 +109,21 @@ export function buildOpenApiDocument(routes: RestRoute[], basePath: string): Jso
       title: 'Focus planning: REST compatibility API',
       version: '1.0.0',
       description: [
-        'The legacy planning REST API, kept for existing clients. Every route runs as a named GraphQL operation through',
-        'the gateway (same tokens, revocation, rate limits and rules as /graphql).',
+        'The planning REST API of the original Focus app, kept for its clients: each route answers what the original',
+        'answered, field by field. Every route runs as a named GraphQL operation through the gateway (same tokens,',
+        'revocation, rate limits and rules as /graphql).',
         '',
+        '- Answers carry the original\'s fields with its types and values: `priority` an integer 1..4 (1 low, 2 medium,',
+        '  3 high, 4 urgent), `energyRequired` low/medium/high, `status` upper case, `userId` (the owner), `assignedUserId`,',
+        '  and `workspaceId`, `aiInsights`, `urgencyScore` (null: this module keeps none); then the fields this API adds',
+        '  (`ownerId`, `assigneeId`, `version`, ...). `POST /tasks` answers 200 and `POST /projects` 201, as the original.',
+        '- Lists answer `{tasks|projects, total, next_cursor}`; `total` is the number in this answer, as the original;',
+        '  `?count=exact` adds `total_count`, every match.',
         '- Unknown body fields and query parameters are **ignored**.',
-        '- `priority` accepts low/medium/high/urgent in any case and the legacy integers 1..4; `status` any case;',
-        '  `dueDate` ISO 8601 with or without a zone (without: UTC). Responses spell enums as GraphQL does (upper case).',
-        '- Errors are `{"detail": "..."}`; validation errors `{"detail": [{"loc", "msg", "type"}]}`.',
+        '- `priority` accepts low/medium/high/urgent in any case and the integers 1..4; `status` and `energyRequired` any',
+        '  case; `assignedUserId` and `assigneeId` both; `dueDate` ISO 8601 with or without a zone (without: UTC).',
+        '- Errors are `{"detail": "..."}`; an id naming nothing, in any form, is 404 `{"detail": "Task not found"}`;',
+        '  validation errors are 422 `{"detail": [{"loc", "msg", "type"}]}`.',
         '- Single-object answers carry `ETag: "<version>"`; send it back as `If-Match` to change only that version.',
       ].join('\n'),
     },

@@ -23,14 +23,28 @@ export const validationFailed = (problems: RestProblem[]): RestAnswer => ({ stat
 export const badRequest = (status: number, detail: string): RestAnswer => ({ status, body: { detail } });
 
 /**
- * Zod issues -> 422 entries under `where` (`body`, `query`, `path`, `header`). A query parameter is named without
- * the index of a value in it (`?status=a,b` is one parameter on the wire).
+ * Zod issues -> 422 entries under `where` (`body`, `query`, `header`). A query parameter is named without the index of
+ * a value in it (`?status=a,b` is one parameter on the wire). A required field left out reads as FastAPI said it
+ * (`Field required`, type `missing`), so the original API's clients see the entry they know.
  */
-export function problemsOfZod(error: z.ZodError, where: string): RestProblem[] {
+export function problemsOfZod(error: z.ZodError, where: string, value?: unknown): RestProblem[] {
   return error.issues.map((issue) => {
     const path = issue.path.map(locSegment);
-    return { loc: [where, ...(where === 'query' ? path.slice(0, 1) : path)], msg: issue.message, type: issue.code };
+    const loc = [where, ...(where === 'query' ? path.slice(0, 1) : path)];
+    if (issue.code === 'invalid_type' && issue.path.length > 0 && valueAt(value, issue.path) === undefined) {
+      return { loc, msg: 'Field required', type: 'missing' };
+    }
+    return { loc, msg: issue.message, type: issue.code };
   });
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let at = value;
+  for (const key of path) {
+    if (at === null || typeof at !== 'object') return undefined;
+    at = (at as Record<PropertyKey, unknown>)[key];
+  }
+  return at;
 }
 
 /** Where a GraphQL argument of a REST operation came from in the REST request. */
@@ -39,7 +53,6 @@ const ARGUMENT_LOCATIONS: Record<string, Array<string | number>> = {
   filter: ['query'],
   first: ['query', 'limit'],
   after: ['query', 'cursor'],
-  id: ['path', 'id'],
   expectedVersion: ['header', 'If-Match'],
   idempotencyKey: ['header', 'Idempotency-Key'],
   actualMinutes: ['body', 'actualMinutes'],
@@ -85,8 +98,12 @@ export function restAnswerForGraphQLErrors(
       return validationFailed([{ loc: locOfField(field), msg: `${entity} not found`, type: 'not_found' }]);
     }
     case 'BAD_USER_INPUT': {
-      const problems: Array<{ field: string; message: string }> = Array.isArray(extensions.problems) ? extensions.problems : [];
-      if (problems.length === 0) return validationFailed([{ loc: ['body'], msg: message, type: 'value_error' }]);
+      const all: Array<{ field: string; message: string }> = Array.isArray(extensions.problems) ? extensions.problems : [];
+      if (all.length === 0) return validationFailed([{ loc: ['body'], msg: message, type: 'value_error' }]);
+      // The path id is the only `id` argument. One the subgraph refuses (not a UUID) names nothing, and the original
+      // API answered 404 for every id naming nothing; any other bad field is still the 422 it would have been first.
+      const problems = all.filter((p) => p.field !== 'id');
+      if (problems.length === 0) return notFound(options.entity);
       return validationFailed(problems.map((p) => ({ loc: locOfField(p.field), msg: p.message, type: 'value_error' })));
     }
     case 'CONFLICT': {

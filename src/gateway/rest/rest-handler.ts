@@ -103,7 +103,7 @@ async function parseRequest(req: IncomingMessage, url: URL, match: CompiledRoute
     if (body.value !== undefined) {
       const result = route.body.safeParse(body.value);
       if (result.success) input.body = result.data;
-      else problems.push(...problemsOfZod(result.error, 'body'));
+      else problems.push(...problemsOfZod(result.error, 'body', body.value));
     }
   }
 
@@ -115,9 +115,10 @@ async function parseRequest(req: IncomingMessage, url: URL, match: CompiledRoute
   }
 
   if (route.query) {
-    const result = route.query.safeParse(queryObjectOf(url.searchParams));
+    const query = queryObjectOf(url.searchParams);
+    const result = route.query.safeParse(query);
     if (result.success) input.query = result.data;
-    else problems.push(...problemsOfZod(result.error, 'query'));
+    else problems.push(...problemsOfZod(result.error, 'query', query));
   }
 
   if (route.idempotencyKey && req.headers['idempotency-key'] !== undefined) {

@@ -1,6 +1,8 @@
 /**
  * The named GraphQL operations behind the REST shim. Every route runs exactly one of them through the gateway, so
- * REST and GraphQL share one path for authentication, limits, federation and the subgraph's rules.
+ * REST and GraphQL share one path for authentication, limits, federation and the subgraph's rules. A list selects
+ * `totalCount` only for `?count=exact`: counting every match costs a query over the org's rows, which the original
+ * API's `total` (the length of the answer) never needed.
  */
 
 /** Every Task field of the planning schema; relations as their ids only (a REST task is flat). */
@@ -53,9 +55,9 @@ const withTask = (operation: string) => `${operation}\n${TASK_FIELDS}`;
 const withProject = (operation: string) => `${operation}\n${PROJECT_FIELDS}`;
 
 export const REST_OPERATIONS = {
-  RestListTasks: withTask(`query RestListTasks($filter: TaskFilter, $first: Int, $after: String) {
+  RestListTasks: withTask(`query RestListTasks($filter: TaskFilter, $first: Int, $after: String, $withTotalCount: Boolean! = false) {
   tasks(filter: $filter, first: $first, after: $after) {
-    totalCount
+    totalCount @include(if: $withTotalCount)
     pageInfo { hasNextPage endCursor }
     edges { node { ...RestTaskFields } }
   }
@@ -75,9 +77,9 @@ export const REST_OPERATIONS = {
   RestDeleteTask: `mutation RestDeleteTask($id: ID!) {
   deleteTask(id: $id) { deletedId }
 }`,
-  RestListProjects: withProject(`query RestListProjects($filter: ProjectFilter, $first: Int, $after: String) {
+  RestListProjects: withProject(`query RestListProjects($filter: ProjectFilter, $first: Int, $after: String, $withTotalCount: Boolean! = false) {
   projects(filter: $filter, first: $first, after: $after) {
-    totalCount
+    totalCount @include(if: $withTotalCount)
     pageInfo { hasNextPage endCursor }
     edges { node { ...RestProjectFields } }
   }

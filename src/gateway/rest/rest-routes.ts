@@ -2,19 +2,15 @@ import type { z } from 'zod';
 import type { RestEntity } from './rest-errors.js';
 import { toListEnvelope, toProjectJson, toTaskJson } from './rest-mappers.js';
 import type { RestOperationName } from './rest-operations.js';
+import { REST_EXAMPLES, type RestExamples } from './rest-examples.js';
+import { deleteProjectResponse, deleteTaskResponse, projectListResponse, projectResponse, taskListResponse, taskResponse } from './rest-responses.js';
 import {
   completeTaskBody,
   createProjectBody,
   createTaskBody,
-  deleteProjectResponse,
-  deleteTaskResponse,
   idPath,
   listProjectsQuery,
   listTasksQuery,
-  projectListResponse,
-  projectResponse,
-  taskListResponse,
-  taskResponse,
   updateProjectBody,
   updateTaskBody,
 } from './rest-schemas.js';
@@ -49,6 +45,8 @@ export interface RestRoute {
   idempotencyKey?: boolean;
   status: 200 | 201;
   response: z.ZodType;
+  /** Example request and answer bodies for the OpenAPI document (the original API's own, where it had the route). */
+  examples: RestExamples;
   /** Error statuses this route can answer besides those every route has (401, 422, 429, 503). */
   errors: number[];
   variables(input: RouteInput): Record<string, unknown>;
@@ -67,17 +65,20 @@ export const REST_ROUTES: RestRoute[] = [
     path: '/tasks',
     operationId: 'listTasks',
     summary: 'List tasks (newest first)',
-    description: '`total` is the number of tasks matching the filter (all pages); `next_cursor` is null on the last page.',
+    description:
+      '`total` is the number of tasks in this answer, as the original API answered; `?count=exact` adds `total_count`, every task matching the filter. `next_cursor` is null on the last page.',
     entity: 'Task',
     operation: 'RestListTasks',
     query: listTasksQuery,
     status: 200,
     response: taskListResponse,
+    examples: REST_EXAMPLES.listTasks,
     errors: [],
     variables: ({ query }) => ({
       filter: graphqlInput({ status: query.status, priority: query.priority, projectId: query.projectId, tag: query.tag }),
       first: query.limit,
       after: query.cursor,
+      withTotalCount: query.count === 'exact',
     }),
     result: (data) => ({ body: toListEnvelope('tasks', data.tasks, toTaskJson) }),
   },
@@ -86,13 +87,15 @@ export const REST_ROUTES: RestRoute[] = [
     path: '/tasks',
     operationId: 'createTask',
     summary: 'Create a task',
-    description: 'With `Idempotency-Key`, a repeat of the same key by the same caller within 24 h returns the first task and writes nothing.',
+    description:
+      'Answers 200, as the original API did (projects answer 201). With `Idempotency-Key`, a repeat of the same key by the same caller within 24 h returns the first task and writes nothing.',
     entity: 'Task',
     operation: 'RestCreateTask',
     body: createTaskBody,
     idempotencyKey: true,
-    status: 201,
+    status: 200,
     response: taskResponse,
+    examples: REST_EXAMPLES.createTask,
     errors: [400, 403, 413, 415],
     variables: ({ body, idempotencyKey }) => ({ input: graphqlInput(body), idempotencyKey }),
     result: (data) => single(toTaskJson(data.createTask)),
@@ -107,6 +110,7 @@ export const REST_ROUTES: RestRoute[] = [
     params: idPath,
     status: 200,
     response: taskResponse,
+    examples: REST_EXAMPLES.getTask,
     errors: [404],
     variables: ({ params }) => ({ id: params.id }),
     result: (data) => single(data.task && toTaskJson(data.task)),
@@ -124,6 +128,7 @@ export const REST_ROUTES: RestRoute[] = [
     ifMatch: true,
     status: 200,
     response: taskResponse,
+    examples: REST_EXAMPLES.updateTask,
     errors: [400, 403, 404, 409, 412, 413, 415],
     variables: ({ params, body, expectedVersion }) => ({ id: params.id, input: graphqlInput(body), expectedVersion }),
     result: (data) => single(toTaskJson(data.updateTask)),
@@ -142,6 +147,7 @@ export const REST_ROUTES: RestRoute[] = [
     ifMatch: true,
     status: 200,
     response: taskResponse,
+    examples: REST_EXAMPLES.completeTask,
     errors: [400, 403, 404, 409, 412, 413, 415],
     variables: ({ params, body, expectedVersion }) => ({ id: params.id, actualMinutes: body?.actualMinutes, expectedVersion }),
     result: (data) => single(toTaskJson(data.completeTask)),
@@ -156,6 +162,7 @@ export const REST_ROUTES: RestRoute[] = [
     params: idPath,
     status: 200,
     response: deleteTaskResponse,
+    examples: REST_EXAMPLES.deleteTask,
     errors: [403, 404],
     variables: ({ params }) => ({ id: params.id }),
     result: () => ({ body: { success: true } }),
@@ -165,14 +172,21 @@ export const REST_ROUTES: RestRoute[] = [
     path: '/projects',
     operationId: 'listProjects',
     summary: 'List projects (newest first)',
-    description: '`total` is the number of projects matching the filter (all pages); `next_cursor` is null on the last page.',
+    description:
+      '`total` is the number of projects in this answer, as the original API answered; `?count=exact` adds `total_count`, every project matching the filter. `next_cursor` is null on the last page.',
     entity: 'Project',
     operation: 'RestListProjects',
     query: listProjectsQuery,
     status: 200,
     response: projectListResponse,
+    examples: REST_EXAMPLES.listProjects,
     errors: [],
-    variables: ({ query }) => ({ filter: graphqlInput({ status: query.status }), first: query.limit, after: query.cursor }),
+    variables: ({ query }) => ({
+      filter: graphqlInput({ status: query.status }),
+      first: query.limit,
+      after: query.cursor,
+      withTotalCount: query.count === 'exact',
+    }),
     result: (data) => ({ body: toListEnvelope('projects', data.projects, toProjectJson) }),
   },
   {
@@ -187,6 +201,7 @@ export const REST_ROUTES: RestRoute[] = [
     idempotencyKey: true,
     status: 201,
     response: projectResponse,
+    examples: REST_EXAMPLES.createProject,
     errors: [400, 403, 413, 415],
     variables: ({ body, idempotencyKey }) => ({ input: graphqlInput(body), idempotencyKey }),
     result: (data) => single(toProjectJson(data.createProject)),
@@ -201,6 +216,7 @@ export const REST_ROUTES: RestRoute[] = [
     params: idPath,
     status: 200,
     response: projectResponse,
+    examples: REST_EXAMPLES.getProject,
     errors: [404],
     variables: ({ params }) => ({ id: params.id }),
     result: (data) => single(data.project && toProjectJson(data.project)),
@@ -218,6 +234,7 @@ export const REST_ROUTES: RestRoute[] = [
     ifMatch: true,
     status: 200,
     response: projectResponse,
+    examples: REST_EXAMPLES.updateProject,
     errors: [400, 403, 404, 409, 412, 413, 415],
     variables: ({ params, body, expectedVersion }) => ({ id: params.id, input: graphqlInput(body), expectedVersion }),
     result: (data) => single(toProjectJson(data.updateProject)),
@@ -232,6 +249,7 @@ export const REST_ROUTES: RestRoute[] = [
     params: idPath,
     status: 200,
     response: deleteProjectResponse,
+    examples: REST_EXAMPLES.deleteProject,
     errors: [403, 404],
     variables: ({ params }) => ({ id: params.id }),
     result: (data) => ({ body: { success: true, deletedId: data.deleteProject.deletedId } }),

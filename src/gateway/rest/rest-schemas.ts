@@ -3,39 +3,15 @@ import { entityId, isoDateTime, userId } from '../../modules/common/validators.j
 import { PROJECT_STATUSES } from '../../modules/projects/project.entity.js';
 import { createProjectInput, updateProjectInput } from '../../modules/projects/project.inputs.js';
 import { createTaskInput, idempotencyKey, updateTaskInput } from '../../modules/tasks/task.inputs.js';
-import { ENERGY_LEVELS, TASK_PRIORITIES, TASK_STATUSES } from '../../modules/tasks/task.values.js';
+import { TASK_STATUSES } from '../../modules/tasks/task.values.js';
+import { anyCaseEnum, legacyEnergyLevel, legacyPriority } from './legacy-values.js';
 
 /**
- * Request and response schemas of the REST shim. The request schemas validate every call (with the legacy
- * coercions) and, with the response schemas, are the source of the OpenAPI document: one declaration, two uses.
- * Unknown body fields and query parameters are ignored (dropped before the GraphQL call), as the old API did.
+ * Request schemas of the REST shim. They validate every call (with the original API's spellings, see
+ * legacy-values.ts) and, with the response schemas (rest-responses.ts), are the source of the OpenAPI document: one
+ * declaration, two uses. Unknown body fields and query parameters are ignored (dropped before the GraphQL call), as
+ * the original API did.
  */
-
-/** An enum value in any case; `-` and spaces read as `_` (`in-progress`, `In Progress`). */
-function anyCaseEnum<const T extends readonly [string, ...string[]]>(values: T, description: string) {
-  return z
-    .string()
-    .transform((raw, ctx) => {
-      const value = raw.trim().toUpperCase().replace(/[-\s]+/g, '_');
-      if ((values as readonly string[]).includes(value)) return value as T[number];
-      ctx.addIssue({ code: 'custom', message: `must be one of ${values.map((v) => v.toLowerCase()).join(', ')} (any case)` });
-      return z.NEVER;
-    })
-    .meta({ description, examples: [values[0].toLowerCase()] });
-}
-
-/** `"low"|"medium"|"high"|"urgent"` in any case, or the legacy ranks 1..4 (1 low .. 4 urgent). */
-export const legacyPriority = z
-  .union([z.string(), z.number()])
-  .transform((raw, ctx) => {
-    const byRank = typeof raw === 'number' || /^\s*\d+\s*$/.test(raw) ? TASK_PRIORITIES[Number(raw) - 1] : undefined;
-    const byName = typeof raw === 'string' ? TASK_PRIORITIES.find((p) => p === raw.trim().toUpperCase()) : undefined;
-    const priority = Number.isInteger(Number(raw)) && byRank ? byRank : byName;
-    if (priority) return priority;
-    ctx.addIssue({ code: 'custom', message: 'must be low, medium, high or urgent (any case) or 1..4' });
-    return z.NEVER;
-  })
-  .meta({ description: 'low, medium, high or urgent in any case, or the legacy integers 1 (low) .. 4 (urgent).', examples: ['high', 3] });
 
 export const legacyTaskStatus = anyCaseEnum(TASK_STATUSES, 'pending, in_progress, completed or archived, in any case.');
 export const legacyProjectStatus = anyCaseEnum(PROJECT_STATUSES, 'active or archived, in any case.');
@@ -62,7 +38,17 @@ const cursor = z
   .max(2048, 'must be at most 2048 characters')
   .meta({ description: '`next_cursor` of the previous page. A cursor only works for the filter (and org) that produced it.' });
 
-export const idPath = z.object({ id: entityId.meta({ description: 'A UUID.', format: 'uuid' }) });
+/**
+ * Any id is taken: ids are UUIDs here, but the original's were other strings, and an id that names nothing of the
+ * caller's org, in whatever form, is answered 404 like a missing one (the subgraph's refusal of a non-UUID is mapped
+ * so in rest-errors.ts), never 422.
+ */
+export const idPath = z.object({ id: z.string().meta({ description: 'The object\'s id (a UUID). One that names nothing of the caller\'s org, in any form, is answered 404.' }) });
+
+const count = z
+  .enum(['exact'], { message: 'must be exact (or left out)' })
+  .optional()
+  .meta({ description: '`exact`: the answer also carries `total_count`, every object matching the filter on all pages (one more count).' });
 
 export const listTasksQuery = z.object({
   status: listParam(legacyTaskStatus, 'Any of these statuses (repeat the parameter or separate with commas), any case.').optional(),
@@ -71,12 +57,14 @@ export const listTasksQuery = z.object({
   tag: z.string().min(1, 'must not be empty').max(50, 'must be at most 50 characters').optional().meta({ description: 'Only tasks carrying this tag.' }),
   limit,
   cursor: cursor.optional(),
+  count,
 });
 
 export const listProjectsQuery = z.object({
   status: listParam(legacyProjectStatus, 'Any of these statuses (active, archived), any case.').optional(),
   limit,
   cursor: cursor.optional(),
+  count,
 });
 
 const dueDate = isoDateTime.meta({
@@ -84,12 +72,33 @@ const dueDate = isoDateTime.meta({
   examples: ['2026-11-25T17:00:00Z', '2026-11-25T17:00:00'],
 });
 
+const assignedUserId = userId.nullish().meta({
+  description: 'The assignee: the original API\'s name for `assigneeId`. Either may be sent; when both are, they must agree.',
+});
+
+/** `assignedUserId` -> `assigneeId` (the GraphQL input knows only ours); both sent and different is a bad field. */
+function withAssigneeAlias<T extends { assigneeId?: string | null; assignedUserId?: string | null }>(
+  { assignedUserId: alias, ...body }: T,
+  ctx: z.RefinementCtx,
+): Omit<T, 'assignedUserId'> {
+  if (alias === undefined) return body;
+  if (body.assigneeId !== undefined && body.assigneeId !== alias) {
+    ctx.addIssue({ code: 'custom', path: ['assignedUserId'], message: 'must be the same as assigneeId when both are sent' });
+    return z.NEVER;
+  }
+  return { ...body, assigneeId: alias };
+}
+
+const legacyTaskFields = { energyRequired: legacyEnergyLevel.nullish(), assignedUserId };
+
 export const createTaskBody = createTaskInput
-  .extend({ status: legacyTaskStatus.nullish(), priority: legacyPriority.nullish(), dueDate: dueDate.nullish() })
-  .meta({ description: 'A new task. Only `title` is required. Unknown fields are ignored.' });
+  .extend({ ...legacyTaskFields, status: legacyTaskStatus.nullish(), priority: legacyPriority.nullish(), dueDate: dueDate.nullish() })
+  .transform(withAssigneeAlias)
+  .meta({ description: 'A new task. Only `title` is required. Unknown fields (such as the original\'s `workspaceId`) are ignored.' });
 
 export const updateTaskBody = updateTaskInput
-  .extend({ status: legacyTaskStatus.optional(), priority: legacyPriority.optional(), dueDate: dueDate.nullish() })
+  .extend({ ...legacyTaskFields, status: legacyTaskStatus.optional(), priority: legacyPriority.optional(), dueDate: dueDate.nullish() })
+  .transform(withAssigneeAlias)
   .meta({ description: 'Fields to change; a field left out is unchanged, null clears a nullable field. Unknown fields are ignored.' });
 
 export const completeTaskBody = z
@@ -103,70 +112,3 @@ export const updateProjectBody = updateProjectInput
 
 export const idempotencyKeyHeader = idempotencyKey.unwrap().unwrap();
 
-// Responses (documented; built by rest-mappers.ts).
-const dateTime = z.string().meta({ format: 'date-time' });
-
-export const taskResponse = z
-  .object({
-    id: z.string().meta({ format: 'uuid' }),
-    title: z.string(),
-    description: z.string().nullable(),
-    status: z.enum(TASK_STATUSES),
-    priority: z.enum(TASK_PRIORITIES),
-    dueDate: dateTime.nullable(),
-    completedAt: dateTime.nullable(),
-    estimatedMinutes: z.number().int().nullable(),
-    actualMinutes: z.number().int().nullable(),
-    energyRequired: z.enum(ENERGY_LEVELS).nullable(),
-    tags: z.array(z.string()),
-    position: z.number().int(),
-    projectId: z.string().nullable(),
-    parentId: z.string().nullable(),
-    subtaskIds: z.array(z.string()),
-    subtaskCount: z.number().int(),
-    ownerId: userId,
-    assigneeId: z.string().nullable(),
-    metadata: z.record(z.string(), z.unknown()),
-    createdAt: dateTime,
-    updatedAt: dateTime,
-    version: z.number().int(),
-  })
-  .meta({ id: 'Task', description: 'Every Task field of the GraphQL API in camelCase; relations as ids. Enums are spelled as in GraphQL (upper case).' });
-export type TaskJson = z.infer<typeof taskResponse>;
-
-export const projectResponse = z
-  .object({
-    id: z.string().meta({ format: 'uuid' }),
-    name: z.string(),
-    description: z.string().nullable(),
-    color: z.string().nullable(),
-    icon: z.string().nullable(),
-    status: z.enum(PROJECT_STATUSES),
-    taskCount: z.number().int(),
-    completedTaskCount: z.number().int(),
-    ownerId: z.string(),
-    createdAt: dateTime,
-    updatedAt: dateTime,
-    version: z.number().int(),
-  })
-  .meta({ id: 'Project', description: 'Project fields in camelCase (its tasks: GET /api/planning/tasks?projectId=).' });
-export type ProjectJson = z.infer<typeof projectResponse>;
-
-const envelope = { total: z.number().int().meta({ description: 'Count for the whole filter, not the page.' }), next_cursor: z.string().nullable() };
-export const taskListResponse = z.object({ tasks: z.array(taskResponse), ...envelope }).meta({ id: 'TaskList' });
-export const projectListResponse = z.object({ projects: z.array(projectResponse), ...envelope }).meta({ id: 'ProjectList' });
-export const deleteTaskResponse = z.object({ success: z.literal(true) }).meta({ id: 'TaskDeleted' });
-export const deleteProjectResponse = z.object({ success: z.literal(true), deletedId: z.string() }).meta({ id: 'ProjectDeleted' });
-
-export const errorResponse = z.object({ detail: z.string() }).meta({ id: 'Error' });
-export const validationErrorResponse = z
-  .object({
-    detail: z.array(
-      z.object({
-        loc: z.array(z.union([z.string(), z.number()])).meta({ description: 'Where: ["body", field], ["query", param], ["path", "id"] or ["header", name].' }),
-        msg: z.string(),
-        type: z.string(),
-      }),
-    ),
-  })
-  .meta({ id: 'ValidationError' });

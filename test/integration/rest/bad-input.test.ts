@@ -74,6 +74,13 @@ describe('REST shim: bad input gets a clear 4xx and changes nothing', () => {
     await expectNothingWritten();
   });
 
+  it('when the title is missing, then it is the 422 entry FastAPI answered: "Field required", type missing', async () => {
+    const answer = await create({ body: { description: 'No title' } });
+    expect(answer.status).toBe(422);
+    expect(answer.body).toEqual({ detail: [{ loc: ['body', 'title'], msg: 'Field required', type: 'missing' }] });
+    await expectNothingWritten();
+  });
+
   it('when the title is empty, blank, missing or 10,000 characters, then it is 422 at body.title', async () => {
     for (const body of [{ title: '' }, { title: '   ' }, {}, { title: 'x'.repeat(10_000) }, { title: 42 }]) {
       expectProblemAt(await create({ body }), ['body', 'title']);
@@ -93,6 +100,8 @@ describe('REST shim: bad input gets a clear 4xx and changes nothing', () => {
 
   it('when the status or dueDate is not one the API knows, then it is 422 at that field', async () => {
     expectProblemAt(await create({ body: { title: 'x', status: 'done' } }), ['body', 'status']);
+    expectProblemAt(await create({ body: { title: 'x', energyRequired: 'extreme' } }), ['body', 'energyRequired']);
+    expectProblemAt(await patch({ body: { energyRequired: 'none' } }), ['body', 'energyRequired']);
     expectProblemAt(await create({ body: { title: 'x', dueDate: 'tomorrow' } }), ['body', 'dueDate']);
     expectProblemAt(await create({ body: { title: 'x', dueDate: '2026-02-30T10:00:00Z' } }), ['body', 'dueDate']);
     expectProblemAt(await patch({ body: { status: 'finished' } }), ['body', 'status']);
@@ -132,14 +141,36 @@ describe('REST shim: bad input gets a clear 4xx and changes nothing', () => {
     expectProblemAt(projects, ['query', 'cursor']);
   });
 
-  it('when an id is not a UUID, then every id route answers 422 at path.id', async () => {
-    for (const id of ['42', 'not-an-id', "1'%20OR%20'1'='1", '00000000-0000-4000-8000-00000000000g']) {
-      expectProblemAt(await rest(platform, 'GET', `/api/planning/tasks/${id}`, { token }), ['path', 'id']);
-      expectProblemAt(await rest(platform, 'PATCH', `/api/planning/tasks/${id}`, { token, body: { title: 'x' } }), ['path', 'id']);
-      expectProblemAt(await rest(platform, 'POST', `/api/planning/tasks/${id}/complete`, { token }), ['path', 'id']);
-      expectProblemAt(await rest(platform, 'DELETE', `/api/planning/tasks/${id}`, { token }), ['path', 'id']);
-      expectProblemAt(await rest(platform, 'GET', `/api/planning/projects/${id}`, { token }), ['path', 'id']);
+  it('when an id names nothing, well formed or not, then every id route answers 404 with the original\'s detail', async () => {
+    const admin = await aCaller(platform, ['admin']);
+    for (const id of ['42', 'nonexistent_id', "1'%20OR%20'1'='1", '00000000-0000-4000-8000-00000000000g', '00000000-0000-4000-8000-000000000000', '%00']) {
+      for (const [method, path, body] of [
+        ['GET', `/api/planning/tasks/${id}`],
+        ['PATCH', `/api/planning/tasks/${id}`, { title: 'x' }],
+        ['POST', `/api/planning/tasks/${id}/complete`],
+        ['DELETE', `/api/planning/tasks/${id}`],
+      ] as const) {
+        const answer = await rest(platform, method, path, { token, body });
+        expect(answer.status, `${method} ${path}`).toBe(404);
+        expect(answer.body).toEqual({ detail: 'Task not found' });
+      }
+      for (const [method, path, body] of [
+        ['GET', `/api/planning/projects/${id}`],
+        ['PATCH', `/api/planning/projects/${id}`, { name: 'x' }],
+        ['DELETE', `/api/planning/projects/${id}`],
+      ] as const) {
+        const answer = await rest(platform, method, path, { token: admin.token, body });
+        expect(answer.status, `${method} ${path}`).toBe(404);
+        expect(answer.body).toEqual({ detail: 'Project not found' });
+      }
     }
+    await expectNothingWritten();
+  });
+
+  it('when a malformed id comes with a bad body, then the body is refused first (422), as the original validated before looking up', async () => {
+    const answer = await rest(platform, 'PATCH', '/api/planning/tasks/nonexistent_id', { token, body: { priority: 'highest' } });
+    expectProblemAt(answer, ['body', 'priority']);
+    await expectNothingWritten();
   });
 
   it('when an id tries path traversal, then it is refused with a 4xx and detail, and nothing else is reached', async () => {
@@ -152,7 +183,8 @@ describe('REST shim: bad input gets a clear 4xx and changes nothing', () => {
       }
     }
     const dotted = await rest(platform, 'GET', '/api/planning/tasks/..%2F..%2Fgraphql', { token });
-    expectProblemAt(dotted, ['path', 'id']);
+    expect(dotted.status).toBe(404);
+    expect(dotted.body).toEqual({ detail: 'Task not found' });
     await expectNothingWritten();
   });
 

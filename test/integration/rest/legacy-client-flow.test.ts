@@ -15,15 +15,28 @@ describe('REST shim: the legacy client flow', () => {
     expect(login.status).toBe(200);
     expect(login.body.token_type).toBe('bearer');
     const token: string = login.body.access_token;
+    const userId: string = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).sub;
 
     const empty = await rest(platform, 'GET', '/api/planning/tasks', { token });
     expect(empty.status).toBe(200);
     expect(empty.body).toEqual({ tasks: [], total: 0, next_cursor: null });
 
-    const created = await rest(platform, 'POST', '/api/planning/tasks', { token, body: { title: 'Test task', priority: 'high' } });
-    expect(created.status).toBe(201);
+    const created = await rest(platform, 'POST', '/api/planning/tasks', { token, body: { title: 'Test task', priority: 'high', energyRequired: 'medium' } });
+    expect(created.status).toBe(200);
     expect(Object.keys(created.body).sort()).toEqual(TASK_KEYS);
-    expect(created.body).toMatchObject({ title: 'Test task', priority: 'HIGH', status: 'PENDING', version: 1, tags: [], metadata: {} });
+    expect(created.body).toMatchObject({
+      title: 'Test task',
+      priority: 3,
+      energyRequired: 'medium',
+      status: 'PENDING',
+      userId,
+      workspaceId: null,
+      aiInsights: null,
+      urgencyScore: null,
+      version: 1,
+      tags: [],
+      metadata: {},
+    });
     expect(created.headers.get('etag')).toBe('"1"');
     const id: string = created.body.id;
 

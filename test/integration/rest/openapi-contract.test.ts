@@ -1,7 +1,8 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REST_ROUTES } from '../../../src/gateway/rest/rest-routes.js';
 import { startTestPlatform, type TestPlatform } from '../../testkit/platform-app.js';
-import { aCaller, aProject, aTask, rest } from './rest-client.js';
+import { aCaller, aProject, aTask, ORIGINAL_PROJECT_KEYS, ORIGINAL_TASK_KEYS, rest } from './rest-client.js';
 
 describe('REST shim: OpenAPI document and docs page', () => {
   let platform: TestPlatform;
@@ -42,9 +43,62 @@ describe('REST shim: OpenAPI document and docs page', () => {
     const create = document.paths['/api/planning/tasks'].post;
     expect(create.requestBody.content['application/json'].schema.required).toEqual(['title']);
     expect(JSON.stringify(create.requestBody.content['application/json'].schema.properties.priority)).toMatch(/1 \(low\)/);
-    expect(create.responses['201'].content['application/json'].schema.$ref).toBe('#/components/schemas/Task');
-    expect(document.paths['/api/planning/tasks'].get.parameters.find((p: any) => p.name === 'limit').schema).toMatchObject({ minimum: 1, maximum: 100, default: 50 });
+    expect(Object.keys(create.responses)).not.toContain('201');
+    expect(create.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/Task');
+    expect(document.paths['/api/planning/projects'].post.responses['201'].content['application/json'].schema.$ref).toBe('#/components/schemas/Project');
+    const listParameters = document.paths['/api/planning/tasks'].get.parameters;
+    expect(listParameters.find((p: any) => p.name === 'limit').schema).toMatchObject({ minimum: 1, maximum: 100, default: 50 });
+    expect(listParameters.find((p: any) => p.name === 'count').schema).toMatchObject({ enum: ['exact'] });
+    expect(document.components.schemas.TaskList.required).not.toContain('total_count');
     expect(document.info.description).toMatch(/Unknown body fields and query parameters are \*\*ignored\*\*/);
+  });
+
+  it('when the Task and Project schemas are read, then they carry the original API\'s fields with its types', () => {
+    const { Task, Project } = document.components.schemas;
+    expect(Task.required).toEqual(expect.arrayContaining(ORIGINAL_TASK_KEYS));
+    expect(Task.properties.priority).toMatchObject({ type: 'integer', minimum: 1, maximum: 4 });
+    expect(Task.properties.energyRequired.anyOf ?? [Task.properties.energyRequired]).toContainEqual(expect.objectContaining({ enum: ['low', 'medium', 'high'] }));
+    expect(Task.properties.status.enum).toEqual(['PENDING', 'IN_PROGRESS', 'COMPLETED', 'ARCHIVED']);
+    expect(JSON.stringify(Task.properties.userId)).toMatch(/"type":"string"/);
+    expect(Project.required).toEqual(expect.arrayContaining(ORIGINAL_PROJECT_KEYS));
+    expect(Project.properties.taskCount.type).toBe('integer');
+  });
+
+  it('when the examples are read, then the requests are the original test suite\'s and every example fits its schema', () => {
+    const create = document.paths['/api/planning/tasks'].post;
+    expect(create.requestBody.content['application/json'].example).toEqual({ title: 'Test task', description: 'Test description', priority: 2, status: 'PENDING' });
+    expect(document.paths['/api/planning/projects'].post.requestBody.content['application/json'].example).toEqual({
+      name: 'Test Project',
+      description: 'A test project',
+      color: '#3B82F6',
+      icon: '📁',
+    });
+    expect(document.paths['/api/planning/tasks/{id}'].get.responses['404'].content['application/json'].example).toEqual({ detail: 'Task not found' });
+    for (const route of REST_ROUTES) {
+      const { request, response } = route.examples;
+      expect(route.response.safeParse(response).success, `${route.operationId} answer example`).toBe(true);
+      if (request !== undefined) expect(route.body!.safeParse(request).success, `${route.operationId} request example`).toBe(true);
+      if (!route.body && !route.query) expect(route.examples.invalid, `${route.operationId} cannot answer 422`).toBeUndefined();
+    }
+  });
+
+  it('when each documented bad request is sent, then it is answered with exactly the documented 422 body', async () => {
+    const { token } = await aCaller(platform, ['admin']);
+    const task = await aTask(platform, token);
+    const project = await aProject(platform, token);
+    const invalid = REST_ROUTES.filter((route) => route.examples.invalid);
+    expect(invalid.map((route) => route.operationId).sort()).toEqual(
+      ['completeTask', 'createProject', 'createTask', 'listProjects', 'listTasks', 'updateProject', 'updateTask'].sort(),
+    );
+    for (const route of invalid) {
+      const example = route.examples.invalid!;
+      const path = `/api/planning${route.path.replace('{id}', route.entity === 'Task' ? task.id : project.id)}${example.query ? `?${example.query}` : ''}`;
+      const answer = await rest(platform, route.method, path, { token, body: example.request });
+      expect(answer.status, route.operationId).toBe(422);
+      expect(answer.body, route.operationId).toEqual(example.response);
+      const documented = document.paths[`/api/planning${route.path}`][route.method.toLowerCase()].responses['422'].content['application/json'];
+      expect(documented.example).toEqual(example.response);
+    }
   });
 
   it('when every documented path and method is called, then each answers with one of its documented statuses and bodies', async () => {
@@ -78,12 +132,17 @@ describe('REST shim: OpenAPI document and docs page', () => {
         for (const key of schema?.required ?? []) expect(answer.body, `${method} ${path}: ${key}`).toHaveProperty(key);
         if (label === 'valid') expect(answer.status).toBeLessThan(300);
       }
-      const invalidId = await rest(platform, method, path.replace('{id}', 'not-an-id') + (path.includes('{id}') ? '' : '?limit=0'), {
-        token,
-        body: method === 'GET' || method === 'DELETE' ? undefined : { title: '', name: '' },
-      });
-      expect(documented, `${method} ${path} (invalid) answered ${invalidId.status}`).toContain(String(invalidId.status));
-      expect(invalidId.status).toBe(422);
+      if (path.includes('{id}')) {
+        // An id naming nothing, in any form, is the documented 404 (with the original's detail).
+        const unknown = await rest(platform, method, path.replace('{id}', 'not-an-id'), { token, body: samples[operation.operationId] });
+        expect(documented, `${method} ${path} (unknown id) answered ${unknown.status}`).toContain(String(unknown.status));
+        expect(unknown.status).toBe(404);
+        expect(unknown.body).toEqual(operation.responses['404'].content['application/json'].example);
+      } else {
+        const invalid = await rest(platform, method, `${path}?limit=0`, { token, body: method === 'POST' ? { title: '', name: '' } : undefined });
+        expect(documented, `${method} ${path} (invalid) answered ${invalid.status}`).toContain(String(invalid.status));
+        expect(invalid.status).toBe(422);
+      }
     }
   });
 

@@ -6,10 +6,31 @@ import { aCaller, aProject, rest } from './rest-client.js';
 const TASK_SELECTION = `id title description status priority dueDate completedAt estimatedMinutes actualMinutes energyRequired tags position
   project { id } parent { id } subtasks { id } subtaskCount owner { id } assignee { id } metadata createdAt updatedAt version`;
 
-/** The GraphQL Task in the REST shape: relations as ids. */
+/** The original API's priorities: 1 low .. 4 urgent. */
+const ORIGINAL_PRIORITY: Record<string, number> = { LOW: 1, MEDIUM: 2, HIGH: 3, URGENT: 4 };
+
+/**
+ * The GraphQL Task in the REST shape, written out here rather than imported so that the shim's mapping is checked
+ * against the contract: the original's values (priority 1..4, energy lower case) and names (userId, assignedUserId),
+ * null for what this module keeps none of, relations as ids.
+ */
 const flatten = (task: any) => {
-  const { project, parent, subtasks, owner, assignee, ...scalars } = task;
-  return { ...scalars, projectId: project?.id ?? null, parentId: parent?.id ?? null, subtaskIds: subtasks.map((s: any) => s.id), ownerId: owner.id, assigneeId: assignee?.id ?? null };
+  const { project, parent, subtasks, owner, assignee, priority, energyRequired, ...scalars } = task;
+  return {
+    ...scalars,
+    priority: ORIGINAL_PRIORITY[priority],
+    energyRequired: energyRequired?.toLowerCase() ?? null,
+    projectId: project?.id ?? null,
+    parentId: parent?.id ?? null,
+    subtaskIds: subtasks.map((s: any) => s.id),
+    ownerId: owner.id,
+    userId: owner.id,
+    assigneeId: assignee?.id ?? null,
+    assignedUserId: assignee?.id ?? null,
+    workspaceId: null,
+    aiInsights: null,
+    urgencyScore: null,
+  };
 };
 
 describe('REST shim: parity with GraphQL', () => {
@@ -24,7 +45,7 @@ describe('REST shim: parity with GraphQL', () => {
     const project = await aProject(platform, token);
     const created = await rest(platform, 'POST', '/api/planning/tasks', {
       token,
-      body: { title: 'From REST', priority: 2, dueDate: '2026-12-01', tags: ['a'], projectId: project.id, metadata: { source: 'legacy' }, estimatedMinutes: 15 },
+      body: { title: 'From REST', priority: 2, energyRequired: 'low', dueDate: '2026-12-01', tags: ['a'], projectId: project.id, metadata: { source: 'legacy' }, estimatedMinutes: 15 },
     });
     const read = await platform.gql(token, `query ($id: ID!) { task(id: $id) { ${TASK_SELECTION} } }`, { id: created.body.id });
     expect(read.body.errors).toBeUndefined();
@@ -65,6 +86,6 @@ describe('REST shim: parity with GraphQL', () => {
       { id: project.id },
     );
     const { owner, ...scalars } = read.body.data.project;
-    expect({ ...scalars, ownerId: owner.id }).toEqual(project);
+    expect({ ...scalars, ownerId: owner.id, userId: owner.id, workspaceId: null }).toEqual(project);
   });
 });

@@ -9,16 +9,16 @@ describe('REST shim: project routes', () => {
   });
   afterAll(async () => platform?.close());
 
-  it('when a project is created, then it is 201 with every project field in camelCase and an ETag', async () => {
+  it('when a project is created, then it is 201 with the original\'s fields and every other project field, and an ETag', async () => {
     const { token, sub } = await aCaller(platform);
     const created = await rest(platform, 'POST', '/api/planning/projects', { token, body: { name: 'Launch', color: '#3366ff', icon: 'rocket' } });
     expect(created.status).toBe(201);
     expect(Object.keys(created.body).sort()).toEqual(PROJECT_KEYS);
-    expect(created.body).toMatchObject({ name: 'Launch', color: '#3366ff', icon: 'rocket', status: 'ACTIVE', ownerId: sub, taskCount: 0, version: 1 });
+    expect(created.body).toMatchObject({ name: 'Launch', color: '#3366ff', icon: 'rocket', status: 'ACTIVE', userId: sub, ownerId: sub, workspaceId: null, taskCount: 0, version: 1 });
     expect(created.headers.get('etag')).toBe('"1"');
   });
 
-  it('when projects are listed with a limit and a status filter in any case, then the envelope counts the whole filter', async () => {
+  it('when projects are listed with a limit and a status filter in any case, then total counts the page and count=exact the whole filter', async () => {
     const { token } = await aCaller(platform);
     for (const name of ['One', 'Two', 'Three']) await aProject(platform, token, { name });
     const archived = await aProject(platform, token, { name: 'Old' });
@@ -26,9 +26,12 @@ describe('REST shim: project routes', () => {
     const page = await rest(platform, 'GET', '/api/planning/projects?limit=2&status=Active', { token });
     expect(page.status).toBe(200);
     expect(page.body.projects.map((p: any) => p.name)).toEqual(['Three', 'Two']);
-    expect(page.body.total).toBe(3);
+    expect(page.body.total).toBe(2);
+    expect(page.body).not.toHaveProperty('total_count');
+    const counted = await rest(platform, 'GET', '/api/planning/projects?limit=2&status=Active&count=exact', { token });
+    expect(counted.body).toMatchObject({ total: 2, total_count: 3 });
     const rest2 = await rest(platform, 'GET', `/api/planning/projects?limit=2&status=Active&cursor=${encodeURIComponent(page.body.next_cursor)}`, { token });
-    expect(rest2.body).toMatchObject({ total: 3, next_cursor: null });
+    expect(rest2.body).toMatchObject({ total: 1, next_cursor: null });
     expect(rest2.body.projects.map((p: any) => p.name)).toEqual(['One']);
     const onlyArchived = await rest(platform, 'GET', '/api/planning/projects?status=ARCHIVED', { token });
     expect(onlyArchived.body.projects.map((p: any) => p.id)).toEqual([archived.id]);
@@ -58,9 +61,11 @@ describe('REST shim: project routes', () => {
     const stale = await rest(platform, 'PATCH', `/api/planning/projects/${project.id}`, { token, body: { name: 'Lost' }, headers: { 'if-match': '"1"' } });
     expect(stale.status).toBe(412);
     expect(stale.body.currentVersion).toBe(2);
-    const missing = await rest(platform, 'PATCH', '/api/planning/projects/00000000-0000-4000-8000-000000000000', { token, body: { name: 'x' } });
-    expect(missing.status).toBe(404);
-    expect(missing.body).toEqual({ detail: 'Project not found' });
+    for (const id of ['00000000-0000-4000-8000-000000000000', 'nonexistent-id']) {
+      const missing = await rest(platform, 'PATCH', `/api/planning/projects/${id}`, { token, body: { name: 'x' } });
+      expect(missing.status).toBe(404);
+      expect(missing.body).toEqual({ detail: 'Project not found' });
+    }
   });
 
   it('when a member deletes a project, then it is 403 and the project stays', async () => {

@@ -48,13 +48,14 @@ export async function aCaller(platform: TestPlatform, roles: Role[] = ['member']
   return { token, sub, orgId };
 }
 
-/** Creates a task over REST and returns it (fails the test unless 201). */
+/** Creates a task over REST and returns it (fails the test unless 200, which the original API answered). */
 export async function aTask(platform: TestPlatform, token: string, body: Record<string, unknown> = {}): Promise<any> {
   const created = await rest(platform, 'POST', '/api/planning/tasks', { token, body: { title: 'A task', ...body } });
-  if (created.status !== 201) throw new Error(`create failed: ${created.status} ${JSON.stringify(created.body)}`);
+  if (created.status !== 200) throw new Error(`create failed: ${created.status} ${JSON.stringify(created.body)}`);
   return created.body;
 }
 
+/** Creates a project over REST and returns it (fails the test unless 201). */
 export async function aProject(platform: TestPlatform, token: string, body: Record<string, unknown> = {}): Promise<any> {
   const created = await rest(platform, 'POST', '/api/planning/projects', { token, body: { name: 'A project', ...body } });
   if (created.status !== 201) throw new Error(`create failed: ${created.status} ${JSON.stringify(created.body)}`);
@@ -67,13 +68,19 @@ export async function taskCount(platform: TestPlatform, token: string): Promise<
   return result.body.data.tasks.totalCount;
 }
 
-/** Every field a REST task carries (the Task fields of CONTRACTS.md in camelCase, relations as ids). */
+/** The fields of the original API's TaskResponse, every one of which a REST task carries with its type. */
+export const ORIGINAL_TASK_KEYS = [
+  'id', 'title', 'description', 'status', 'priority', 'dueDate', 'completedAt', 'estimatedMinutes', 'energyRequired', 'tags',
+  'projectId', 'workspaceId', 'assignedUserId', 'userId', 'aiInsights', 'urgencyScore', 'createdAt',
+];
+
+/** Every field a REST task carries: the original's, then the other Task fields of CONTRACTS.md (relations as ids). */
 export const TASK_KEYS = [
-  'id', 'title', 'description', 'status', 'priority', 'dueDate', 'completedAt', 'estimatedMinutes', 'actualMinutes',
-  'energyRequired', 'tags', 'position', 'projectId', 'parentId', 'subtaskIds', 'subtaskCount', 'ownerId', 'assigneeId',
-  'metadata', 'createdAt', 'updatedAt', 'version',
+  ...ORIGINAL_TASK_KEYS,
+  'actualMinutes', 'position', 'parentId', 'subtaskIds', 'subtaskCount', 'ownerId', 'assigneeId', 'metadata', 'updatedAt', 'version',
 ].sort();
 
-export const PROJECT_KEYS = [
-  'id', 'name', 'description', 'color', 'icon', 'status', 'taskCount', 'completedTaskCount', 'ownerId', 'createdAt', 'updatedAt', 'version',
-].sort();
+/** The fields of the original API's ProjectResponse. */
+export const ORIGINAL_PROJECT_KEYS = ['id', 'name', 'description', 'color', 'icon', 'userId', 'workspaceId', 'taskCount', 'createdAt'];
+
+export const PROJECT_KEYS = [...ORIGINAL_PROJECT_KEYS, 'status', 'completedTaskCount', 'ownerId', 'updatedAt', 'version'].sort();
