@@ -296,6 +296,8 @@ export type Task = {
   project: Maybe<Project>;
   status: TaskStatus;
   subtaskCount: Scalars['Int']['output'];
+  /** Ids of the first 100 direct subtasks, in position order (a flat list: it costs no more than the task itself). */
+  subtaskIds: Array<Scalars['ID']['output']>;
   /** Direct subtasks, in position order: the first `first` of them (1..100; subtaskCount tells how many there are). */
   subtasks: Array<Task>;
   tags: Array<Scalars['String']['output']>;
@@ -664,6 +666,7 @@ export type TaskResolvers<ContextType = PlanningContext, ParentType extends Reso
   project?: Resolver<Maybe<ResolversTypes['Project']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['TaskStatus'], ParentType, ContextType>;
   subtaskCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  subtaskIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   subtasks?: Resolver<Array<ResolversTypes['Task']>, ParentType, ContextType, RequireFields<TaskSubtasksArgs, 'first'>>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

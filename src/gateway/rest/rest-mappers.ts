@@ -14,7 +14,7 @@ interface TaskNode extends TaskScalars {
   energyRequired: EnergyLevel | null;
   project: { id: string } | null;
   parent: { id: string } | null;
-  subtasks: Array<{ id: string }>;
+  subtaskIds: string[];
   owner: { id: string };
   assignee: { id: string } | null;
 }
@@ -32,7 +32,7 @@ interface ConnectionData<N> {
 
 /** GraphQL Task -> REST task: the original API's names and values, relations flattened to ids. */
 export function toTaskJson(task: TaskNode): TaskJson {
-  const { priority, energyRequired, project, parent, subtasks, owner, assignee, ...scalars } = task;
+  const { priority, energyRequired, project, parent, subtaskIds, owner, assignee, ...scalars } = task;
   return {
     ...scalars,
     priority: legacyPriorityOf(priority),
@@ -44,7 +44,7 @@ export function toTaskJson(task: TaskNode): TaskJson {
     aiInsights: null,
     urgencyScore: null,
     parentId: parent?.id ?? null,
-    subtaskIds: subtasks.map((s) => s.id),
+    subtaskIds,
     ownerId: owner.id,
     assigneeId: assignee?.id ?? null,
   };

@@ -22,7 +22,7 @@ export const TASK_FIELDS = /* GraphQL */ `
     position
     project { id }
     parent { id }
-    subtasks { id }
+    subtaskIds
     subtaskCount
     owner { id }
     assignee { id }
