@@ -47,6 +47,7 @@ const envSchema = z.object({
     .transform((v) => (v ?? '').split(',').map((u) => u.trim()).filter(Boolean))
     .refine((urls) => urls.every((u) => /^https?:\/\//.test(u)), 'must be a comma-separated list of http(s) URLs'),
   AUTH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  AUTH_MAX_TOKEN_AGE_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
   AUTH_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   AUTH_VERIFIED_TOKEN_CACHE_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
   REDIS_URL: optionalUrl(['redis', 'rediss']),
@@ -108,6 +109,8 @@ export interface Config {
     additionalPublicKeysFile: string | undefined;
     trustedJwksUrls: string[];
     tokenTtlSeconds: number;
+    /** The oldest (from `iat`) an accepted access token may be, and the longest lifetime it may claim. */
+    maxTokenAgeSeconds: number;
     clockToleranceSeconds: number;
     /** How long the gateway reuses a token's verified signature and claims (0: verify on every request). */
     verifiedTokenCacheSeconds: number;
@@ -171,6 +174,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const isProduction = e.NODE_ENV === 'production';
   const problems: string[] = [];
   if (isProduction && !e.PLANNING_CURSOR_SECRET) problems.push('PLANNING_CURSOR_SECRET: required in production (shared by every replica)');
+  if (e.AUTH_MAX_TOKEN_AGE_SECONDS < e.AUTH_TOKEN_TTL_SECONDS) {
+    problems.push(`AUTH_MAX_TOKEN_AGE_SECONDS: must be at least AUTH_TOKEN_TTL_SECONDS (${e.AUTH_TOKEN_TTL_SECONDS}), or the gateway's own tokens are refused before they expire`);
+  }
   if (problems.length) throw new ConfigError(problems);
   return {
     nodeEnv: e.NODE_ENV,
@@ -198,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       additionalPublicKeysFile: e.AUTH_ADDITIONAL_PUBLIC_KEYS_FILE,
       trustedJwksUrls: e.AUTH_TRUSTED_JWKS_URLS,
       tokenTtlSeconds: e.AUTH_TOKEN_TTL_SECONDS,
+      maxTokenAgeSeconds: e.AUTH_MAX_TOKEN_AGE_SECONDS,
       clockToleranceSeconds: e.AUTH_CLOCK_TOLERANCE_SECONDS,
       verifiedTokenCacheSeconds: e.AUTH_VERIFIED_TOKEN_CACHE_SECONDS,
       developmentKeyDir: isProduction ? undefined : join(e.PLANNING_DATA_DIR, 'keys'),

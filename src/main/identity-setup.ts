@@ -23,6 +23,7 @@ export function accessTokenVerifier(config: Config, keys: KeyRing): TokenVerifie
     clockToleranceSeconds: config.auth.clockToleranceSeconds,
     localJwks: keys.jwks,
     trustedJwksUrls: config.auth.trustedJwksUrls,
+    maxTokenAgeSeconds: config.auth.maxTokenAgeSeconds,
   });
 }
 

@@ -9,6 +9,8 @@ import {
 } from '../subgraph/caller-from-request.js';
 import type { KeyRing } from '../platform/identity/signing-keys.js';
 import { TokenVerifier } from '../platform/identity/token-verifier.js';
+import { CONTEXT_CLOCK_TOLERANCE_SECONDS, CONTEXT_TTL_SECONDS } from '../platform/identity/platform-context.js';
+import { InProcessContextReplayGuard, RedisContextReplayGuard } from '../subgraph/context-replay-guard.js';
 import { accessTokenVerifier, redisFor, revocationStoreFor } from './identity-setup.js';
 import { dependencyReadiness } from './readiness-checks.js';
 import type { EventBus } from '../platform/messaging/event-bus.js';
@@ -27,11 +29,13 @@ export function callerResolverFor(config: Config, keys: KeyRing | undefined, log
   const verifier = new TokenVerifier({
     issuer: config.auth.issuer,
     audience: 'planning',
-    clockToleranceSeconds: config.auth.clockToleranceSeconds,
+    clockToleranceSeconds: CONTEXT_CLOCK_TOLERANCE_SECONDS,
+    maxTokenAgeSeconds: CONTEXT_TTL_SECONDS,
     localJwks: config.contextJwksUrl ? { keys: [] } : keys!.jwks,
     trustedJwksUrls: config.contextJwksUrl ? [config.contextJwksUrl] : [],
   });
-  return new SignedContextCallerResolver(verifier, 'planning');
+  const replays = config.redisUrl ? new RedisContextReplayGuard(redisFor(config, logger)!) : new InProcessContextReplayGuard();
+  return new SignedContextCallerResolver(verifier, 'planning', replays);
 }
 
 /** Composition root of the planning subgraph role: caller trust mode and HTTP server over the given database. */

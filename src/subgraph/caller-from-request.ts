@@ -3,7 +3,8 @@ import { GraphQLError } from 'graphql';
 import { type Caller, ROLES, type Role } from '../modules/common/caller.js';
 import { userId as userIdSchema } from '../modules/common/validators.js';
 import { AuthenticationError } from '../platform/identity/auth-errors.js';
-import { requestBodyHash, verifyPlatformContext } from '../platform/identity/platform-context.js';
+import { CONTEXT_CLOCK_TOLERANCE_SECONDS, CONTEXT_TTL_SECONDS, requestBodyHash, verifyPlatformContext } from '../platform/identity/platform-context.js';
+import { type ContextReplayGuard, holdsMutation, InProcessContextReplayGuard } from './context-replay-guard.js';
 import type { TokenVerifier } from '../platform/identity/token-verifier.js';
 
 /**
@@ -59,17 +60,30 @@ export class SignedContextCallerResolver implements CallerResolver {
   constructor(
     private readonly verifier: TokenVerifier,
     private readonly audience = 'planning',
+    /** Refuses a context used for a mutation a second time (in process when not given). */
+    private readonly replays: ContextReplayGuard = new InProcessContextReplayGuard(),
   ) {}
 
   async resolve({ headers, query, variables }: CallerRequest): Promise<Caller> {
     const token = header(headers, 'x-platform-context');
     if (!token) throw unauthenticated('Missing X-Platform-Context: this subgraph accepts requests through the gateway only');
+    let verified: Awaited<ReturnType<typeof verifyPlatformContext>>;
     try {
-      const { caller } = await verifyPlatformContext(this.verifier, token, { audience: this.audience, bodyHash: requestBodyHash(query, variables) });
-      return caller;
+      verified = await verifyPlatformContext(this.verifier, token, { audience: this.audience, bodyHash: requestBodyHash(query, variables) });
     } catch (error) {
       throw unauthenticated(error instanceof AuthenticationError ? error.message : 'Platform context rejected');
     }
+    // A read replayed within the context's lifetime answers what it answered; a write would happen again.
+    if (holdsMutation(query)) {
+      let first: boolean;
+      try {
+        first = await this.replays.firstUse(verified.tokenId, CONTEXT_TTL_SECONDS + CONTEXT_CLOCK_TOLERANCE_SECONDS);
+      } catch {
+        throw new GraphQLError('Authentication is unavailable', { extensions: { code: 'UNAVAILABLE', http: { status: 503 } } });
+      }
+      if (!first) throw unauthenticated('Platform context was already used for a mutation');
+    }
+    return verified.caller;
   }
 }
 

@@ -28,6 +28,8 @@ import { SignedContextCallerResolver } from '../../src/subgraph/caller-from-requ
 import { startPlanningSubgraph, type RunningPlanningSubgraph } from '../../src/subgraph/planning-server.js';
 import { redisReady, serviceSettings } from './services.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { CONTEXT_CLOCK_TOLERANCE_SECONDS, CONTEXT_TTL_SECONDS } from '../../src/platform/identity/platform-context.js';
+import { InProcessContextReplayGuard, RedisContextReplayGuard } from '../../src/subgraph/context-replay-guard.js';
 
 export const TEST_ISSUER = 'focus-kraliki';
 export const TEST_AUDIENCE = 'ocelot-platform';
@@ -110,10 +112,16 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
   const dataCache: PlanningDataCache = redis ? new RedisPlanningDataCache(redis, `test:${randomUUID()}`) : new InProcessPlanningDataCache();
   const answerCacheSeconds = options.answerCacheSeconds ?? 60;
 
-  const contextVerifier = new TokenVerifier({ issuer: TEST_ISSUER, audience: 'planning', clockToleranceSeconds: 5, localJwks: keys.jwks });
+  const contextVerifier = new TokenVerifier({
+    issuer: TEST_ISSUER,
+    audience: 'planning',
+    clockToleranceSeconds: CONTEXT_CLOCK_TOLERANCE_SECONDS,
+    maxTokenAgeSeconds: CONTEXT_TTL_SECONDS,
+    localJwks: keys.jwks,
+  });
   const planning = await startPlanningSubgraph({
     orm,
-    callers: new SignedContextCallerResolver(contextVerifier, 'planning'),
+    callers: new SignedContextCallerResolver(contextVerifier, 'planning', redis ? new RedisContextReplayGuard(redis) : new InProcessContextReplayGuard()),
     cursorSecret: 'test-cursor-secret-0123456789',
     logger,
     isProduction: false,

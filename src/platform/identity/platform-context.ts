@@ -9,6 +9,12 @@ import type { TokenVerifier } from './token-verifier.js';
 export const CONTEXT_TTL_SECONDS = 60;
 
 /**
+ * Clock skew allowed between the gateway that signs a context and the subgraph that checks it (hosts of one
+ * deployment): a captured context is accepted at most {@link CONTEXT_TTL_SECONDS} + this after it was signed.
+ */
+export const CONTEXT_CLOCK_TOLERANCE_SECONDS = 5;
+
+/**
  * Hash binding a context token to the one GraphQL request it was signed for (query + variables), so a captured
  * token cannot be replayed with another operation.
  */
@@ -58,7 +64,7 @@ export async function verifyPlatformContext(
   verifier: TokenVerifier,
   token: string,
   expected: { audience: string; bodyHash: string },
-): Promise<{ caller: Caller; requestId: string | undefined }> {
+): Promise<{ caller: Caller; requestId: string | undefined; tokenId: string }> {
   let payload;
   try {
     payload = await verifier.verify(token, expected.audience);
@@ -77,5 +83,5 @@ export async function verifyPlatformContext(
     throw new AuthenticationError('invalid_context', 'Platform context lacks the caller');
   }
   const roles = (Array.isArray(payload.roles) ? payload.roles : []).filter((r): r is Role => (ROLES as readonly string[]).includes(String(r)));
-  return { caller: { userId: payload.sub, orgId, roles }, requestId: typeof payload.rid === 'string' ? payload.rid : undefined };
+  return { caller: { userId: payload.sub, orgId, roles }, requestId: typeof payload.rid === 'string' ? payload.rid : undefined, tokenId: String(payload.jti) };
 }

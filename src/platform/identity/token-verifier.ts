@@ -43,7 +43,21 @@ export interface TokenVerifierOptions {
   localJwks: JSONWebKeySet;
   /** Further issuers' JWKS endpoints (cached; unknown `kid`s refetch at most once per cooldown). */
   trustedJwksUrls?: string[];
+  /**
+   * The oldest a token may be (from its `iat`), and the longest lifetime (`exp - iat`) it may claim; default
+   * {@link DEFAULT_MAX_TOKEN_AGE_SECONDS}. An `iat` in the future beyond the clock tolerance is refused too.
+   */
+  maxTokenAgeSeconds?: number;
 }
+
+/** Default of {@link TokenVerifierOptions.maxTokenAgeSeconds}: a day. */
+export const DEFAULT_MAX_TOKEN_AGE_SECONDS = 24 * 60 * 60;
+
+/**
+ * An Ed25519 signature (64 bytes) in canonical base64url: 86 characters, the last one carrying no bits past the 512
+ * (so no second spelling of the same signature is accepted).
+ */
+const CANONICAL_SIGNATURE = /^[A-Za-z0-9_-]{85}[AQgw]$/;
 
 type KeyResolver = JWTVerifyGetKey;
 
@@ -104,12 +118,15 @@ export class TokenVerifier {
     const parts = token.split('.');
     if (parts.length !== 3) throw new AuthenticationError('malformed_token', 'Token is malformed');
     const [encodedHeader, encodedPayload, encodedSignature] = parts as [string, string, string];
+    const maxTokenAge = this.options.maxTokenAgeSeconds ?? DEFAULT_MAX_TOKEN_AGE_SECONDS;
     const claimOptions = {
       issuer: this.options.issuer,
       audience,
       clockTolerance: this.options.clockToleranceSeconds,
+      maxTokenAge,
       requiredClaims: ['iss', 'aud', 'exp', 'iat', 'sub', 'jti'],
     };
+    if (!CANONICAL_SIGNATURE.test(encodedSignature)) throw new AuthenticationError('bad_signature', 'Token signature is invalid');
     for (const resolver of [this.local, ...this.remotes]) {
       let key: KeyObject;
       try {
@@ -124,11 +141,16 @@ export class TokenVerifier {
         throw new AuthenticationError('bad_signature', 'Token signature is invalid');
       }
       // The claims of the now verified payload, checked by jose exactly as jwtVerify checks them.
+      let payload: JWTPayload;
       try {
-        return UnsecuredJWT.decode(`${NONE_HEADER}.${encodedPayload}.`, claimOptions).payload;
+        payload = UnsecuredJWT.decode(`${NONE_HEADER}.${encodedPayload}.`, claimOptions).payload;
       } catch (error) {
         throw toAuthenticationError(error);
       }
+      if (typeof payload.exp === 'number' && typeof payload.iat === 'number' && payload.exp - payload.iat > maxTokenAge) {
+        throw new AuthenticationError('invalid_claims', `Token lifetime is longer than ${maxTokenAge} s`);
+      }
+      return payload;
     }
     throw new AuthenticationError('unknown_key', 'Token is signed by an unknown key');
   }
@@ -146,7 +168,9 @@ export class TokenVerifier {
 
 function toAuthenticationError(error: unknown): AuthenticationError {
   if (error instanceof AuthenticationError) return error;
-  if (error instanceof errors.JWTExpired) return new AuthenticationError('expired', 'Token has expired');
+  if (error instanceof errors.JWTExpired) {
+    return error.claim === 'iat' ? new AuthenticationError('expired', 'Token is older than the accepted age') : new AuthenticationError('expired', 'Token has expired');
+  }
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === 'nbf' || error.claim === 'iat') return new AuthenticationError('not_yet_valid', 'Token is not valid yet');
     return new AuthenticationError('invalid_claims', `Token claim ${error.claim} is invalid`);

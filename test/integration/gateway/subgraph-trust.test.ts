@@ -68,12 +68,12 @@ describe('subgraph trust: the caller the planning subgraph sees', () => {
     const contextFor = (
       query: string,
       variables: Record<string, unknown> | undefined,
-      options: { key?: SigningKey; audience?: string; now?: number } = {},
+      options: { key?: SigningKey; audience?: string; now?: number; as?: typeof caller } = {},
     ) =>
       signPlatformContext(
         options.key ?? platform.keys.current,
         TEST_ISSUER,
-        { caller, requestId: randomUUID(), audience: options.audience ?? 'planning', bodyHash: requestBodyHash(query, variables) },
+        { caller: options.as ?? caller, requestId: randomUUID(), audience: options.audience ?? 'planning', bodyHash: requestBodyHash(query, variables) },
         options.now,
       );
 
@@ -114,6 +114,24 @@ describe('subgraph trust: the caller the planning subgraph sees', () => {
       await expectUnauthenticated(
         await post('mutation { createTask(input: {title: "Replayed"}) { id } }', undefined, { 'x-platform-context': captured }),
       );
+    });
+
+    it('when a context that ran a mutation is sent again, then it is refused with 401 and the mutation runs once; a read may be repeated', async () => {
+      const as = { ...caller, orgId: `org-${randomUUID().slice(0, 8)}` };
+      const create = 'mutation { createTask(input: {title: "Once"}) { id } }';
+      const captured = await contextFor(create, undefined, { as });
+      expect((await post(create, undefined, { 'x-platform-context': captured })).status).toBe(200);
+      await expectUnauthenticated(await post(create, undefined, { 'x-platform-context': captured }));
+      const read = await contextFor(COUNT_TASKS, undefined, { as });
+      for (let i = 0; i < 2; i += 1) {
+        const count = await post(COUNT_TASKS, undefined, { 'x-platform-context': read });
+        expect((await count.json()).data.tasks.totalCount).toBe(1);
+      }
+    });
+
+    it('when a context is used 64 s after it was signed (60 s lifetime, 5 s clock tolerance), then it passes; at 66 s it is refused', async () => {
+      expect((await post(COUNT_TASKS, undefined, { 'x-platform-context': await contextFor(COUNT_TASKS, undefined, { now: Date.now() - 64_000 }) })).status).toBe(200);
+      await expectUnauthenticated(await post(COUNT_TASKS, undefined, { 'x-platform-context': await contextFor(COUNT_TASKS, undefined, { now: Date.now() - 66_000 }) }));
     });
 
     it('when the context was signed for the comms audience, then the planning subgraph refuses it with 401', async () => {

@@ -130,6 +130,34 @@ describe('gateway token verification', () => {
       reason: 'not_yet_valid',
     },
     {
+      name: 'a token issued a year in the future',
+      authorization: async () => bearer(await signEdDsa(gatewayKey(), victimClaims({ iat: now() + 365 * 86_400, exp: now() + 365 * 86_400 + 900 }))),
+      reason: 'not_yet_valid',
+    },
+    {
+      name: 'a token claiming a lifetime of 100 years',
+      authorization: async () => bearer(await signEdDsa(gatewayKey(), victimClaims({ exp: now() + 100 * 365 * 86_400 }))),
+      reason: 'invalid_claims',
+    },
+    {
+      name: 'a token issued two days ago that has not expired yet (older than the accepted age)',
+      authorization: async () => bearer(await signEdDsa(gatewayKey(), victimClaims({ iat: now() - 2 * 86_400, exp: now() + 600 }))),
+      reason: 'expired',
+    },
+    {
+      name: 'a genuine token whose signature is spelled in non-canonical base64url (same bytes)',
+      authorization: async () => {
+        const token = await signEdDsa(gatewayKey(), victimClaims());
+        const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+        // The last of 86 characters carries 2 bits of the signature and 4 unused ones: setting one gives the same bytes.
+        const last = alphabet[alphabet.indexOf(token.at(-1)!) + 1]!;
+        const respelled = `${token.slice(0, -1)}${last}`;
+        expect(Buffer.from(respelled.split('.')[2]!, 'base64url')).toEqual(Buffer.from(token.split('.')[2]!, 'base64url'));
+        return bearer(respelled);
+      },
+      reason: 'bad_signature',
+    },
+    {
       name: 'a token of another issuer',
       authorization: async () => bearer(await signEdDsa(gatewayKey(), victimClaims({ iss: 'someone-else' }))),
       reason: 'invalid_claims',
