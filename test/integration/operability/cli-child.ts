@@ -6,10 +6,9 @@ export { freePort };
 /** Environment variables of the parent that would point a child at the shared services. */
 const SERVICE_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'RABBITMQ_URL', 'NODE_ENV', 'AUTH_PRIVATE_KEY', 'AUTH_PRIVATE_KEY_FILE'];
 
-/** The real CLI (`node --import tsx src/main/cli.ts <args>`) as a child process with exactly `env` on top of a clean base. */
 /**
- * Free ports for `focus-kraliki start` (gateway, planning, comms; the worker on an ephemeral port) and the
- * environment that points the gateway at that planning and comms.
+ * Free ports for `focus-kraliki start` (gateway, planning, comms; the worker on an ephemeral port); the gateway
+ * routes to the planning and comms subgraphs of its process by itself.
  */
 export async function startRoleEnvironment(
   dataDir: string,
@@ -24,13 +23,12 @@ export async function startRoleEnvironment(
       PLANNING_PORT: String(planningPort),
       COMMS_PORT: String(commsPort),
       WORKER_PORT: '0',
-      SUBGRAPH_PLANNING_URL: `http://127.0.0.1:${planningPort}/graphql`,
-      SUBGRAPH_COMMS_URL: `http://127.0.0.1:${commsPort}/graphql`,
       PLANNING_DATA_DIR: dataDir,
     },
   };
 }
 
+/** The real CLI (`node --import tsx src/main/cli.ts <args>`) as a child process with exactly `env` on top of a clean base. */
 export class CliChild {
   readonly process: ChildProcess;
   stdout = '';
