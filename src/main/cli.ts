@@ -2,6 +2,7 @@ import { type Config, ConfigError, loadConfig } from '../config/config.js';
 import { startCommsSubgraph } from '../examples/comms/comms.subgraph.js';
 import { FederationError } from '../platform/federation/compose-supergraph.js';
 import { openDatabase } from '../platform/db/database.js';
+import { SchemaTooNewError } from '../platform/db/schema-version.js';
 import { KeyLoadError } from '../platform/identity/signing-keys.js';
 import { createLogger, type Logger } from '../platform/logging/logger.js';
 import { startTelemetry } from '../platform/telemetry/telemetry.js';
@@ -249,7 +250,7 @@ async function main(argv: string[]): Promise<number> {
       console.error(`Invalid configuration:\n  - ${error.message}`);
       return 1;
     }
-    if (error instanceof ConfigError || error instanceof FederationError || error instanceof PortUnavailableError) {
+    if (error instanceof ConfigError || error instanceof FederationError || error instanceof PortUnavailableError || error instanceof SchemaTooNewError) {
       console.error(error.message);
       return 1;
     }

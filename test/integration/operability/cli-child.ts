@@ -48,10 +48,19 @@ export class CliChild {
 
   /** Resolves once stderr contains `text`; rejects when the process exits first or `timeoutMs` passes. */
   async waitForStderr(text: string, timeoutMs = 60_000): Promise<void> {
+    return this.waitFor('stderr', text, timeoutMs);
+  }
+
+  /** Resolves once stdout (the JSON log) contains `text`; rejects when the process exits first or `timeoutMs` passes. */
+  async waitForStdout(text: string, timeoutMs = 60_000): Promise<void> {
+    return this.waitFor('stdout', text, timeoutMs);
+  }
+
+  private async waitFor(stream: 'stdout' | 'stderr', text: string, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let exited = false;
     void this.exited.then(() => (exited = true));
-    while (!this.stderr.includes(text)) {
+    while (!this[stream].includes(text)) {
       if (exited) throw new Error(`the CLI exited before printing ${JSON.stringify(text)}:\n${this.stderr}\n${this.stdout.slice(-3000)}`);
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${JSON.stringify(text)}:\n${this.stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
