@@ -5,7 +5,33 @@ import { CONSUMED_EVENT_TYPES, type EventTopology } from '../platform/messaging/
 /** Unacknowledged inbound events at once, unless `EVENTS_PREFETCH` says otherwise. */
 export const DEFAULT_EVENTS_PREFETCH = 100;
 
-const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+/** What a port variable accepts, for every message that refuses one. */
+const PORT_RULE = 'a port is an integer from 0 to 65535, 0 for any free port';
+
+/**
+ * A port variable: unset or empty is `undefined` (its default applies); anything but an integer from 0 to 65535 is
+ * refused with one message quoting the value.
+ */
+const port = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    const value = raw?.trim();
+    if (value === undefined || value === '') return undefined;
+    const parsed = /^\d{1,5}$/.test(value) ? Number(value) : Number.NaN;
+    if (parsed <= 65_535) return parsed;
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(raw)} is not a port (${PORT_RULE})` });
+    return z.NEVER;
+  });
+
+/** The gateway's port when `PORT` is unset. */
+export const DEFAULT_GATEWAY_PORT = 4000;
+
+/**
+ * Where each other role listens when its variable is unset: `PORT` plus this, so the default 4000 gives 4001, 4002
+ * and 4003, and two stacks with different `PORT`s (4000, 5000) do not collide. With `PORT=0` they are 0 too.
+ */
+export const PORT_OFFSETS = { PLANNING_PORT: 1, COMMS_PORT: 2, WORKER_PORT: 3 } as const;
 const optionalUrl = (protocols: string[]) =>
   z
     .string()
@@ -18,10 +44,10 @@ const optionalUrl = (protocols: string[]) =>
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  PORT: port(4000),
-  PLANNING_PORT: port(4001),
+  PORT: port,
+  PLANNING_PORT: port,
   PLANNING_HOST: z.string().min(1).default('127.0.0.1'),
-  WORKER_PORT: port(4003),
+  WORKER_PORT: port,
   DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   DATABASE_PREPARED_STATEMENTS: z
@@ -35,7 +61,7 @@ const envSchema = z.object({
   GATEWAY_HOST: z.string().min(1).default('127.0.0.1'),
   SUBGRAPH_PLANNING_URL: optionalUrl(['http', 'https']),
   SUBGRAPH_COMMS_URL: optionalUrl(['http', 'https']),
-  COMMS_PORT: port(4002),
+  COMMS_PORT: port,
   AUTH_ISSUER: z.string().min(1).default('focus-kraliki'),
   AUTH_AUDIENCE: z.string().min(1).default('ocelot-platform'),
   AUTH_PRIVATE_KEY_FILE: z.string().min(1).optional(),
@@ -83,10 +109,12 @@ const envSchema = z.object({
 export interface Config {
   nodeEnv: 'development' | 'test' | 'production';
   isProduction: boolean;
+  /** Where the gateway listens (`PORT`); 0: any free port. */
   gatewayPort: number;
+  /** `PLANNING_PORT`, else `PORT` + 1 (0 when `PORT` is 0; see {@link PORT_OFFSETS}). */
   planningPort: number;
   planningHost: string;
-  /** The worker's `/health`, `/ready` and `/metrics` (on `planningHost`). */
+  /** The worker's `/health`, `/ready` and `/metrics` (on `planningHost`): `WORKER_PORT`, else `PORT` + 3. */
   workerPort: number;
   /** Undefined: run on the embedded PostgreSQL (PGlite) kept in `dataDir`. */
   databaseUrl: string | undefined;
@@ -100,6 +128,7 @@ export interface Config {
   gatewayHost: string;
   /** Routing URLs overriding the supergraph's, by subgraph name. */
   subgraphUrls: Record<string, string>;
+  /** The comms example in the combined start: `COMMS_PORT`, else `PORT` + 2. */
   commsPort: number;
   auth: {
     issuer: string;
@@ -177,14 +206,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.AUTH_MAX_TOKEN_AGE_SECONDS < e.AUTH_TOKEN_TTL_SECONDS) {
     problems.push(`AUTH_MAX_TOKEN_AGE_SECONDS: must be at least AUTH_TOKEN_TTL_SECONDS (${e.AUTH_TOKEN_TTL_SECONDS}), or the gateway's own tokens are refused before they expire`);
   }
+  const gatewayPort = e.PORT ?? DEFAULT_GATEWAY_PORT;
+  const rolePort = (variable: keyof typeof PORT_OFFSETS): number => {
+    const explicit = e[variable];
+    if (explicit !== undefined) return explicit;
+    if (gatewayPort === 0) return 0;
+    const derived = gatewayPort + PORT_OFFSETS[variable];
+    if (derived > 65_535) problems.push(`${variable}: unset, so PORT + ${PORT_OFFSETS[variable]} = ${derived}, which is not a port; set ${variable} (${PORT_RULE})`);
+    return derived;
+  };
+  const [planningPort, commsPort, workerPort] = [rolePort('PLANNING_PORT'), rolePort('COMMS_PORT'), rolePort('WORKER_PORT')];
   if (problems.length) throw new ConfigError(problems);
   return {
     nodeEnv: e.NODE_ENV,
     isProduction,
-    gatewayPort: e.PORT,
-    planningPort: e.PLANNING_PORT,
+    gatewayPort,
+    planningPort,
     planningHost: e.PLANNING_HOST,
-    workerPort: e.WORKER_PORT,
+    workerPort,
     databaseUrl: e.DATABASE_URL,
     databasePoolMax: e.DATABASE_POOL_MAX,
     databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS === 'on',
@@ -195,7 +234,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     subgraphUrls: Object.fromEntries(
       Object.entries({ planning: e.SUBGRAPH_PLANNING_URL, comms: e.SUBGRAPH_COMMS_URL }).filter((pair): pair is [string, string] => !!pair[1]),
     ),
-    commsPort: e.COMMS_PORT,
+    commsPort,
     auth: {
       issuer: e.AUTH_ISSUER,
       audience: e.AUTH_AUDIENCE,

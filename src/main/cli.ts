@@ -2,6 +2,7 @@ import { type Config, ConfigError, loadConfig } from '../config/config.js';
 import { startCommsSubgraph } from '../examples/comms/comms.subgraph.js';
 import { FederationError } from '../platform/federation/compose-supergraph.js';
 import { openDatabase } from '../platform/db/database.js';
+import { SchemaTooNewError } from '../platform/db/schema-version.js';
 import { KeyLoadError } from '../platform/identity/signing-keys.js';
 import { createLogger, type Logger } from '../platform/logging/logger.js';
 import { startTelemetry } from '../platform/telemetry/telemetry.js';
@@ -12,6 +13,7 @@ import { DEMO_USER, startGatewayRole } from './gateway-role.js';
 import { keyRingFor } from './identity-setup.js';
 import { startSubgraphRole } from './subgraph-role.js';
 import { planningDataCacheFor } from './planning-cache-setup.js';
+import { assertPortsAvailable, listeningOn, PortUnavailableError, reachableUrl, type Role, rolePortsOf } from './role-ports.js';
 import { startupBanner } from './startup-banner.js';
 import { startWorkerRole } from './worker-role.js';
 
@@ -19,9 +21,10 @@ const USAGE = `Usage: focus-kraliki <command> [options]
 
 Roles (long-running):
   start                 everything in one process: gateway, planning subgraph, worker, comms example
-  gateway               the public gateway (PORT, default 4000)
-  subgraph              the planning subgraph (PLANNING_PORT, default 4001)
-  worker                the outbox relay and the consumer of other modules' events
+                        (COMMS_PORT, default PORT + 2); the gateway routes to the subgraphs where they listen
+  gateway               the public gateway (PORT, default 4000; 0: any free port)
+  subgraph              the planning subgraph (PLANNING_PORT, default PORT + 1)
+  worker                the outbox relay and the consumer of other modules' events (WORKER_PORT, default PORT + 3)
 
 Commands:
   migrate               apply pending database migrations
@@ -70,14 +73,17 @@ async function subcommand(rest: string[], handlers: Record<string, (args: string
   return handler(args);
 }
 
-type Role = 'gateway' | 'subgraph' | 'worker' | 'comms';
-
 /**
  * Starts the roles over one database (one embedded PGlite when no URL is set); stops them gracefully on
- * SIGTERM/SIGINT (see {@link stopGracefully}).
+ * SIGTERM/SIGINT (see {@link stopGracefully}). A role that cannot listen stops the ones started before it, and the
+ * process exits 1 naming the variable and the port.
  */
 async function runRoles(roles: Role[], config: Config, logger: Logger): Promise<number> {
-  // Keys first: a missing production key is a configuration error, reported before anything is opened.
+  // Ports first: one another process holds, or two roles would share, is named before anything is opened or written.
+  const ports = rolePortsOf(roles, config);
+  await assertPortsAvailable(ports);
+  const portOf = (role: Role) => ports.find((rolePort) => rolePort.role === role)!;
+  // Then the keys: a missing production key is a configuration error, reported before anything is opened.
   const needsKeys = roles.includes('gateway') || (roles.includes('subgraph') && config.trustMode !== 'headers' && !config.contextJwksUrl);
   const keys = needsKeys ? await keyRingFor(config) : undefined;
   const database = await openDatabase({
@@ -90,6 +96,8 @@ async function runRoles(roles: Role[], config: Config, logger: Logger): Promise<
   // Each gets the shutdown's deadline: servers stopped one after another share SHUTDOWN_TIMEOUT_MS.
   const stoppers: Array<(deadline: number) => Promise<void>> = [];
   const urls: Record<string, string> = {};
+  // Where the gateway reaches each subgraph (this process's, unless SUBGRAPH_*_URL says otherwise).
+  let routing: Record<string, string> | undefined;
   // Planning writers announce their changes here; the gateway's answer cache (GATEWAY_CACHE_SECONDS) reads it.
   const dataCache = planningDataCacheFor(config, logger);
   if (!config.redisUrl && roles.includes('worker') && !roles.includes('gateway')) {
@@ -102,30 +110,49 @@ async function runRoles(roles: Role[], config: Config, logger: Logger): Promise<
   const telemetry = await startTelemetry({ endpoint: config.otelExporterEndpoint, serviceName: `focus-kraliki-${roles.join('-')}` }, logger);
   stoppers.push(() => telemetry.shutdown());
 
-  const worker = roles.includes('worker') ? await startWorkerRole(config, logger, database, dataCache.cache) : undefined;
-  // Stoppers run in reverse: the gateway stops first (its in-flight requests still reach the subgraphs), the worker last.
-  if (worker) stoppers.push(() => worker.stop());
-  const injector = worker?.bus instanceof InProcessEventBus && !config.isProduction ? { '/dev/events': devEventInjector(worker.bus) } : undefined;
-  if (roles.includes('subgraph')) {
-    const subgraph = await startSubgraphRole(config, logger, database, injector, keys, worker?.bus, dataCache.cache);
-    stoppers.push((deadline) => subgraph.stop(deadline));
-    urls.planning = subgraph.url;
-  }
-  if (roles.includes('comms')) {
-    const comms = await startCommsSubgraph({ port: config.commsPort, host: config.planningHost });
-    stoppers.push((deadline) => comms.stop(deadline));
-    urls.comms = comms.url;
-  }
-  if (roles.includes('gateway')) {
-    const gateway = await startGatewayRole(config, logger, database, keys!, undefined, dataCache.cache);
-    stoppers.push((deadline) => gateway.stop(deadline));
-    urls.gateway = gateway.gateway.url;
+  let worker: Awaited<ReturnType<typeof startWorkerRole>> | undefined;
+  try {
+    worker = roles.includes('worker') ? await listeningOn(portOf('worker'), () => startWorkerRole(config, logger, database, dataCache.cache)) : undefined;
+    // Stoppers run in reverse: the gateway stops first (its in-flight requests still reach the subgraphs), the worker last.
+    if (worker) {
+      const started = worker;
+      stoppers.push(() => started.stop());
+      urls.worker = started.http.origin;
+    }
+    const injector = worker?.bus instanceof InProcessEventBus && !config.isProduction ? { '/dev/events': devEventInjector(worker.bus) } : undefined;
+    // The subgraphs of this process, at the address each one bound (PLANNING_PORT or COMMS_PORT may be 0).
+    const bound: Record<string, string> = {};
+    if (roles.includes('subgraph')) {
+      const subgraph = await listeningOn(portOf('subgraph'), () => startSubgraphRole(config, logger, database, injector, keys, worker?.bus, dataCache.cache));
+      stoppers.push((deadline) => subgraph.stop(deadline));
+      urls.planning = subgraph.url;
+      bound.planning = reachableUrl(subgraph.url);
+    }
+    if (roles.includes('comms')) {
+      const comms = await listeningOn(portOf('comms'), () => startCommsSubgraph({ port: config.commsPort, host: config.planningHost }));
+      stoppers.push((deadline) => comms.stop(deadline));
+      urls.comms = comms.url;
+      bound.comms = reachableUrl(comms.url);
+    }
+    if (roles.includes('gateway')) {
+      // An explicit SUBGRAPH_*_URL still wins over the address the subgraph bound here.
+      const gatewayConfig = { ...config, subgraphUrls: { ...bound, ...config.subgraphUrls } };
+      const gateway = await listeningOn(portOf('gateway'), () => startGatewayRole(gatewayConfig, logger, database, keys!, undefined, dataCache.cache));
+      stoppers.push((deadline) => gateway.stop(deadline));
+      urls.gateway = gateway.gateway.url;
+      routing = gateway.routingUrls;
+    }
+  } catch (error) {
+    // A role could not start (e.g. its port was taken since it was checked): the ones already running stop first.
+    await runSteps([...stoppers.reverse(), () => database.close()], Date.now() + config.shutdownTimeoutMs, logger);
+    throw error;
   }
   const demoLogin = roles.includes('gateway') && database.mode === 'embedded' && !config.isProduction ? DEMO_USER : undefined;
 
   logger.info(
     {
       urls,
+      ...(routing ? { routing } : {}),
       database: database.mode,
       bus: worker?.bus.kind,
       redis: config.redisUrl ? 'redis' : 'in-process',
@@ -140,6 +167,7 @@ async function runRoles(roles: Role[], config: Config, logger: Logger): Promise<
     startupBanner({
       roles,
       urls,
+      routing,
       docsUrl: urls.gateway ? new URL('/docs', urls.gateway).toString() : undefined,
       ideUrl: urls.gateway && !config.isProduction ? urls.gateway : undefined,
       database: { mode: database.mode, location: database.location },
@@ -151,6 +179,18 @@ async function runRoles(roles: Role[], config: Config, logger: Logger): Promise<
 
   stopGracefully([...stoppers.reverse(), () => database.close()], config.shutdownTimeoutMs, logger);
   return -1;
+}
+
+/** Runs `steps` in order, each given `deadline`; a step that fails is logged and the next one still runs. False when one failed. */
+async function runSteps(steps: Array<(deadline: number) => Promise<void>>, deadline: number, logger: Logger): Promise<boolean> {
+  let ok = true;
+  for (const step of steps) {
+    await step(deadline).catch((err: unknown) => {
+      ok = false;
+      logger.error({ err }, 'error while stopping');
+    });
+  }
+  return ok;
 }
 
 /**
@@ -175,17 +215,10 @@ function stopGracefully(steps: Array<(deadline: number) => Promise<void>>, timeo
       logger.error({ timeoutMs }, 'shutdown did not finish in time; exiting');
       process.exit(1);
     }, timeoutMs + 5_000).unref();
-    void (async () => {
-      let failed = false;
-      for (const step of steps) {
-        await step(deadline).catch((err: unknown) => {
-          failed = true;
-          logger.error({ err }, 'error while stopping');
-        });
-      }
+    void runSteps(steps, deadline, logger).then((ok) => {
       logger.info('stopped');
-      process.exit(failed ? 1 : 0);
-    })();
+      process.exit(ok ? 0 : 1);
+    });
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
@@ -217,7 +250,7 @@ async function main(argv: string[]): Promise<number> {
       console.error(`Invalid configuration:\n  - ${error.message}`);
       return 1;
     }
-    if (error instanceof ConfigError || error instanceof FederationError) {
+    if (error instanceof ConfigError || error instanceof FederationError || error instanceof PortUnavailableError || error instanceof SchemaTooNewError) {
       console.error(error.message);
       return 1;
     }

@@ -3,6 +3,7 @@ import type { Config } from '../config/config.js';
 import { LoginAttemptLimiter, LoginService } from '../gateway/auth/login.service.js';
 import { type GatewayOptions, startGateway } from '../gateway/gateway-server.js';
 import { RequestLimits } from '../gateway/limits/request-limits.js';
+import { subgraphRoutingUrls } from '../gateway/module-health.js';
 import { restRouteTemplates, restShimRoutes } from '../gateway/rest/rest-shim.js';
 import { createMetricsRegistry } from '../platform/metrics/metrics-registry.js';
 import { hashPassword } from '../modules/users/password.js';
@@ -36,8 +37,11 @@ export async function startGatewayRole(
     await users.add({ email: DEMO_USER.email, passwordHash: await hashPassword(DEMO_USER.password), orgId: DEMO_USER.orgId, roles: DEMO_USER.roles });
     logger.warn({ email: DEMO_USER.email, org: DEMO_USER.orgId }, 'created the development demo user (password: "password")');
   }
+  const supergraphSdl = await readFile(SUPERGRAPH_FILE, 'utf8');
+  // Where the gateway fetches from, and what its /ready asks: the supergraph's routing URLs under SUBGRAPH_*_URL.
+  const routingUrls = subgraphRoutingUrls(supergraphSdl, config.subgraphUrls);
   const gateway = await startGateway({
-    supergraphSdl: await readFile(SUPERGRAPH_FILE, 'utf8'),
+    supergraphSdl,
     subgraphUrls: config.subgraphUrls,
     keys,
     issuer: config.auth.issuer,
@@ -64,16 +68,19 @@ export async function startGatewayRole(
     isProduction: config.isProduction,
     port: config.gatewayPort,
     host: config.gatewayHost,
-    // Ready when it can check tokens (Redis: revocations, limits) and log users in (PostgreSQL: platform_users).
-    readiness: dependencyReadiness({ database, redis }),
+    // Ready when it can check tokens (Redis: revocations, limits), log users in (PostgreSQL: platform_users) and
+    // reach every subgraph it routes to.
+    readiness: dependencyReadiness({ database, redis, subgraphs: routingUrls }),
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     metrics: { registry: createMetricsRegistry('gateway'), routeTemplates: restRouteTemplates() },
     // The REST shim and its docs, then any routes the caller adds.
     extraRoutes: (pipeline) => ({ ...restShimRoutes(pipeline, logger), ...extraRoutes?.(pipeline) }),
   });
-  logger.info({ url: gateway.url, redis: redis ? 'redis' : 'in-process' }, `gateway listening on ${gateway.url}`);
+  logger.info({ url: gateway.url, routing: routingUrls, redis: redis ? 'redis' : 'in-process' }, `gateway listening on ${gateway.url}`);
   return {
     gateway,
+    /** Where the gateway reaches each subgraph, by name. */
+    routingUrls,
     async stop(deadline?: number) {
       await gateway.stop(deadline);
       redis?.disconnect();

@@ -1,8 +1,10 @@
 /** What a starting process tells the person who ran it. */
 export interface StartupFacts {
   roles: string[];
-  /** GraphQL endpoints by role name (gateway, planning, comms). */
+  /** The URLs this process listens on, by role name: GraphQL endpoints (gateway, planning, comms), the worker's origin. */
   urls: Record<string, string>;
+  /** Where the gateway reaches each subgraph, when the gateway runs here; shown for those not served at that URL here. */
+  routing?: Record<string, string>;
   /** The REST shim's Swagger UI, when the gateway runs here. */
   docsUrl?: string;
   /** The GraphQL IDE (development only), when the gateway runs here. */
@@ -23,9 +25,10 @@ export interface StartupFacts {
  */
 export function startupBanner(facts: StartupFacts): string {
   const rows: Array<[string, string]> = [];
-  const order = ['gateway', 'planning', 'comms'];
+  const order = ['gateway', 'planning', 'comms', 'worker'];
   const byRole = Object.entries(facts.urls).sort(([a], [b]) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
-  for (const [name, url] of byRole) rows.push([name, url]);
+  for (const [name, url] of byRole) rows.push([name, name === 'worker' ? `${url} (/health, /ready, /metrics)` : url]);
+  for (const [name, url] of Object.entries(facts.routing ?? {})) if (facts.urls[name] !== url) rows.push([`${name} (routed)`, url]);
   if (facts.docsUrl) rows.push(['docs', facts.docsUrl]);
   if (facts.ideUrl) rows.push(['GraphQL IDE', `${facts.ideUrl} (open in a browser)`]);
   rows.push(['PostgreSQL', facts.database.mode === 'embedded' ? `embedded (PGlite in ${facts.database.location})` : `real (${facts.database.location})`]);

@@ -121,6 +121,10 @@ export async function startWorkerRole(config: Config, logger: Logger, database: 
     logger,
     port: config.workerPort,
     host: config.planningHost,
+  }).catch(async (error: unknown) => {
+    // WORKER_PORT taken: the relay and the consumer are already running; stop them before reporting.
+    await worker.stop();
+    throw error;
   });
   logger.info({ bus: worker.bus.kind, queue: config.events.topology.queue, url: http.origin }, 'worker started: outbox relay and event consumer');
   return {

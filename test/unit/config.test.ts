@@ -59,4 +59,52 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_PREPARED_STATEMENTS: 'off' }).databasePreparedStatements).toBe(false);
     expect(() => loadConfig({ DATABASE_PREPARED_STATEMENTS: 'no' })).toThrow(/DATABASE_PREPARED_STATEMENTS[\s\S]*'on' or 'off'/);
   });
+
+  it('when only PORT is set, then the planning subgraph, the comms example and the worker listen on PORT + 1, + 2 and + 3; an explicit one wins; PORT=0 makes them 0 too', () => {
+    const ports = (env: Record<string, string>) => {
+      const { gatewayPort, planningPort, commsPort, workerPort } = loadConfig(env);
+      return [gatewayPort, planningPort, commsPort, workerPort];
+    };
+    expect(ports({})).toEqual([4000, 4001, 4002, 4003]);
+    expect(ports({ PORT: '5100' })).toEqual([5100, 5101, 5102, 5103]);
+    expect(ports({ PORT: '5100', PLANNING_PORT: '6001', WORKER_PORT: '0' })).toEqual([5100, 6001, 5102, 0]);
+    expect(ports({ PORT: '0' })).toEqual([0, 0, 0, 0]);
+    expect(ports({ PORT: '0', COMMS_PORT: '7002' })).toEqual([0, 0, 7002, 0]);
+    // An empty variable is an unset one, as for the URLs.
+    expect(ports({ PORT: '', PLANNING_PORT: ' ' })).toEqual([4000, 4001, 4002, 4003]);
+  });
+
+  it('when a port variable is out of range or not an integer, then one problem per variable names it and quotes the value', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: '70000', PLANNING_PORT: '-1', COMMS_PORT: 'abc', WORKER_PORT: '4003.5' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const rule = '(a port is an integer from 0 to 65535, 0 for any free port)';
+    expect([...(error as ConfigError).problems].sort()).toEqual([
+      `COMMS_PORT: "abc" is not a port ${rule}`,
+      `PLANNING_PORT: "-1" is not a port ${rule}`,
+      `PORT: "70000" is not a port ${rule}`,
+      `WORKER_PORT: "4003.5" is not a port ${rule}`,
+    ]);
+    expect(() => loadConfig({ PORT: '0x10' })).toThrow('PORT: "0x10" is not a port');
+    expect(() => loadConfig({ WORKER_PORT: '65536' })).toThrow('WORKER_PORT: "65536" is not a port');
+    expect(loadConfig({ PLANNING_PORT: '65535' }).planningPort).toBe(65535);
+  });
+
+  it('when PORT is so high that a derived port would pass 65535, then the problem names each unset variable that must be set', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: '65534' });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).problems).toEqual([
+      'COMMS_PORT: unset, so PORT + 2 = 65536, which is not a port; set COMMS_PORT (a port is an integer from 0 to 65535, 0 for any free port)',
+      'WORKER_PORT: unset, so PORT + 3 = 65537, which is not a port; set WORKER_PORT (a port is an integer from 0 to 65535, 0 for any free port)',
+    ]);
+    expect(loadConfig({ PORT: '65534', COMMS_PORT: '0', WORKER_PORT: '0' }).planningPort).toBe(65535);
+  });
 });

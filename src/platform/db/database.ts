@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../logging/logger.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { withMigrationLock } from './migration-lock.js';
 import { migrateToLatest, openOrm, type QueryCounter } from './orm.js';
 import { notifyRelaysAfterCommit } from '../outbox/outbox-notifier.js';
 
@@ -27,7 +28,9 @@ export interface DatabaseOptions {
 
 /**
  * Opens PostgreSQL at `databaseUrl`, or the embedded PGlite in `dataDir/pglite` when it is unset, and brings the
- * schema up to date.
+ * schema up to date (under the migration lock on PostgreSQL: {@link withMigrationLock}).
+ *
+ * @throws {SchemaTooNewError} when a newer version migrated the database.
  */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const { logger } = options;
@@ -49,7 +52,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   // Relays in other processes hear of this process's commits (LISTEN/NOTIFY); PGlite serves one process only.
   if (!embedded) notifyRelaysAfterCommit(orm);
   if (options.migrate !== false) {
-    const applied = await migrateToLatest(orm);
+    // Processes starting at once on one server migrate one after another; the embedded database serves this process only.
+    const migrate = () => migrateToLatest(orm);
+    const applied = await (embedded ? migrate() : withMigrationLock(clientUrl, logger, migrate)).catch(async (error: unknown) => {
+      await orm.close(true);
+      await embedded?.stop();
+      throw error;
+    });
     if (applied.length) logger.info({ applied }, 'database migrations applied');
   }
   return {

@@ -4,6 +4,7 @@ import { TaskSchema } from '../../modules/tasks/task.entity.js';
 import { ProjectSchema } from '../../modules/projects/project.entity.js';
 import { migrationsList } from './migrations/index.js';
 import { enablePreparedReads } from './prepared-reads.js';
+import { assertSchemaIsKnown } from './schema-version.js';
 
 /** Counts the SQL statements the ORM sends; tests use it to prove a request costs a constant number of them. */
 export class QueryCounter {
@@ -61,8 +62,14 @@ export async function openOrm(options: OrmOptions): Promise<MikroORM> {
   return orm;
 }
 
-/** Applies pending migrations; returns the names applied (empty when the database was up to date). */
+/**
+ * Applies pending migrations; returns the names applied (empty when the database was up to date). Refuses a
+ * database holding migrations this code does not know ({@link SchemaTooNewError}) before applying any. Takes no lock:
+ * processes sharing a database run it under {@link withMigrationLock} (openDatabase does).
+ */
 export async function migrateToLatest(orm: MikroORM): Promise<string[]> {
-  const applied = await orm.getMigrator().up();
+  const migrator = orm.getMigrator();
+  assertSchemaIsKnown((await migrator.getExecutedMigrations()).map((migration) => migration.name));
+  const applied = await migrator.up();
   return applied.map((m) => m.name);
 }

@@ -46,6 +46,31 @@ export async function runReadiness(checks: readonly ReadinessCheck[], timeoutMs 
   return Object.keys(failing).length ? { status: 'unavailable', checks: checksByName, failing } : { status: 'ready', checks: checksByName };
 }
 
+/**
+ * `check` run at most once per `ttlMs`: a call within `ttlMs` of the last run's start shares that run's outcome,
+ * success or failure (also while it is still running). For checks that cost the checked service something, so
+ * frequent readiness probes from several orchestrators do not add up to load on it.
+ *
+ * @example
+ * const planning = cachedCheck({ name: 'subgraph:planning', check: () => pingPlanning() }, 2_000);
+ */
+export function cachedCheck(check: ReadinessCheck, ttlMs: number, now: () => number = Date.now): ReadinessCheck {
+  let last: { startedAt: number; outcome: Promise<void> } | undefined;
+  return {
+    name: check.name,
+    check: () => {
+      const at = now();
+      if (!last || at - last.startedAt >= ttlMs) {
+        const outcome = Promise.resolve().then(check.check);
+        // Stored for later callers; each of them sees the failure, none leaves it unhandled.
+        outcome.catch(() => {});
+        last = { startedAt: at, outcome };
+      }
+      return last.outcome;
+    },
+  };
+}
+
 /** A `/ready` route: 200 with every check ok, else 503 naming each failing dependency. */
 export function readinessRoute(checks: readonly ReadinessCheck[], timeoutMs = DEFAULT_READINESS_TIMEOUT_MS) {
   return async (_req: IncomingMessage, res: ServerResponse): Promise<void> => {

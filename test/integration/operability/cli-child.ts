@@ -6,10 +6,9 @@ export { freePort };
 /** Environment variables of the parent that would point a child at the shared services. */
 const SERVICE_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'RABBITMQ_URL', 'NODE_ENV', 'AUTH_PRIVATE_KEY', 'AUTH_PRIVATE_KEY_FILE'];
 
-/** The real CLI (`node --import tsx src/main/cli.ts <args>`) as a child process with exactly `env` on top of a clean base. */
 /**
- * Free ports for `focus-kraliki start` (gateway, planning, comms; the worker on an ephemeral port) and the
- * environment that points the gateway at that planning and comms.
+ * Free ports for `focus-kraliki start` (gateway, planning, comms; the worker on an ephemeral port); the gateway
+ * routes to the planning and comms subgraphs of its process by itself.
  */
 export async function startRoleEnvironment(
   dataDir: string,
@@ -24,13 +23,12 @@ export async function startRoleEnvironment(
       PLANNING_PORT: String(planningPort),
       COMMS_PORT: String(commsPort),
       WORKER_PORT: '0',
-      SUBGRAPH_PLANNING_URL: `http://127.0.0.1:${planningPort}/graphql`,
-      SUBGRAPH_COMMS_URL: `http://127.0.0.1:${commsPort}/graphql`,
       PLANNING_DATA_DIR: dataDir,
     },
   };
 }
 
+/** The real CLI (`node --import tsx src/main/cli.ts <args>`) as a child process with exactly `env` on top of a clean base. */
 export class CliChild {
   readonly process: ChildProcess;
   stdout = '';
@@ -50,10 +48,19 @@ export class CliChild {
 
   /** Resolves once stderr contains `text`; rejects when the process exits first or `timeoutMs` passes. */
   async waitForStderr(text: string, timeoutMs = 60_000): Promise<void> {
+    return this.waitFor('stderr', text, timeoutMs);
+  }
+
+  /** Resolves once stdout (the JSON log) contains `text`; rejects when the process exits first or `timeoutMs` passes. */
+  async waitForStdout(text: string, timeoutMs = 60_000): Promise<void> {
+    return this.waitFor('stdout', text, timeoutMs);
+  }
+
+  private async waitFor(stream: 'stdout' | 'stderr', text: string, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let exited = false;
     void this.exited.then(() => (exited = true));
-    while (!this.stderr.includes(text)) {
+    while (!this[stream].includes(text)) {
       if (exited) throw new Error(`the CLI exited before printing ${JSON.stringify(text)}:\n${this.stderr}\n${this.stdout.slice(-3000)}`);
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${JSON.stringify(text)}:\n${this.stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 50));

@@ -94,7 +94,10 @@ describe('readiness and health of the gateway and the planning subgraph', () => 
 
   it('when every dependency answers, then /ready is 200 on both and lists each checked dependency', async () => {
     const gatewayReady = await readiness(gateway.gateway.origin);
-    expect(gatewayReady).toEqual({ status: 200, body: { status: 'ready', checks: { postgres: 'ok', ...(redisUrl ? { redis: 'ok' } : {}) } } });
+    expect(gatewayReady).toEqual({
+      status: 200,
+      body: { status: 'ready', checks: { postgres: 'ok', ...(redisUrl ? { redis: 'ok' } : {}), 'subgraph:planning': 'ok', 'subgraph:comms': 'ok' } },
+    });
     const subgraphReady = await readiness(subgraphOrigin);
     expect(subgraphReady).toEqual({ status: 200, body: { status: 'ready', checks: { postgres: 'ok', ...(rabbitmqUrl ? { rabbitmq: 'ok' } : {}) } } });
   });
@@ -123,7 +126,7 @@ describe('readiness and health of the gateway and the planning subgraph', () => 
       const ready = await eventuallyReadiness(gateway.gateway.origin, 503);
       expect(ready.status).toBe(503);
       expect(Object.keys(ready.body.failing)).toEqual(['redis']);
-      expect(ready.body.checks).toEqual({ postgres: 'ok', redis: 'down' });
+      expect(ready.body.checks).toEqual({ postgres: 'ok', redis: 'down', 'subgraph:planning': 'ok', 'subgraph:comms': 'ok' });
     } finally {
       proxies.redis!.restore();
     }

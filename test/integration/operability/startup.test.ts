@@ -71,6 +71,9 @@ describe('start-up experience of the real CLI', () => {
       NODE_ENV: 'production',
       PLANNING_CURSOR_SECRET: 'a-production-cursor-secret',
       PORT: String(await freePort()),
+      PLANNING_PORT: '0',
+      COMMS_PORT: '0',
+      WORKER_PORT: '0',
       PLANNING_DATA_DIR: dataDir,
     });
     const exit = await child.exited;
