@@ -11,7 +11,7 @@ import { InProcessEventBus } from '../platform/messaging/in-process-event-bus.js
 import { compose, keysGenerate, outboxStatus, tokenMint, UsageError, userAdd } from './commands.js';
 import { DEMO_USER, startGatewayRole } from './gateway-role.js';
 import { keyRingFor } from './identity-setup.js';
-import { startSubgraphRole } from './subgraph-role.js';
+import { callerResolverFor, startSubgraphRole } from './subgraph-role.js';
 import { planningDataCacheFor } from './planning-cache-setup.js';
 import { assertPortsAvailable, listeningOn, PortUnavailableError, reachableUrl, type Role, rolePortsOf } from './role-ports.js';
 import { startupBanner } from './startup-banner.js';
@@ -129,7 +129,7 @@ async function runRoles(roles: Role[], config: Config, logger: Logger): Promise<
       bound.planning = reachableUrl(subgraph.url);
     }
     if (roles.includes('comms')) {
-      const comms = await listeningOn(portOf('comms'), () => startCommsSubgraph({ port: config.commsPort, host: config.planningHost }));
+      const comms = await listeningOn(portOf('comms'), () => startCommsSubgraph({ port: config.commsPort, host: config.planningHost, callers: callerResolverFor(config, keys, logger, 'comms') }));
       stoppers.push((deadline) => comms.stop(deadline));
       urls.comms = comms.url;
       bound.comms = reachableUrl(comms.url);

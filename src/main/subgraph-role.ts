@@ -18,8 +18,11 @@ import { type PlanningSubgraphOptions, startPlanningSubgraph } from '../subgraph
 import { createMetricsRegistry } from '../platform/metrics/metrics-registry.js';
 import type { PlanningDataVersions } from '../platform/cache/planning-data-cache.js';
 
-/** How the subgraph learns the caller, per `PLANNING_TRUST_MODE`. */
-export function callerResolverFor(config: Config, keys: KeyRing | undefined, logger: Logger): CallerResolver {
+/**
+ * How a subgraph of this process learns the caller, per `PLANNING_TRUST_MODE`; `audience` names the subgraph the
+ * gateway signs its context for (`planning`, or `comms` for the example).
+ */
+export function callerResolverFor(config: Config, keys: KeyRing | undefined, logger: Logger, audience = 'planning'): CallerResolver {
   if (config.trustMode === 'headers') return new HeaderCallerResolver();
   if (config.trustMode === 'jwt') {
     // Revocations are shared through Redis; without it a standalone subgraph cannot see the gateway's logouts.
@@ -28,14 +31,14 @@ export function callerResolverFor(config: Config, keys: KeyRing | undefined, log
   }
   const verifier = new TokenVerifier({
     issuer: config.auth.issuer,
-    audience: 'planning',
+    audience,
     clockToleranceSeconds: CONTEXT_CLOCK_TOLERANCE_SECONDS,
     maxTokenAgeSeconds: CONTEXT_TTL_SECONDS,
     localJwks: config.contextJwksUrl ? { keys: [] } : keys!.jwks,
     trustedJwksUrls: config.contextJwksUrl ? [config.contextJwksUrl] : [],
   });
   const replays = config.redisUrl ? new RedisContextReplayGuard(redisFor(config, logger)!) : new InProcessContextReplayGuard();
-  return new SignedContextCallerResolver(verifier, 'planning', replays);
+  return new SignedContextCallerResolver(verifier, audience, replays);
 }
 
 /** Composition root of the planning subgraph role: caller trust mode and HTTP server over the given database. */

@@ -1,3 +1,4 @@
+import { HeaderCallerResolver } from '../../src/subgraph/caller-from-request.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   composeSupergraph,
@@ -85,7 +86,7 @@ describe('comms example subgraph over HTTP', () => {
   let comms: RunningCommsSubgraph;
 
   beforeAll(async () => {
-    comms = await startCommsSubgraph({ port: 0 });
+    comms = await startCommsSubgraph({ port: 0, callers: new HeaderCallerResolver() });
   });
 
   afterAll(async () => {
@@ -94,6 +95,7 @@ describe('comms example subgraph over HTTP', () => {
 
   it('when _entities asks for two Task representations, then each gets its callbacks and the caller headers are recorded', async () => {
     const added = comms.store.add({
+      orgId: 'org-1',
       taskId: 'task-b',
       phone: '+420777000111',
       scheduledAt: '2026-02-01T10:00:00.000Z',
@@ -140,6 +142,19 @@ describe('comms example subgraph over HTTP', () => {
       phone: expect.stringMatching(/^\+420\d{9}$/),
     });
     expect(comms.seenCallers).toContainEqual({ userId: 'user-1', orgId: 'org-1', requestId: 'req-42' });
+  });
+
+  it('when another org asks _entities for the same task, then it sees none of the records added for org-1', async () => {
+    comms.store.add({ orgId: 'org-1', taskId: 'task-c', phone: '+420777000222', scheduledAt: '2026-02-01T11:00:00.000Z', outcome: 'answered', notes: 'org-1 only' });
+    const response = await fetch(comms.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-user-id': 'user-2', 'x-org-id': 'org-2' },
+      body: JSON.stringify({
+        query: 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Task { callbacks { id notes } } } }',
+        variables: { r: [{ __typename: 'Task', id: 'task-c' }] },
+      }),
+    });
+    expect((await response.json()).data._entities).toEqual([{ callbacks: [{ id: 'call-task-c-seed', notes: 'Seeded callback for task task-c' }] }]);
   });
 
   it('when /health is requested, then it answers {"status":"ok"}', async () => {

@@ -130,7 +130,14 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
     metrics: options.metrics?.planning,
     dataVersions: dataCache,
   });
-  const comms = await startCommsSubgraph({ port: 0 });
+  const commsVerifier = new TokenVerifier({
+    issuer: TEST_ISSUER,
+    audience: 'comms',
+    clockToleranceSeconds: CONTEXT_CLOCK_TOLERANCE_SECONDS,
+    maxTokenAgeSeconds: CONTEXT_TTL_SECONDS,
+    localJwks: keys.jwks,
+  });
+  const comms = await startCommsSubgraph({ port: 0, callers: new SignedContextCallerResolver(commsVerifier, 'comms') });
   const verifier = new TokenVerifier({
     issuer: TEST_ISSUER,
     audience: TEST_AUDIENCE,

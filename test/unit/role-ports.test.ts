@@ -1,3 +1,4 @@
+import { HeaderCallerResolver } from '../../src/subgraph/caller-from-request.js';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -48,7 +49,7 @@ describe('role ports', () => {
     const { port, server } = await holdPort();
     held.push(server);
     const [comms] = rolePortsOf(['comms'], loadConfig({ PORT: '0', COMMS_PORT: String(port) }));
-    const error = await listeningOn(comms!, () => startCommsSubgraph({ port, host: '127.0.0.1' })).catch((e: unknown) => e);
+    const error = await listeningOn(comms!, () => startCommsSubgraph({ port, host: '127.0.0.1', callers: new HeaderCallerResolver() })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PortUnavailableError);
     expect((error as Error).message).toBe(`Cannot start: COMMS_PORT ${port} is already in use (on 127.0.0.1); ${ADVICE}`);
   });

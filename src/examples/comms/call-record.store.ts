@@ -9,8 +9,8 @@ export interface CallRecord {
   notes: string | null;
 }
 
-/** What a caller supplies to add a record; the store assigns the id. */
-export type NewCallRecord = Omit<CallRecord, 'id'>;
+/** What a caller supplies to add a record (for the tasks of one org); the store assigns the id. */
+export type NewCallRecord = Omit<CallRecord, 'id'> & { orgId: string };
 
 const SEED_EPOCH_MS = Date.UTC(2026, 0, 5, 9, 0, 0);
 const HOUR_MS = 60 * 60 * 1000;
@@ -44,28 +44,31 @@ export function seedCallRecordFor(taskId: string): CallRecord {
 }
 
 /**
- * In-memory call records for the example comms subgraph. Every task starts with its seeded record; added records
- * follow it in insertion order. Example only: state lives in one process.
+ * In-memory call records for the example comms subgraph, kept per org: an org sees only the records added for it
+ * (and every task id's seeded record, which is derived from the id and holds nothing of anyone's). Added records
+ * follow the seeded one in insertion order. Example only: state lives in one process.
  *
  * @example
  * const store = new CallRecordStore();
- * store.add({ taskId: 't1', phone: '+420777000111', scheduledAt: '2026-02-01T10:00:00.000Z', outcome: 'answered', notes: null });
- * store.listForTask('t1'); // [seeded record, added record]
+ * store.add({ orgId: 'org-1', taskId: 't1', phone: '+420777000111', scheduledAt: '2026-02-01T10:00:00.000Z', outcome: 'answered', notes: null });
+ * store.listForTask('org-1', 't1'); // [seeded record, added record]
+ * store.listForTask('org-2', 't1'); // [seeded record]
  */
 export class CallRecordStore {
   private readonly addedByTask = new Map<string, CallRecord[]>();
   private addedCount = 0;
 
-  /** The records of one task: its seeded record first, then the added ones. */
-  listForTask(taskId: string): CallRecord[] {
-    return [seedCallRecordFor(taskId), ...(this.addedByTask.get(taskId) ?? [])];
+  /** The records of one task as `orgId` sees them: its seeded record first, then the ones added for that org. */
+  listForTask(orgId: string, taskId: string): CallRecord[] {
+    return [seedCallRecordFor(taskId), ...(this.addedByTask.get(`${orgId}|${taskId}`) ?? [])];
   }
 
-  /** Stores a record and returns it with its assigned id (`call-<n>`). */
-  add(record: NewCallRecord): CallRecord {
+  /** Stores a record for its org and returns it with its assigned id (`call-<n>`). */
+  add({ orgId, ...record }: NewCallRecord): CallRecord {
     this.addedCount += 1;
     const stored: CallRecord = { ...record, id: `call-${this.addedCount}` };
-    this.addedByTask.set(record.taskId, [...(this.addedByTask.get(record.taskId) ?? []), stored]);
+    const key = `${orgId}|${record.taskId}`;
+    this.addedByTask.set(key, [...(this.addedByTask.get(key) ?? []), stored]);
     return stored;
   }
 }

@@ -8,7 +8,9 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type GraphQLSchema } from 'graphql';
 import { CallRecordStore } from './call-record.store.js';
 import { drainHttpServer } from '../../platform/http/drain-http-server.js';
-import { executeGraphQLOverHttp, sendJson } from '../../platform/http/graphql-http.js';
+import { executeGraphQLOverHttp, graphqlParamsOf, sendJson } from '../../platform/http/graphql-http.js';
+import type { Caller } from '../../modules/common/caller.js';
+import type { CallerResolver, SignedContextCallerResolver } from '../../subgraph/caller-from-request.js';
 
 export { CallRecordStore, seedCallRecordFor, type CallRecord, type NewCallRecord } from './call-record.store.js';
 
@@ -30,6 +32,11 @@ export interface CommsSubgraphOptions {
   host?: string;
   /** Records to serve; a fresh seeded store when omitted. */
   store?: CallRecordStore;
+  /**
+   * How the subgraph learns the caller, as the planning subgraph does: in production the gateway-signed context
+   * (audience `comms`), see {@link SignedContextCallerResolver}. A request it refuses gets 401.
+   */
+  callers: CallerResolver;
 }
 
 /** A running comms subgraph. */
@@ -52,13 +59,18 @@ export interface RunningCommsSubgraph {
  * @example
  * const schema = buildCommsSchema(new CallRecordStore());
  */
+/** What the comms resolvers get: the established caller. */
+export interface CommsContext {
+  caller: Caller;
+}
+
 export function buildCommsSchema(store: CallRecordStore = new CallRecordStore()): GraphQLSchema {
   return buildSubgraphSchema({
     typeDefs: parse(readFileSync(COMMS_SDL_URL, 'utf8')),
     resolvers: {
       Task: {
         __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
-        callbacks: (task: { id: string }) => store.listForTask(task.id),
+        callbacks: (task: { id: string }, _args: unknown, context: unknown) => store.listForTask((context as CommsContext).caller.orgId, task.id),
       },
     },
   });
@@ -84,11 +96,11 @@ function callerOf(headers: IncomingHttpHeaders): SeenCaller {
  * Starts the example comms subgraph: GraphQL at `/graphql`, `{"status":"ok"}` at `/health`.
  *
  * @example
- * const comms = await startCommsSubgraph({ port: 0 });
+ * const comms = await startCommsSubgraph({ port: 0, callers: new HeaderCallerResolver() });
  * await fetch(comms.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ _service { sdl } }"}' });
  * await comms.stop();
  */
-export async function startCommsSubgraph(options: CommsSubgraphOptions = {}): Promise<RunningCommsSubgraph> {
+export async function startCommsSubgraph(options: CommsSubgraphOptions): Promise<RunningCommsSubgraph> {
   const { port = 0, host = '127.0.0.1', store = new CallRecordStore() } = options;
   const seenCallers: SeenCaller[] = [];
   const seenTraceparents: Array<string | undefined> = [];
@@ -98,13 +110,14 @@ export async function startCommsSubgraph(options: CommsSubgraphOptions = {}): Pr
     if (pathname !== '/graphql') return sendJson(res, 404, { error: 'Not found' });
     seenCallers.push(callerOf(req.headers));
     seenTraceparents.push(firstHeader(req.headers, 'traceparent'));
-    executeGraphQLOverHttp(apollo, req, res, async () => ({})).catch((error: unknown) => {
+    const context = async (body: unknown): Promise<CommsContext> => ({ caller: await options.callers.resolve({ headers: req.headers, ...graphqlParamsOf(body, req.url) }) });
+    executeGraphQLOverHttp(apollo, req, res, context).catch((error: unknown) => {
       console.error('comms subgraph: request failed', error);
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
       else res.end();
     });
   });
-  const apollo = new ApolloServer({
+  const apollo = new ApolloServer<CommsContext>({
     schema: buildCommsSchema(store),
     // The process entry (main.ts) owns signal handling; a library call must not exit the host process.
     stopOnTerminationSignals: false,

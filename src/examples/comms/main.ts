@@ -1,21 +1,40 @@
 /**
- * Runs the example comms subgraph on its own (docker-compose service `comms-example`).
- * COMMS_PORT (default 4002) and COMMS_HOST (default 0.0.0.0) choose where it listens.
+ * Runs the example comms subgraph on its own (docker-compose service `comms-example`). Like the planning subgraph it
+ * takes the caller only from the gateway-signed context (audience `comms`), checked against the gateway's JWKS.
+ * COMMS_PORT (default 4002), COMMS_HOST (default 127.0.0.1; 0.0.0.0 in a container), COMMS_CONTEXT_JWKS_URL (the
+ * gateway's `/.well-known/jwks.json`, required) and AUTH_ISSUER (default focus-kraliki) configure it.
  */
+import { CONTEXT_CLOCK_TOLERANCE_SECONDS, CONTEXT_TTL_SECONDS } from '../../platform/identity/platform-context.js';
+import { TokenVerifier } from '../../platform/identity/token-verifier.js';
+import { SignedContextCallerResolver } from '../../subgraph/caller-from-request.js';
 import { startCommsSubgraph } from './comms.subgraph.js';
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
 
 function readPort(raw: string | undefined): number {
   const port = Number(raw ?? '4002');
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    console.error(`COMMS_PORT must be an integer from 0 to 65535, got "${raw}"`);
-    process.exit(1);
-  }
+  if (raw === '' || !Number.isInteger(port) || port < 0 || port > 65_535) fail(`COMMS_PORT must be an integer from 0 to 65535, got "${raw}"`);
   return port;
 }
 
+const jwksUrl = process.env.COMMS_CONTEXT_JWKS_URL;
+if (!jwksUrl || !/^https?:\/\//.test(jwksUrl)) fail(`COMMS_CONTEXT_JWKS_URL must be the gateway's JWKS URL (http://<gateway>/.well-known/jwks.json), got "${jwksUrl ?? ''}"`);
+
+const verifier = new TokenVerifier({
+  issuer: process.env.AUTH_ISSUER || 'focus-kraliki',
+  audience: 'comms',
+  clockToleranceSeconds: CONTEXT_CLOCK_TOLERANCE_SECONDS,
+  maxTokenAgeSeconds: CONTEXT_TTL_SECONDS,
+  localJwks: { keys: [] },
+  trustedJwksUrls: [jwksUrl],
+});
 const comms = await startCommsSubgraph({
   port: readPort(process.env.COMMS_PORT),
-  host: process.env.COMMS_HOST ?? '0.0.0.0',
+  host: process.env.COMMS_HOST || '127.0.0.1',
+  callers: new SignedContextCallerResolver(verifier, 'comms'),
 });
 console.log(`comms example subgraph ready at ${comms.url}`);
 

@@ -134,6 +134,18 @@ describe('subgraph trust: the caller the planning subgraph sees', () => {
       await expectUnauthenticated(await post(COUNT_TASKS, undefined, { 'x-platform-context': await contextFor(COUNT_TASKS, undefined, { now: Date.now() - 66_000 }) }));
     });
 
+    it('when the comms example is called without a context, or with one signed for planning, then it refuses with 401', async () => {
+      const entities = 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Task { callbacks { id } } } }';
+      const variables = { r: [{ __typename: 'Task', id: randomUUID() }] };
+      const direct = (headers: Record<string, string>) =>
+        fetch(platform.comms.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: entities, variables }) });
+      await expectUnauthenticated(await direct({ 'x-user-id': 'u', 'x-org-id': 'org-any' }));
+      await expectUnauthenticated(await direct({ 'x-platform-context': await contextFor(entities, variables) }));
+      const forComms = await direct({ 'x-platform-context': await contextFor(entities, variables, { audience: 'comms' }) });
+      expect(forComms.status).toBe(200);
+      expect((await forComms.json()).data._entities[0].callbacks).toHaveLength(1);
+    });
+
     it('when the context was signed for the comms audience, then the planning subgraph refuses it with 401', async () => {
       await expectUnauthenticated(await post(COUNT_TASKS, undefined, { 'x-platform-context': await contextFor(COUNT_TASKS, undefined, { audience: 'comms' }) }));
     });

@@ -1,3 +1,4 @@
+import { HeaderCallerResolver } from '../../../src/subgraph/caller-from-request.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -60,7 +61,7 @@ describe('readiness and health of the gateway and the planning subgraph', () => 
     proxies.postgres = await proxyTo(testDatabase.url);
     if (redisUrl) proxies.redis = await proxyTo(redisUrl);
     if (rabbitmqUrl) proxies.rabbitmq = await proxyTo(rabbitmqUrl);
-    comms = await startCommsSubgraph({ port: 0 });
+    comms = await startCommsSubgraph({ port: 0, callers: new HeaderCallerResolver() });
     const config = loadConfig({
       PORT: '0',
       PLANNING_PORT: '0',
