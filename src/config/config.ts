@@ -50,6 +50,9 @@ const envSchema = z.object({
   WORKER_PORT: port,
   DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  GATEWAY_SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   DATABASE_PREPARED_STATEMENTS: z
     .enum(['on', 'off'], { message: "must be 'on' or 'off'" })
     .default('on'),
@@ -119,6 +122,10 @@ export interface Config {
   /** Undefined: run on the embedded PostgreSQL (PGlite) kept in `dataDir`. */
   databaseUrl: string | undefined;
   databasePoolMax: number;
+  /** Bounds on a request's statements and on waiting for a connection (see DatabaseTimeouts). */
+  databaseTimeouts: { statementMs: number; acquireMs: number };
+  /** How long the gateway waits for a subgraph's answer. */
+  gatewaySubgraphTimeoutMs: number;
   /** List pages and counts as named prepared statements (never on the embedded database); off behind a transaction-mode pooler. */
   databasePreparedStatements: boolean;
   dataDir: string;
@@ -226,6 +233,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerPort,
     databaseUrl: e.DATABASE_URL,
     databasePoolMax: e.DATABASE_POOL_MAX,
+    databaseTimeouts: { statementMs: e.DATABASE_STATEMENT_TIMEOUT_MS, acquireMs: e.DATABASE_ACQUIRE_TIMEOUT_MS },
+    gatewaySubgraphTimeoutMs: e.GATEWAY_SUBGRAPH_TIMEOUT_MS,
     databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS === 'on',
     dataDir: e.PLANNING_DATA_DIR,
     trustMode: e.PLANNING_TRUST_MODE,

@@ -67,6 +67,11 @@ export interface GatewayOptions {
    * allows); 0 = never (the default here; the gateway role sets GATEWAY_COMPRESSION_MIN_BYTES, 1024).
    */
   compressionMinBytes?: number;
+  /**
+   * How long a subgraph's answer is awaited (default 30 s): longer than a subgraph takes to fail a request on a
+   * stalled database (DATABASE_STATEMENT_TIMEOUT_MS), so that the subgraph's own 503 arrives first.
+   */
+  subgraphTimeoutMs?: number;
   /** How long a token's verification result is reused (default 0: verify on every request). */
   verifiedTokenCacheSeconds?: number;
   logger: Logger;
@@ -135,7 +140,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     verifiedTokenTtlMs: (options.verifiedTokenCacheSeconds ?? 0) * 1000,
     clockToleranceSeconds: options.clockToleranceSeconds,
   });
-  const subgraphFetcher = createSubgraphFetcher();
+  const subgraphFetcher = createSubgraphFetcher({ timeoutMs: options.subgraphTimeoutMs });
   const metrics = options.metrics && new GatewayMetrics(options.metrics.registry);
   const gateway = createApolloGateway({
     supergraphSdl: options.supergraphSdl,

@@ -59,7 +59,7 @@ export interface SubgraphFetcher {
  * fifth of the gateway's CPU per request. Redirects are not followed (a subgraph never redirects).
  */
 export function createSubgraphFetcher(options: { timeoutMs?: number; maxAnswerBytes?: number } = {}): SubgraphFetcher {
-  const timeout = options.timeoutMs ?? 60_000;
+  const timeout = options.timeoutMs ?? 30_000;
   const maxAnswerBytes = options.maxAnswerBytes ?? MAX_SUBGRAPH_ANSWER_BYTES;
   const agent = new Agent({ connections: 128, keepAliveTimeout: 30_000, headersTimeout: timeout, bodyTimeout: timeout });
   const fetch: Fetcher = async (url, init = {}) => {

@@ -92,6 +92,7 @@ async function runRoles(roles: Role[], config: Config, logger: Logger): Promise<
     dataDir: config.dataDir,
     logger,
     preparedReads: config.databasePreparedStatements,
+    timeouts: config.databaseTimeouts,
   });
   // Each gets the shutdown's deadline: servers stopped one after another share SHUTDOWN_TIMEOUT_MS.
   const stoppers: Array<(deadline: number) => Promise<void>> = [];

@@ -60,6 +60,7 @@ export async function startGatewayRole(
       config.auth.tokenTtlSeconds,
     ),
     clockToleranceSeconds: config.auth.clockToleranceSeconds,
+    subgraphTimeoutMs: config.gatewaySubgraphTimeoutMs,
     verifiedTokenCacheSeconds: config.auth.verifiedTokenCacheSeconds,
     singleFetchPassthrough: config.gatewaySingleFetchPassthrough,
     compressionMinBytes: config.gatewayCompressionMinBytes,

@@ -60,6 +60,10 @@ export interface PlatformOptions {
   singleFetchPassthrough?: boolean;
   /** Answers of at least this many bytes are compressed for clients accepting it (default 1024, as in production). */
   compressionMinBytes?: number;
+  /** Statement and connection timeouts of the subgraph's database connections (none by default). */
+  databaseTimeouts?: { statementMs: number; acquireMs: number };
+  /** How long the gateway waits for a subgraph's answer (the gateway's default when unset). */
+  subgraphTimeoutMs?: number;
 }
 
 export interface GraphQLHttpResult {
@@ -96,7 +100,12 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
   const logger = options.logger ?? createLogger('silent');
   const database = await createTestDatabase();
   const clientUrl = options.databaseUrlOverride ? await options.databaseUrlOverride(database.url) : database.url;
-  const orm = await openOrm({ clientUrl, poolMax: database.kind === 'embedded' ? 1 : 5, preparedReads: database.kind !== 'embedded' });
+  const orm = await openOrm({
+    clientUrl,
+    poolMax: database.kind === 'embedded' ? 1 : 5,
+    preparedReads: database.kind !== 'embedded',
+    timeouts: options.databaseTimeouts && { ...options.databaseTimeouts, serverSide: database.kind !== 'embedded' },
+  });
   await migrateToLatest(orm);
   const keys = options.keys ?? (await loadKeyRing({ privateKey: generatePrivateKeyPem(), additionalPublicKeysFile: options.additionalPublicKeysFile }));
 
@@ -177,6 +186,7 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
     singleFetchPassthrough: options.singleFetchPassthrough,
     compressionMinBytes: options.compressionMinBytes ?? 1024,
     answerCache: answerCacheSeconds > 0 ? { store: dataCache, ttlSeconds: answerCacheSeconds } : undefined,
+    subgraphTimeoutMs: options.subgraphTimeoutMs,
     logger,
     isProduction: options.isProduction ?? false,
     port: 0,

@@ -3,7 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../logging/logger.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { withMigrationLock } from './migration-lock.js';
-import { migrateToLatest, openOrm, type QueryCounter } from './orm.js';
+import { type DatabaseTimeouts, migrateToLatest, openOrm, type QueryCounter } from './orm.js';
 import { notifyRelaysAfterCommit } from '../outbox/outbox-notifier.js';
 
 export interface Database {
@@ -24,6 +24,8 @@ export interface DatabaseOptions {
   queryCounter?: QueryCounter;
   /** Hot reads as named prepared statements on a PostgreSQL server (never on the embedded one). Default on. */
   preparedReads?: boolean;
+  /** Bounds on the statements of requests (not of migrations); see {@link DatabaseTimeouts}. None when unset. */
+  timeouts?: Omit<DatabaseTimeouts, 'serverSide'>;
 }
 
 /**
@@ -40,27 +42,36 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const clientUrl = options.databaseUrl ?? embedded!.url;
   // PGlite has one session for every connection: a pool of one keeps transactions from interleaving in it.
   const poolMax = embedded ? 1 : options.poolMax;
+  const location = embedded ? join(options.dataDir, 'pglite') : redactUrl(clientUrl);
+  if (embedded) logger.warn({ dataDir: location }, 'DATABASE_URL is not set: using the embedded PostgreSQL (PGlite), for development only');
+  if (options.migrate !== false) {
+    // Migrations on a connection of their own, without the requests' statement timeouts (a migration may take long).
+    // Processes starting at once on one server migrate one after another; the embedded database serves this process only.
+    try {
+      const migrating = await openOrm({ clientUrl, poolMax: 1 });
+      const migrate = () => migrateToLatest(migrating);
+      const applied = await (embedded ? migrate() : withMigrationLock(clientUrl, logger, migrate)).finally(() => migrating.close(true));
+      if (applied.length) logger.info({ applied }, 'database migrations applied');
+    } catch (error) {
+      await embedded?.stop();
+      throw error;
+    }
+  }
   let orm: MikroORM;
   try {
-    orm = await openOrm({ clientUrl, poolMax, queryCounter: options.queryCounter, preparedReads: !embedded && options.preparedReads !== false });
+    orm = await openOrm({
+      clientUrl,
+      poolMax,
+      queryCounter: options.queryCounter,
+      preparedReads: !embedded && options.preparedReads !== false,
+      timeouts: options.timeouts && { ...options.timeouts, serverSide: !embedded },
+    });
   } catch (error) {
     await embedded?.stop();
     throw error;
   }
-  const location = embedded ? join(options.dataDir, 'pglite') : redactUrl(clientUrl);
-  if (embedded) logger.warn({ dataDir: location }, 'DATABASE_URL is not set: using the embedded PostgreSQL (PGlite), for development only');
   // Relays in other processes hear of this process's commits (LISTEN/NOTIFY); PGlite serves one process only.
   if (!embedded) notifyRelaysAfterCommit(orm);
-  if (options.migrate !== false) {
-    // Processes starting at once on one server migrate one after another; the embedded database serves this process only.
-    const migrate = () => migrateToLatest(orm);
-    const applied = await (embedded ? migrate() : withMigrationLock(clientUrl, logger, migrate)).catch(async (error: unknown) => {
-      await orm.close(true);
-      await embedded?.stop();
-      throw error;
-    });
-    if (applied.length) logger.info({ applied }, 'database migrations applied');
-  }
   return {
     orm,
     mode: embedded ? 'embedded' : 'postgres',

@@ -26,6 +26,42 @@ export interface OrmOptions {
    * a PostgreSQL server of its own, not the embedded PGlite (one session shared by all connections). Default off.
    */
   preparedReads?: boolean;
+  /**
+   * Bounds on every statement of this ORM's connections, so that a stalled database fails requests quickly instead
+   * of holding them (and committing them after the caller was told they failed): see {@link DatabaseTimeouts}. None
+   * when unset (migrations run without them: a migration may rightly take long).
+   */
+  timeouts?: DatabaseTimeouts;
+}
+
+/** How long a request may wait on PostgreSQL (`DATABASE_STATEMENT_TIMEOUT_MS`, `DATABASE_ACQUIRE_TIMEOUT_MS`). */
+export interface DatabaseTimeouts {
+  /**
+   * A statement runs at most this long (the server's `statement_timeout`), and its answer is awaited at most this
+   * long plus 2 s (the driver's `query_timeout`, which also covers a server that stopped answering at all); a
+   * transaction left idle this long is ended by the server (`idle_in_transaction_session_timeout`), so an
+   * abandoned one cannot commit later.
+   */
+  statementMs: number;
+  /** Waiting for a pooled connection (or a new one) at most this long. */
+  acquireMs: number;
+  /** Also set the server-side timeouts (real PostgreSQL; the embedded PGlite has no timers for them). */
+  serverSide: boolean;
+}
+
+/** The driver's `query_timeout` waits this much longer than the server's `statement_timeout`, so the server's fires first. */
+const CLIENT_TIMEOUT_MARGIN_MS = 2000;
+
+function driverTimeouts(timeouts: DatabaseTimeouts | undefined): Record<string, unknown> {
+  if (!timeouts) return {};
+  return {
+    acquireConnectionTimeout: timeouts.acquireMs,
+    connection: {
+      connectionTimeoutMillis: timeouts.acquireMs,
+      query_timeout: timeouts.statementMs + CLIENT_TIMEOUT_MARGIN_MS,
+      ...(timeouts.serverSide ? { statement_timeout: timeouts.statementMs, idle_in_transaction_session_timeout: timeouts.statementMs } : {}),
+    },
+  };
 }
 
 const countingLogger = (counter: QueryCounter): Logger => ({
@@ -52,6 +88,7 @@ export async function openOrm(options: OrmOptions): Promise<MikroORM> {
     extensions: [Migrator],
     migrations: { tableName: 'planning_migrations', migrationsList, transactional: true, allOrNothing: true },
     pool: { min: 0, max: options.poolMax },
+    driverOptions: driverTimeouts(options.timeouts),
     forceUtcTimezone: true,
     allowGlobalContext: false,
     discovery: { warnWhenNoEntities: false },

@@ -4,10 +4,16 @@ import type { GraphQLFormattedError } from 'graphql';
 
 export const SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE';
 
-const UNAVAILABLE_MESSAGE = /ECONNREFUSED|ECONNRESET|Connection terminated|Timeout acquiring a connection|terminating connection|the database system is (starting up|shutting down)/i;
-const UNAVAILABLE_SQLSTATE = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+const UNAVAILABLE_MESSAGE = /ECONNREFUSED|ECONNRESET|Connection terminated|Timeout acquiring a connection|terminating connection|the database system is (starting up|shutting down)|Query read timeout|timeout exceeded when trying to connect|^timeout expired$|canceling statement due to statement timeout|idle-in-transaction timeout|Transaction query already complete/i;
+// 57014: a statement cancelled by statement_timeout (a stalled or overloaded server); 25P03: idle-in-transaction timeout.
+const UNAVAILABLE_SQLSTATE = new Set(['57P01', '57P02', '57P03', '57014', '25P03', '08000', '08001', '08003', '08004', '08006']);
 
-/** Whether an error means the database cannot be reached right now (as opposed to a fault in the request). */
+/**
+ * Whether an error means the database cannot be reached right now (as opposed to a fault in the request): refused
+ * or lost connections, a server shutting down, and the timeouts of a stalled one (the driver's connect and read
+ * timeouts, statement_timeout, and knex's "transaction query already complete" for the statements of a transaction
+ * that such a timeout ended).
+ */
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (error instanceof ConnectionException) return true;
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
