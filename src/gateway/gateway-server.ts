@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -87,7 +88,15 @@ export interface GatewayOptions {
    * Where the gateway's metrics go, served at `/metrics`; `routeTemplates` names the parametrised paths under
    * prefix routes (e.g. `/api/planning/tasks/{id}`) so request durations are labelled by template. None when unset.
    */
-  metrics?: { registry: Registry; routeTemplates?: string[] };
+  metrics?: {
+    registry: Registry;
+    routeTemplates?: string[];
+    /**
+     * Who may read `/metrics` on this public port: `open` (development), `off` (not served: 404), or only a scraper
+     * sending `Authorization: Bearer <token>`.
+     */
+    access?: 'open' | 'off' | { token: string };
+  };
   /** What `/ready` checks (each bounded by a short timeout); defaults to the revocation store. */
   readiness?: ReadinessCheck[];
   /** How long `stop()` lets in-flight requests finish before closing their connections (default 10 s). */
@@ -341,7 +350,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       sendJson(res, 200, { status: 'ok', modules: await checkModules(moduleUrls, 1000) });
     },
     '/ready': readinessRoute(options.readiness ?? [{ name: 'redis', check: () => options.revocations.ping() }]),
-    ...(metrics ? { '/metrics': metrics.serve } : {}),
+    ...(metrics && options.metrics?.access !== 'off' ? { '/metrics': guardedMetrics(metrics.serve, options.metrics?.access ?? 'open') } : {}),
     ...options.extraRoutes?.(pipeline),
   };
   const prefixRoutes = Object.entries(routes)
@@ -440,6 +449,20 @@ function sendRateLimited(
           detail,
         },
   );
+}
+
+/** `/metrics` for a scraper holding the token only (constant-time comparison), when one is configured. */
+function guardedMetrics(serve: RouteHandler, access: 'open' | { token: string }): RouteHandler {
+  if (access === 'open') return serve;
+  const expected = createHash('sha256').update(access.token).digest();
+  return (req, res) => {
+    const given = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+    if (!timingSafeEqual(createHash('sha256').update(given).digest(), expected)) {
+      res.setHeader('www-authenticate', 'Bearer realm="metrics"');
+      return sendJson(res, 401, { detail: 'The metrics need the scrape token (METRICS_TOKEN)' });
+    }
+    return serve(req, res);
+  };
 }
 
 /** The client's address as this server sees it (no proxy headers are trusted). */

@@ -73,7 +73,7 @@ export async function startGatewayRole(
     // reach every subgraph it routes to.
     readiness: dependencyReadiness({ database, redis, subgraphs: routingUrls }),
     shutdownTimeoutMs: config.shutdownTimeoutMs,
-    metrics: { registry: createMetricsRegistry('gateway'), routeTemplates: restRouteTemplates() },
+    metrics: { registry: createMetricsRegistry('gateway'), routeTemplates: restRouteTemplates(), access: metricsAccessOf(config, logger) },
     // The REST shim and its docs, then any routes the caller adds.
     extraRoutes: (pipeline) => ({ ...restShimRoutes(pipeline, logger), ...extraRoutes?.(pipeline) }),
   });
@@ -87,4 +87,12 @@ export async function startGatewayRole(
       redis?.disconnect();
     },
   };
+}
+
+/** `/metrics` on the public port: behind METRICS_TOKEN when set; else open in development and off in production. */
+function metricsAccessOf(config: Config, logger: Logger): 'open' | 'off' | { token: string } {
+  if (config.metricsToken) return { token: config.metricsToken };
+  if (!config.isProduction) return 'open';
+  logger.warn('the gateway serves no /metrics: set METRICS_TOKEN and scrape with Authorization: Bearer <token>');
+  return 'off';
 }

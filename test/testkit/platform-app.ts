@@ -48,7 +48,7 @@ export interface PlatformOptions {
   keys?: KeyRing;
   isProduction?: boolean;
   /** Registries for the gateway's and the planning subgraph's metrics (served at their `/metrics`). */
-  metrics?: { gateway?: Registry; planning?: Registry };
+  metrics?: { gateway?: Registry; planning?: Registry; gatewayAccess?: 'open' | 'off' | { token: string } };
   /** The gateway's and the subgraph's logger (tests capture lines with it); silent by default. */
   logger?: Logger;
   /**
@@ -192,7 +192,7 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
     port: 0,
     host: '127.0.0.1',
     extraRoutes: (pipeline) => restShimRoutes(pipeline, logger),
-    metrics: options.metrics?.gateway && { registry: options.metrics.gateway, routeTemplates: restRouteTemplates() },
+    metrics: options.metrics?.gateway && { registry: options.metrics.gateway, routeTemplates: restRouteTemplates(), access: options.metrics.gatewayAccess },
   });
 
   return {

@@ -52,3 +52,34 @@ describe('gateway metrics', () => {
     expect(after.labelSets('gateway_authentication_failures_total').every((labels) => labels.role === 'gateway')).toBe(true);
   });
 });
+
+describe('who may read the gateway metrics on its public port', () => {
+  const started: TestPlatform[] = [];
+  afterAll(async () => {
+    for (const platform of started) await platform.close();
+  });
+  const platformWith = async (gatewayAccess: 'off' | { token: string }) => {
+    const platform = await startTestPlatform({ metrics: { gateway: createMetricsRegistry('gateway'), gatewayAccess } });
+    started.push(platform);
+    return `${platform.gateway.origin}/metrics`;
+  };
+
+  it('when a scrape token is configured, then /metrics answers 401 without it or with another, and the metrics with it', async () => {
+    const url = await platformWith({ token: 'scrape-token-0123456789' });
+    const none = await fetch(url);
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expect(await none.text()).not.toContain('gateway_');
+    expect((await fetch(url, { headers: { authorization: 'Bearer scrape-token-0123456788' } })).status).toBe(401);
+    const allowed = await fetch(url, { headers: { authorization: 'Bearer scrape-token-0123456789' } });
+    expect(allowed.status).toBe(200);
+    expect(await allowed.text()).toContain('http_request_duration_seconds');
+  });
+
+  it('when metrics are off on the public port (production without a token), then /metrics answers 404', async () => {
+    const url = await platformWith('off');
+    const answer = await fetch(url);
+    expect(answer.status).toBe(404);
+    expect(await answer.text()).not.toContain('http_request_duration_seconds');
+  });
+});
