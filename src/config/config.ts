@@ -53,6 +53,7 @@ const envSchema = z.object({
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  GATEWAY_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   GATEWAY_SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   DATABASE_PREPARED_STATEMENTS: z
     .enum(['on', 'off'], { message: "must be 'on' or 'off'" })
@@ -127,6 +128,8 @@ export interface Config {
   databaseTimeouts: { statementMs: number; acquireMs: number };
   /** How long the gateway waits for a subgraph's answer. */
   gatewaySubgraphTimeoutMs: number;
+  /** How long a client may take to send a whole request to the gateway. */
+  gatewayRequestTimeoutMs: number;
   /** The bearer token a scraper must send for the gateway's `/metrics` (unset: open in development, off in production). */
   metricsToken: string | undefined;
   /** List pages and counts as named prepared statements (never on the embedded database); off behind a transaction-mode pooler. */
@@ -238,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePoolMax: e.DATABASE_POOL_MAX,
     databaseTimeouts: { statementMs: e.DATABASE_STATEMENT_TIMEOUT_MS, acquireMs: e.DATABASE_ACQUIRE_TIMEOUT_MS },
     gatewaySubgraphTimeoutMs: e.GATEWAY_SUBGRAPH_TIMEOUT_MS,
+    gatewayRequestTimeoutMs: e.GATEWAY_REQUEST_TIMEOUT_MS,
     metricsToken: e.METRICS_TOKEN,
     databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS === 'on',
     dataDir: e.PLANNING_DATA_DIR,

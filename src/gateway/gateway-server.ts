@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { Kind, parse, type DocumentNode } from 'graphql';
+import { Kind, parse, type DocumentNode, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
 import { isDatabaseUnavailable, SERVICE_UNAVAILABLE, serviceUnavailableError, serviceUnavailableStatusPlugin } from '../platform/errors/service-unavailable.js';
 import { requestIdFrom } from '../platform/http/request-id.js';
 import { HttpError, readBody, respondWithGraphQL, sendJson, graphqlParamsOf } from '../platform/http/graphql-http.js';
@@ -25,7 +25,7 @@ import { graphqlHardening } from './graphql-hardening.js';
 import { checkModules, subgraphRoutingUrls } from './module-health.js';
 import { graphiqlRoutes } from './ide/graphiql-ide.js';
 import { answerAuthFailure, type AnswerStyle, sendAuthUnavailable } from './http-answers.js';
-import { operationCost } from './limits/operation-cost.js';
+import { documentSizeCost, MAX_OPERATION_COST, operationCost } from './limits/operation-cost.js';
 import { PersistedDocuments } from './persisted-documents.js';
 import { apiSchemaOf } from '../platform/federation/api-schema.js';
 import { withoutSuggestions } from '../platform/errors/suggestions.js';
@@ -38,6 +38,11 @@ import { createApolloGateway } from './single-fetch-passthrough.js';
 import type { SubgraphAnswerStore } from '../platform/cache/planning-data-cache.js';
 import type { TokenVerifier } from '../platform/identity/token-verifier.js';
 import { AuthenticationError } from '../platform/identity/auth-errors.js';
+import type { AccessClaims } from '../platform/identity/token-verifier.js';
+import { boundedLogText } from '../platform/logging/bounded-text.js';
+
+/** Default of {@link GatewayOptions.requestTimeoutMs}. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /** GraphQL request bodies above this are refused with 413. */
 export const GATEWAY_MAX_BODY_BYTES = 256 * 1024;
@@ -68,6 +73,11 @@ export interface GatewayOptions {
    * allows); 0 = never (the default here; the gateway role sets GATEWAY_COMPRESSION_MIN_BYTES, 1024).
    */
   compressionMinBytes?: number;
+  /**
+   * How long a client may take to send a whole request, headers and body (default 30 s; headers within 10 s); past
+   * it the connection is answered 408 and closed. A request without a valid token is refused before its body is read.
+   */
+  requestTimeoutMs?: number;
   /**
    * How long a subgraph's answer is awaited (default 30 s): longer than a subgraph takes to fail a request on a
    * stalled database (DATABASE_STATEMENT_TIMEOUT_MS), so that the subgraph's own 503 arrives first.
@@ -111,7 +121,12 @@ export interface GatewayPipeline {
    * Authenticates the request, checks revocation and charges `cost` to the caller's budgets. Returns the context,
    * or undefined after answering the request itself (401, 429, 503); `style` picks the refusal's body shape.
    */
-  admit(req: IncomingMessage, res: ServerResponse, cost: number | (() => number), style?: AnswerStyle): Promise<GatewayContext | undefined>;
+  admit(req: IncomingMessage, res: ServerResponse, cost: number | (() => number), style?: AnswerStyle, verified?: AccessClaims): Promise<GatewayContext | undefined>;
+  /**
+   * Verifies the request's token only (before its body is read); undefined after answering the request itself (429
+   * for an address out of budget, 401, 503). Pass the claims on to {@link admit}.
+   */
+  authenticate(req: IncomingMessage, res: ServerResponse, style?: AnswerStyle): Promise<AccessClaims | undefined>;
   /** Runs one GraphQL operation through the gateway (validation, query plan, signed subgraph fetches). */
   execute(context: GatewayContext, request: { query: string; operationName?: string; variables?: Record<string, unknown> }): Promise<{ data?: any; errors?: readonly any[] }>;
   /** The rate-limit cost of a GraphQL document (see operation-cost.ts). */
@@ -178,14 +193,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     return parsed.document;
   };
 
-  const admit = async (
-    req: IncomingMessage,
-    res: ServerResponse,
-    cost: number | (() => number),
-    style: AnswerStyle = 'graphql',
-  ): Promise<GatewayContext | undefined> => {
-    const requestId = requestIdOf(req);
-    res.setHeader('x-request-id', requestId);
+  /**
+   * The request's verified token, or undefined after answering it (429 for an address out of budget, 401, 503).
+   * Runs before a request body is read, so a junk token is refused at once, whatever body follows.
+   */
+  const authenticate = async (req: IncomingMessage, res: ServerResponse, style: AnswerStyle = 'graphql'): Promise<AccessClaims | undefined> => {
+    res.setHeader('x-request-id', requestIdOf(req));
     const ip = clientIp(req);
     // An address whose budget this process saw exhausted is refused before its token costs a signature check.
     const exhaustedFor = options.limits.exhaustedFor(ip);
@@ -198,15 +211,27 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       });
       return undefined;
     }
-    let claims;
     try {
-      claims = await authenticator.verify(req.headers.authorization);
+      return await authenticator.verify(req.headers.authorization);
     } catch (error) {
       metrics?.authFailed(error);
       if (error instanceof AuthenticationError) await options.limits.chargeFailedAuthentication(ip);
       if (answerAuthFailure(res, error, style)) return undefined;
       throw error;
     }
+  };
+
+  const admit = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    cost: number | (() => number),
+    style: AnswerStyle = 'graphql',
+    verified?: AccessClaims,
+  ): Promise<GatewayContext | undefined> => {
+    const claims = verified ?? (await authenticate(req, res, style));
+    if (!claims) return undefined;
+    const requestId = requestIdOf(req);
+    const ip = clientIp(req);
     const logFields = Object.assign(requestLogFields(req), { userId: claims.sub, orgId: claims.orgId });
     const units = typeof cost === 'function' ? cost() : cost;
     let decision;
@@ -238,16 +263,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   const costOf = (query: string, variables: Record<string, unknown> = {}, operationName?: string) => {
     const document = parseForCost(query);
-    return document ? operationCost(apiSchema, document, variables, operationName) : 1;
+    return Math.min(MAX_OPERATION_COST, (document ? operationCost(apiSchema, document, variables, operationName) : 1) + documentSizeCost(query));
   };
 
   const pipeline: GatewayPipeline = {
+    authenticate,
     admit,
     costOf,
     async execute(context, request) {
-      if (context.logFields && request.operationName) context.logFields.operationName = request.operationName;
-      const tooDeep = tooDeepVariables(request.variables ?? {});
-      if (tooDeep) return { errors: [tooDeep] };
+      if (context.logFields && request.operationName) context.logFields.operationName = boundedLogText(request.operationName);
+      const refusal = operationRefusal(parseForCost(request.query), request.operationName) ?? tooDeepVariables(request.variables ?? {});
+      if (refusal) return { errors: [refusal] };
       const response = await apollo.executeOperation(request, { contextValue: context });
       if (response.body.kind !== 'single') throw new Error('incremental delivery is not supported here');
       return response.body.singleResult;
@@ -255,11 +281,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   };
 
   const handleGraphQL = async (req: IncomingMessage, res: ServerResponse) => {
-    if (!req.headers.authorization) {
-      // Answer 401 before reading the body; admit() does the same for every other failure.
-      await admit(req, res, 1);
-      return;
-    }
+    // The token first: a request without a valid one is answered before its body is read.
+    const claims = await authenticate(req, res);
+    if (!claims) return;
     let body: unknown;
     try {
       body = await readBody(req, GATEWAY_MAX_BODY_BYTES);
@@ -273,11 +297,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // Variables set page sizes (GET carries them as JSON in the URL), so the cost must see them.
     const variables = params.variables && typeof params.variables === 'object' && !Array.isArray(params.variables) ? (params.variables as Record<string, unknown>) : {};
     const operationName = operationNameOf(body, req.url);
-    requestLogFields(req).operationName = operationName ?? singleOperationName(query ? parseForCost(query) : null);
-    const context = await admit(req, res, () => (query ? costOf(query, variables, operationName) : 1));
+    const document = query ? parseForCost(query) : null;
+    requestLogFields(req).operationName = boundedLogText(operationName ?? singleOperationName(document));
+    const context = await admit(req, res, () => (query ? costOf(query, variables, operationName) : 1), 'graphql', claims);
     if (!context) return;
-    const tooDeep = tooDeepVariables(variables);
-    if (tooDeep) return sendJson(res, 400, { errors: [tooDeep] });
+    // Client mistakes Apollo's gateway would answer with 500: an operation the document does not hold, variables too deep.
+    const refusal = operationRefusal(document, operationName) ?? tooDeepVariables(variables);
+    if (refusal) return sendJson(res, 400, { errors: [refusal] });
     await respondWithGraphQL(apollo, req, res, body, async () => context, {}, { compressionMinBytes: options.compressionMinBytes ?? 0 });
   };
 
@@ -362,7 +388,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const templateOf = routeTemplates([...Object.keys(routes), ...(options.metrics?.routeTemplates ?? [])]);
   // Requests still running at shutdown, also those whose client has gone: stop() lets them finish.
   const handlers = new HandlersInFlight();
-  const httpServer = createServer((req, res) => {
+  // Request timeouts are checked every second (Node's default, 30 s, would let a slow sender stay that much longer).
+  const httpServer = createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
+    // No answer of this server is to be sniffed into another type than it declares.
+    res.setHeader('x-content-type-options', 'nosniff');
     observeRequest(logger, 'gateway', req, res, { requestId: requestIdOf(req) });
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
     const route = routeFor(pathname);
@@ -392,11 +421,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // A subgraph answering 503 (its database is down) becomes SERVICE_UNAVAILABLE here, without its response body.
     formatError: (formatted) => {
       if ((formatted.extensions?.response as { status?: number } | undefined)?.status === 503 || formatted.extensions?.code === SERVICE_UNAVAILABLE) return serviceUnavailableError(formatted);
+      const answer = clientMistakeCode(formatted);
       // In production no message suggests schema names ("Did you mean the enum value ...?"), whoever wrote it.
-      return options.isProduction ? withoutSuggestions(formatted) : formatted;
+      return options.isProduction ? withoutSuggestions(answer) : answer;
     },
   });
   await apollo.start();
+  // A request (headers and body) must arrive within this, so a slow sender cannot hold a socket for minutes.
+  httpServer.requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  httpServer.headersTimeout = Math.min(httpServer.requestTimeout, 10_000);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(options.port, options.host, () => resolve());
@@ -468,6 +501,37 @@ function guardedMetrics(serve: RouteHandler, access: 'open' | { token: string })
 /** The client's address as this server sees it (no proxy headers are trusted). */
 export function clientIp(req: IncomingMessage): string {
   return req.socket.remoteAddress ?? 'unknown';
+}
+
+/**
+ * A 400 error for a document whose operation cannot be chosen (an `operationName` it does not hold, several
+ * operations and no name) or is a subscription (this gateway serves none), or undefined. Apollo's gateway answers
+ * those with 500; a document that does not parse is left to Apollo (400).
+ */
+function operationRefusal(document: DocumentNode | null, operationName: string | undefined) {
+  if (!document) return undefined;
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  if (operations.length === 0) return undefined;
+  const chosen = operationName ? operations.filter((o) => o.name?.value === operationName) : operations;
+  let message: string | undefined;
+  if (operationName && chosen.length === 0) message = `The document holds no operation named "${boundedLogText(operationName)}"`;
+  else if (!operationName && chosen.length > 1) message = 'The document holds several operations: name the one to run in operationName';
+  else if (chosen[0]!.operation === 'subscription') message = 'Subscriptions are not served here';
+  return message ? { message, extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } } : undefined;
+}
+
+/** Apollo's persisted-query refusals, which it codes INTERNAL_SERVER_ERROR although they are answered 400. */
+const PERSISTED_QUERY_MISTAKES = new Set(['Unsupported persisted query version', 'provided sha does not match query']);
+
+/**
+ * A client's mistake keeps no stack trace (it says nothing about this code), and carries a code saying it is the
+ * client's; only unexpected errors (INTERNAL_SERVER_ERROR) keep their trace, in development.
+ */
+function clientMistakeCode(error: GraphQLFormattedError): GraphQLFormattedError {
+  const code = PERSISTED_QUERY_MISTAKES.has(error.message) ? 'BAD_REQUEST' : error.extensions?.code;
+  if (code === 'INTERNAL_SERVER_ERROR' || !error.extensions) return error;
+  const { stacktrace: _stacktrace, ...extensions } = error.extensions;
+  return { ...error, extensions: { ...extensions, code } };
 }
 
 /** The name of the document's operation when it holds exactly one named operation. */

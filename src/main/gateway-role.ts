@@ -61,6 +61,7 @@ export async function startGatewayRole(
     ),
     clockToleranceSeconds: config.auth.clockToleranceSeconds,
     subgraphTimeoutMs: config.gatewaySubgraphTimeoutMs,
+    requestTimeoutMs: config.gatewayRequestTimeoutMs,
     verifiedTokenCacheSeconds: config.auth.verifiedTokenCacheSeconds,
     singleFetchPassthrough: config.gatewaySingleFetchPassthrough,
     compressionMinBytes: config.gatewayCompressionMinBytes,

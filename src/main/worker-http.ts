@@ -33,6 +33,8 @@ export async function startWorkerHttp(options: WorkerHttpOptions): Promise<Runni
     '/metrics': metricsHandler(options.metrics),
   };
   const server = createServer((req, res) => {
+    // No answer of this server is to be sniffed into another type than it declares.
+    res.setHeader('x-content-type-options', 'nosniff');
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
     const route = routes[pathname];
     http.track(req, res, route ? pathname : 'unmatched');

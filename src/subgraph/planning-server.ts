@@ -17,6 +17,7 @@ import { drainHttpServer, HandlersInFlight } from '../platform/http/drain-http-s
 import { postgresReadiness } from '../platform/db/postgres-readiness.js';
 import type { Logger } from '../platform/logging/logger.js';
 import { observeRequest, operationNameOf } from '../platform/logging/request-log.js';
+import { boundedLogText } from '../platform/logging/bounded-text.js';
 import type { Registry } from 'prom-client';
 import { planningMetrics } from './planning-metrics.js';
 import { PLANNING_DATA_VERSIONS_HEADER, type PlanningDataVersions } from '../platform/cache/planning-data-cache.js';
@@ -94,6 +95,8 @@ export async function startPlanningSubgraph(options: PlanningSubgraphOptions): P
   // GraphQL requests still running at shutdown, also those whose client has gone: stop() lets them finish.
   const handlers = new HandlersInFlight();
   const httpServer = createServer((req, res) => {
+    // No answer of this server is to be sniffed into another type than it declares.
+    res.setHeader('x-content-type-options', 'nosniff');
     const { fields: logFields } = observeRequest(logger, 'planning', req, res, { requestId: correlationHeaders(req.headers)['x-request-id'] });
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
     metrics?.track(req, res, pathname);
@@ -105,7 +108,7 @@ export async function startPlanningSubgraph(options: PlanningSubgraphOptions): P
     if (pathname !== '/graphql') return sendJson(res, 404, { error: 'Not found' });
     if (dataVersions) res.setHeader(PLANNING_DATA_VERSIONS_HEADER, dataVersions.fingerprint);
     const requestContext = async (body: unknown) => {
-      logFields.operationName = operationNameOf(body, req.url);
+      logFields.operationName = boundedLogText(operationNameOf(body, req.url));
       const context = await contextFor({ headers: req.headers, ...graphqlParamsOf(body, req.url) });
       Object.assign(logFields, { userId: context.caller.userId, orgId: context.caller.orgId });
       return context;

@@ -64,6 +64,8 @@ export interface PlatformOptions {
   databaseTimeouts?: { statementMs: number; acquireMs: number };
   /** How long the gateway waits for a subgraph's answer (the gateway's default when unset). */
   subgraphTimeoutMs?: number;
+  /** How long a client may take to send a request to the gateway (the gateway's default when unset). */
+  requestTimeoutMs?: number;
 }
 
 export interface GraphQLHttpResult {
@@ -187,6 +189,7 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
     compressionMinBytes: options.compressionMinBytes ?? 1024,
     answerCache: answerCacheSeconds > 0 ? { store: dataCache, ttlSeconds: answerCacheSeconds } : undefined,
     subgraphTimeoutMs: options.subgraphTimeoutMs,
+    requestTimeoutMs: options.requestTimeoutMs,
     logger,
     isProduction: options.isProduction ?? false,
     port: 0,

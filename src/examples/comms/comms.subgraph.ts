@@ -105,6 +105,8 @@ export async function startCommsSubgraph(options: CommsSubgraphOptions): Promise
   const seenCallers: SeenCaller[] = [];
   const seenTraceparents: Array<string | undefined> = [];
   const httpServer = createServer((req, res) => {
+    // No answer of this server is to be sniffed into another type than it declares.
+    res.setHeader('x-content-type-options', 'nosniff');
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
     if (pathname === '/health') return sendJson(res, 200, { status: 'ok' });
     if (pathname !== '/graphql') return sendJson(res, 404, { error: 'Not found' });

@@ -125,6 +125,7 @@ function sendPage(res: ServerResponse) {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': REVALIDATE,
     'content-security-policy': CONTENT_SECURITY_POLICY,
+    'x-frame-options': 'DENY',
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
   });

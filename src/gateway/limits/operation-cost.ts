@@ -173,3 +173,14 @@ function selectionCost(selectionSet: SelectionSetNode, parentType: GraphQLNamedT
   }
   return cost;
 }
+
+/** Characters of document text a cost unit pays for, on top of what the document asks for. */
+export const DOCUMENT_CHARS_PER_UNIT = 10_000;
+
+/**
+ * What a document's size adds to its cost: a unit per 10,000 characters, so that a large document (a 250 KB
+ * operation name, thousands of fields) pays like the work of parsing and checking it.
+ */
+export function documentSizeCost(query: string): number {
+  return Math.floor(query.length / DOCUMENT_CHARS_PER_UNIT);
+}

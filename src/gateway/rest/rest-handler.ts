@@ -60,16 +60,14 @@ export function restApiHandler(pipeline: GatewayPipeline, routes: RestRoute[], b
     if (!match) {
       return sendRestAnswer(res, { status: 405, body: { detail: 'Method Not Allowed' }, headers: { allow: onPath.map((c) => c.route.method).join(', ') } });
     }
-    if (!req.headers.authorization) {
-      // Refuse before reading anything: admit answers 401 with WWW-Authenticate.
-      await pipeline.admit(req, res, 1, 'rest');
-      return;
-    }
+    // The token before anything is read: a request without a valid one gets 401 (with WWW-Authenticate) at once.
+    const claims = await pipeline.authenticate(req, res, 'rest');
+    if (!claims) return;
     const { route } = match;
     const parsed = await parseRequest(req, url, match, subPath);
     const query = REST_OPERATIONS[route.operation];
     const variables = 'input' in parsed ? withoutUndefined(route.variables(parsed.input)) : undefined;
-    const context = await pipeline.admit(req, res, () => (variables ? pipeline.costOf(query, variables) : 1), 'rest');
+    const context = await pipeline.admit(req, res, () => (variables ? pipeline.costOf(query, variables) : 1), 'rest', claims);
     if (!context) return;
     if ('refusal' in parsed) return sendRestAnswer(res, parsed.refusal);
 

@@ -36,7 +36,11 @@ export function createErrorFormatter(logger: Logger, isProduction: boolean) {
       return serviceUnavailableError(formatted);
     }
     const code = formatted.extensions?.code;
-    if (code && code !== 'INTERNAL_SERVER_ERROR') return formatted;
+    if (code && code !== 'INTERNAL_SERVER_ERROR') {
+      // A client's mistake (validation, bad variables): no stack trace, which would say nothing about it.
+      const { stacktrace: _stacktrace, ...extensions } = formatted.extensions!;
+      return { ...formatted, extensions };
+    }
     logger.error({ err: original, path: formatted.path }, 'unexpected error in a GraphQL operation');
     return {
       message: 'Internal server error',

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requestTraceOf } from '../telemetry/request-trace.js';
 import type { TraceContext } from '../telemetry/trace-context.js';
 import type { Logger } from './logger.js';
+import { boundedLogText } from './bounded-text.js';
 
 /** What one request's log line says beyond method, path, status and duration; filled in as the request proceeds. */
 export interface RequestLogFields {
@@ -21,6 +22,9 @@ export function requestLogFields(req: IncomingMessage): RequestLogFields {
   return fields;
 }
 
+/** The longest request path a log line carries (the rest is cut, its length said). */
+const MAX_LOGGED_PATH = 256;
+
 /** Probes and scrapes are logged at debug, so they do not drown the request lines. */
 const PROBE_PATHS = new Set(['/health', '/ready', '/metrics']);
 
@@ -33,7 +37,7 @@ export function observeRequest(logger: Logger, component: string, req: IncomingM
   const fields = Object.assign(requestLogFields(req), initial);
   const started = performance.now();
   const requestTrace = requestTraceOf(req);
-  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  const path = boundedLogText(new URL(req.url ?? '/', 'http://localhost').pathname, MAX_LOGGED_PATH);
   res.once('close', () => {
     const status = res.statusCode;
     requestTrace.end(status);

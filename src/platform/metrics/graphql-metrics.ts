@@ -39,8 +39,9 @@ export function graphqlMetricsPlugin<TContext extends BaseContext>(registry: Reg
           failed = true;
         },
         async willSendResponse(requestContext) {
-          const name = requestContext.operationName ?? requestContext.request.operationName;
-          const operation = name ? names.valueOf(name) : 'anonymous';
+          // Only the name of an operation the document holds: an `operationName` naming nothing is `unresolved`.
+          const name = requestContext.operation ? requestContext.operation.name?.value : requestContext.request.operationName;
+          const operation = !requestContext.operation && name ? 'unresolved' : name ? names.valueOf(name) : 'anonymous';
           const type = requestContext.operation?.operation ?? 'unknown';
           duration.observe({ operation, type }, Number(process.hrtime.bigint() - started) / 1e9);
           if (failed) errors.inc({ operation });
