@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { sendJson } from '../../platform/http/graphql-http.js';
 import { staticAssets } from '../../platform/http/static-assets.js';
-import type { RouteHandler } from '../gateway-server.js';
+import type { RouteHandler } from '../gateway-options.js';
 import { GRAPHIQL_BROWSER_SCRIPT } from './graphiql-browser-script.js';
 
 const ASSETS_PATH = '/graphql/ide/assets/';

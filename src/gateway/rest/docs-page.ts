@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { sendJson } from '../../platform/http/graphql-http.js';
 import { staticAssets } from '../../platform/http/static-assets.js';
-import type { RouteHandler } from '../gateway-server.js';
+import type { RouteHandler } from '../gateway-options.js';
 
 /** swagger-ui-dist's directory, resolved from the installed package (the docs work offline: no CDN). */
 const SWAGGER_UI_DIR = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));

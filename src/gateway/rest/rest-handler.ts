@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, readBody } from '../../platform/http/graphql-http.js';
 import type { Logger } from '../../platform/logging/logger.js';
-import { GATEWAY_MAX_BODY_BYTES, type GatewayPipeline, type RouteHandler } from '../gateway-server.js';
+import { GATEWAY_MAX_BODY_BYTES, type GatewayPipeline, type RouteHandler } from '../gateway-options.js';
 import { parseIfMatch } from './if-match.js';
 import {
   badRequest,

@@ -1,5 +1,5 @@
 import type { Logger } from '../../platform/logging/logger.js';
-import type { GatewayPipeline, RouteHandler } from '../gateway-server.js';
+import type { GatewayPipeline, RouteHandler } from '../gateway-options.js';
 import { docsHandler } from './docs-page.js';
 import { buildOpenApiDocument } from './openapi-document.js';
 import { restApiHandler } from './rest-handler.js';
