@@ -7,6 +7,7 @@ import { EventTaskBatch, PlannedCreationRefused } from '../modules/tasks/event-t
 import { TaskService } from '../modules/tasks/task.service.js';
 import { PlanningError } from '../platform/errors/planning-error.js';
 import type { AcceptedEvent } from './inbound-delivery.js';
+import { InboxRepository } from './inbox.repository.js';
 
 /** How one event of a group ended inside the group's transaction; nothing of it counts before the commit. */
 export type EventResult =
@@ -108,12 +109,10 @@ async function claimEventKeys(group: SqlEntityManager, events: AcceptedEvent[], 
   for (const i of order) if (!firstWithKey.has(events[i]!.key)) firstWithKey.set(events[i]!.key, i);
   // In key order, so two replicas claiming the same keys (a redelivery) wait for each other instead of deadlocking.
   const firsts = [...firstWithKey.values()].sort((a, b) => compareText(events[a]!.key, events[b]!.key));
-  const inserted = await group.execute<Array<{ event_key: string }>>(
-    `insert into planning_inbox (event_key, event_type, event_id, result) values ${firsts.map(() => '(?, ?, ?, ?::jsonb)').join(', ')}
-     on conflict (event_key) do nothing returning event_key`,
-    firsts.flatMap((i) => [events[i]!.key, events[i]!.handler.type, events[i]!.eventId, JSON.stringify({ created: created[i] })]),
+  const claimed = await new InboxRepository(group).claimAll(
+    firsts.map((i) => ({ key: events[i]!.key, type: events[i]!.handler.type, eventId: events[i]!.eventId, created: created[i] })),
   );
-  return new Set(inserted.map((row) => firstWithKey.get(row.event_key)!));
+  return new Set([...claimed].map((key) => firstWithKey.get(key)!));
 }
 
 /**
@@ -124,12 +123,8 @@ async function claimEventKeys(group: SqlEntityManager, events: AcceptedEvent[], 
 async function applyInSavepoint(orm: MikroORM, codec: CursorCodec, group: SqlEntityManager, event: AcceptedEvent): Promise<EventResult> {
   await group.execute('savepoint inbound_event');
   try {
-    const claimed = await group.execute<Array<{ event_key: string }>>(
-      `insert into planning_inbox (event_key, event_type, event_id) values (?, ?, ?)
-       on conflict (event_key) do nothing returning event_key`,
-      [event.key, event.handler.type, event.eventId],
-    );
-    const result: EventResult = claimed.length > 0 ? await apply(orm, codec, group, event) : { kind: 'duplicate' };
+    const claimed = await new InboxRepository(group).claim({ key: event.key, type: event.handler.type, eventId: event.eventId });
+    const result: EventResult = claimed ? await apply(orm, codec, group, event) : { kind: 'duplicate' };
     await group.execute('release savepoint inbound_event');
     return result;
   } catch (error) {
@@ -162,14 +157,7 @@ function failureOf(event: AcceptedEvent, error: unknown): EventResult {
 async function recordResults(group: SqlEntityManager, events: AcceptedEvent[], results: EventResult[]): Promise<void> {
   const rows = events.flatMap((event, i) => {
     const result = results[i]!;
-    return result.kind === 'applied' ? [[event.key, JSON.stringify({ created: result.created })]] : [];
+    return result.kind === 'applied' ? [{ key: event.key, created: result.created }] : [];
   });
-  if (rows.length === 0) return;
-  await group.execute(
-    `update planning_inbox as inbox set result = recorded.result::jsonb
-     from (values ${rows.map(() => '(?, ?)').join(', ')}) as recorded (event_key, result)
-     where inbox.event_key = recorded.event_key`,
-    rows.flat(),
-  );
+  await new InboxRepository(group).recordCreated(rows);
 }
-

@@ -46,18 +46,9 @@ export class ProjectRepository {
     return q;
   }
 
-  /**
-   * Deletes the project; its tasks stay, without a project. They are detached first, as a change of their own (new
-   * version and updatedAt), so clients comparing versions see it.
-   */
-  async delete(orgId: string, id: string): Promise<{ deleted: boolean; detachedTaskCount: number }> {
-    const detached = await this.em.execute<Array<{ id: string }>>(
-      `update planning_tasks set project_id = null, version = version + 1, updated_at = ?
-       where org_id = ? and project_id = ? returning id`,
-      [new Date(), orgId, id],
-    );
-    const deleted = await this.em.nativeDelete(ProjectSchema, { orgId, id });
-    return { deleted: deleted > 0, detachedTaskCount: deleted > 0 ? detached.length : 0 };
+  /** Deletes the project; returns whether it existed in the org. Its tasks lose it by foreign key (detach them first). */
+  async delete(orgId: string, id: string): Promise<boolean> {
+    return (await this.em.nativeDelete(ProjectSchema, { orgId, id })) > 0;
   }
 }
 

@@ -88,11 +88,13 @@ export class ProjectService extends UseCaseService {
     assertIsAdmin(caller);
     const projectId = parseInput(entityId, id, 'id');
     return this.writeTransaction(caller.orgId, async (em) => {
-      const detached = await new TaskRepository(em, this.codec).findIdsInProject(caller.orgId, projectId);
-      const result = await new ProjectRepository(em, this.codec).delete(caller.orgId, projectId);
-      if (!result.deleted) throw new NotFoundError('Project', projectId, 'id');
+      // Its tasks stay, without a project: detached first, each as a change of its own, then the project goes.
+      const tasks = new TaskRepository(em, this.codec);
+      const detached = await tasks.findIdsInProject(caller.orgId, projectId);
+      const detachedTaskCount = await tasks.detachFromProject(caller.orgId, projectId, this.now());
+      if (!(await new ProjectRepository(em, this.codec).delete(caller.orgId, projectId))) throw new NotFoundError('Project', projectId, 'id');
       await appendToOutbox(em, this.actor(caller), [projectEvent('planning.project.deleted', projectId), ...detached.map(taskDetachedFromProject)]);
-      return { deletedId: projectId, detachedTaskCount: result.detachedTaskCount };
+      return { deletedId: projectId, detachedTaskCount };
     });
   }
 

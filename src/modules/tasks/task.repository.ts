@@ -376,6 +376,18 @@ export class TaskRepository {
     return rows.map((r) => r.id);
   }
 
+  /**
+   * Takes the project's tasks out of it, as a change of each (new version and updatedAt), so that clients comparing
+   * versions see it; returns how many there were.
+   */
+  async detachFromProject(orgId: string, projectId: string, now: Date): Promise<number> {
+    const detached = await this.em.execute<Array<{ id: string }>>(
+      'update planning_tasks set project_id = null, version = version + 1, updated_at = ? where org_id = ? and project_id = ? returning id',
+      [now, orgId, projectId],
+    );
+    return detached.length;
+  }
+
   /** Deletes the task (its subtasks go with it, by foreign key); returns whether it existed in the org. */
   async delete(orgId: string, id: string): Promise<boolean> {
     const deleted = await this.em.nativeDelete(TaskSchema, { orgId, id });

@@ -3,6 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../logging/logger.js';
 import type { EventBus } from '../messaging/event-bus.js';
 import { OUTBOX_CHANNEL } from './outbox-notifier.js';
+import { type OutboxLag, outboxLag, OutboxRepository } from './outbox.repository.js';
 
 export interface OutboxRelayOptions {
   orm: MikroORM;
@@ -18,24 +19,7 @@ export interface OutboxRelayOptions {
   retentionHours?: number;
 }
 
-export interface OutboxLag {
-  unsent: number;
-  oldestUnsentAgeSeconds: number;
-}
-
-/** Unsent outbox rows and the age of the oldest one, in seconds. */
-export async function outboxLag(orm: MikroORM): Promise<OutboxLag> {
-  const [row] = await orm.em
-    .fork()
-    .execute<Array<{ unsent: string; oldest: number | null }>>(
-      `select count(*) as unsent, extract(epoch from now() - min(created_at))::float as oldest
-       from planning_outbox where published_at is null`,
-    );
-  return { unsent: Number(row?.unsent ?? 0), oldestUnsentAgeSeconds: Number(row?.oldest ?? 0) };
-}
-
-/** Any 64-bit number works; it names "the outbox publisher" among advisory locks. */
-const RELAY_LOCK_KEY = 7_312_004_211;
+export { type OutboxLag, outboxLag } from './outbox.repository.js';
 
 /**
  * Publishes outbox rows to the bus, oldest first, marking them sent only after the broker confirmed them.
@@ -118,12 +102,9 @@ export class OutboxRelay {
   async publishBatch(): Promise<number> {
     const em = this.options.orm.em.fork();
     return em.transactional(async (tx) => {
-      const [lock] = await tx.execute<Array<{ locked: boolean }>>('select pg_try_advisory_xact_lock(?) as locked', [RELAY_LOCK_KEY]);
-      if (!lock?.locked) return 0;
-      const rows = await tx.execute<Array<{ seq: string; event_id: string; event_type: string; envelope: unknown; headers: Record<string, string> }>>(
-        'select seq, event_id, event_type, envelope, headers from planning_outbox where published_at is null order by seq limit ?',
-        [this.batchSize],
-      );
+      const outbox = new OutboxRepository(tx);
+      if (!(await outbox.tryLockRelay())) return 0;
+      const rows = await outbox.oldestUnsent(this.batchSize);
       if (rows.length === 0) return 0;
       await this.options.bus.publish(
         rows.map((row) => ({
@@ -133,9 +114,7 @@ export class OutboxRelay {
           headers: row.headers ?? {},
         })),
       );
-      await tx.execute('update planning_outbox set published_at = now(), attempts = attempts + 1 where seq = any(array[?]::bigint[])', [
-        rows.map((r) => r.seq),
-      ]);
+      await outbox.markPublished(rows.map((r) => r.seq));
       // One line per event, naming the request that caused it: a request id leads from the gateway's log to here.
       for (const row of rows) {
         this.options.logger.info(
@@ -154,14 +133,7 @@ export class OutboxRelay {
 
   /** Deletes published rows older than the retention period, in bounded chunks. */
   async prune(): Promise<number> {
-    const hours = this.options.retentionHours ?? 72;
-    const deleted = await this.options.orm.em.fork().execute<Array<{ seq: string }>>(
-      `delete from planning_outbox where seq in (
-         select seq from planning_outbox where published_at < now() - make_interval(hours => ?) limit 10000
-       ) returning seq`,
-      [hours],
-    );
-    return deleted.length;
+    return new OutboxRepository(this.options.orm.em.fork()).prunePublished(this.options.retentionHours ?? 72);
   }
 
   private async pruneIfDue(): Promise<void> {
