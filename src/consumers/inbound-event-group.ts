@@ -3,7 +3,7 @@ import type { CursorCodec } from '../modules/common/cursor.js';
 import type { TaskActivity } from '../modules/tasks/task.activity.js';
 import type { Caller } from '../modules/common/caller.js';
 import { compareText } from '../modules/common/compare-text.js';
-import { EventTaskBatch, PlannedCreationRefused } from '../modules/tasks/event-task-batch.js';
+import { EventTaskBatch, PlannedCreationRefused } from '../modules/tasks/use-cases/event-task-batch.js';
 import { TaskService } from '../modules/tasks/task.service.js';
 import { PlanningError } from '../platform/errors/planning-error.js';
 import type { AcceptedEvent } from './inbound-delivery.js';

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Caller } from '../modules/common/caller.js';
-import type { EventTaskCreator } from '../modules/tasks/event-task-batch.js';
+import type { EventTaskCreator } from '../modules/tasks/use-cases/event-task-batch.js';
 
 /**
  * What a handler may use: task creation bound to the event's group (planned, then written with the group, or

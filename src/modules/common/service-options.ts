@@ -20,27 +20,40 @@ export interface ServiceOptions {
   onDataChanged?: (orgIds: string[]) => Promise<void> | void;
 }
 
-/** Base of the use-case services: the request's EntityManager, the cursor codec, the clock and event headers. */
-export abstract class UseCaseService {
+/**
+ * What every use case works with: the request's EntityManager and cursor codec, the clock, the authorship of events,
+ * and the write transaction that reports the changed org once it committed.
+ */
+export interface UseCaseContext {
+  readonly em: SqlEntityManager;
+  readonly codec: CursorCodec;
+  readonly options: ServiceOptions;
+  /** Runs `work` in a transaction; once it has succeeded, reports the org's data as changed. */
+  writeTransaction<T>(orgId: string, work: (em: SqlEntityManager) => Promise<T>): Promise<T>;
+  now(): Date;
+  /** The caller as the author of events, with this request's headers (request id, trace) for the messages. */
+  actor(caller: Caller): EventActor;
+}
+
+/** Base of the use-case services (one instance per request): the {@link UseCaseContext} its use cases run with. */
+export abstract class UseCaseService implements UseCaseContext {
   constructor(
-    protected readonly em: SqlEntityManager,
-    protected readonly codec: CursorCodec,
-    protected readonly options: ServiceOptions = {},
+    readonly em: SqlEntityManager,
+    readonly codec: CursorCodec,
+    readonly options: ServiceOptions = {},
   ) {}
 
-  /** Runs `work` in a transaction; once it has succeeded, reports the org's data as changed. */
-  protected async writeTransaction<T>(orgId: string, work: (em: SqlEntityManager) => Promise<T>): Promise<T> {
+  async writeTransaction<T>(orgId: string, work: (em: SqlEntityManager) => Promise<T>): Promise<T> {
     const result = await this.em.transactional(work);
     await this.options.onDataChanged?.([orgId]);
     return result;
   }
 
-  protected now(): Date {
+  now(): Date {
     return this.options.now?.() ?? new Date();
   }
 
-  /** The caller as the author of events, with this request's headers (request id, trace) for the messages. */
-  protected actor(caller: Caller): EventActor {
+  actor(caller: Caller): EventActor {
     return { ...caller, headers: this.options.eventHeaders };
   }
 }

@@ -1,4 +1,4 @@
-import type { Knex, SqlEntityManager } from '@mikro-orm/postgresql';
+import { type Knex, LockMode, type SqlEntityManager } from '@mikro-orm/postgresql';
 import { timestampFromRow } from '../../platform/db/row-values.js';
 import type { Connection } from '../common/connection.js';
 import { type CursorCodec, listFingerprint } from '../common/cursor.js';
@@ -19,6 +19,15 @@ export class ProjectRepository {
     private readonly em: SqlEntityManager,
     private readonly codec: CursorCodec,
   ) {}
+
+  /** The project as a tracked entity, or null when it is not in the org; `forUpdate` also locks its row. */
+  async findOne(orgId: string, id: string, options: { forUpdate?: boolean } = {}): Promise<Project | null> {
+    return this.em.findOne(ProjectSchema, { id, orgId }, options.forUpdate ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
+  }
+
+  async exists(orgId: string, id: string): Promise<boolean> {
+    return (await this.em.count(ProjectSchema, { orgId, id })) > 0;
+  }
 
   /** Read-only lookup (loaders): plain rows, not tracked by the unit of work. */
   async findByIds(orgId: string, ids: readonly string[]): Promise<Project[]> {

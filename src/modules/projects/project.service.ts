@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { LockMode } from '@mikro-orm/postgresql';
 import { type Caller, assertCanRead, assertCanWrite, assertIsAdmin } from '../common/caller.js';
 import type { Connection } from '../common/connection.js';
 import { IdempotencyRepository, requestHash } from '../common/idempotency.repository.js';
@@ -21,7 +20,7 @@ export class ProjectService extends UseCaseService {
 
   async getProject(caller: Caller, id: string): Promise<Project | null> {
     assertCanRead(caller);
-    return this.em.findOne(ProjectSchema, { id: parseInput(entityId, id, 'id'), orgId: caller.orgId });
+    return new ProjectRepository(this.em, this.codec).findOne(caller.orgId, parseInput(entityId, id, 'id'));
   }
 
   async listProjects(caller: Caller, args: PageArgs & { filter?: unknown; orderBy?: unknown }): Promise<Connection<Project>> {
@@ -107,7 +106,7 @@ export class ProjectService extends UseCaseService {
     const projectId = parseInput(entityId, id, 'id');
     const expected = parseInput(expectedVersionSchema, rawExpectedVersion, 'expectedVersion');
     return this.writeTransaction(caller.orgId, async (em) => {
-      const project = await em.findOne(ProjectSchema, { id: projectId, orgId: caller.orgId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const project = await new ProjectRepository(em, this.codec).findOne(caller.orgId, projectId, { forUpdate: true });
       if (!project) throw new NotFoundError('Project', projectId, 'id');
       if (expected != null && expected !== project.version) {
         throw new VersionConflictError('Project', projectId, expected, project.version);

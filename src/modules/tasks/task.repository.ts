@@ -1,4 +1,4 @@
-import type { Knex, SqlEntityManager } from '@mikro-orm/postgresql';
+import { type Knex, LockMode, type SqlEntityManager } from '@mikro-orm/postgresql';
 import { timestampFromRow } from '../../platform/db/row-values.js';
 import type { Connection } from '../common/connection.js';
 import { type CursorCodec, listFingerprint } from '../common/cursor.js';
@@ -95,6 +95,25 @@ export class TaskRepository {
   }
 
   private toTask = (raw: Record<string, unknown>): Task => taskFromRow(raw);
+
+  /** The task, as a plain row, or null when it is not in the org. */
+  async findById(orgId: string, id: string): Promise<Task | null> {
+    return (await this.findByIds(orgId, [id]))[0] ?? null;
+  }
+
+  /** The task as a tracked entity, its row locked until the transaction ends (for a change), or null. */
+  async findForUpdate(orgId: string, id: string): Promise<Task | null> {
+    return this.em.findOne(TaskSchema, { id, orgId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  }
+
+  async exists(orgId: string, id: string): Promise<boolean> {
+    return (await this.em.count(TaskSchema, { orgId, id })) > 0;
+  }
+
+  /** Writes new tasks in one statement (plain values; nothing is tracked by the unit of work). */
+  async insertAll(tasks: Task[]): Promise<void> {
+    if (tasks.length > 0) await this.em.insertMany(TaskSchema, tasks);
+  }
 
   /** Read-only lookups (loaders, parents of new tasks): plain rows, not tracked by the unit of work. */
   async findByIds(orgId: string, ids: readonly string[]): Promise<Task[]> {

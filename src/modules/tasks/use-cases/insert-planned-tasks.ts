@@ -1,0 +1,79 @@
+import type { SqlEntityManager } from '@mikro-orm/postgresql';
+import { appendManyToOutbox } from '../../../platform/outbox/outbox.repository.js';
+import type { Caller } from '../../common/caller.js';
+import type { CursorCodec } from '../../common/cursor.js';
+import type { Task } from '../task.entity.js';
+import { type TaskCreationSource, taskCreated } from '../task.events.js';
+import type { CreateTaskInput } from '../task.inputs.js';
+import { positionScopeKey, TaskRepository } from '../task.repository.js';
+import { newTaskData } from './new-task.js';
+import { resolveProjectsOfNewTasks } from './task-placement.js';
+
+/** Tasks whose inputs were checked and ids drawn: written by {@link insertPlannedTasks}. */
+export interface PlannedTasks {
+  /** Who creates them: the owner, and the org they go into. */
+  actor: Caller;
+  inputs: CreateTaskInput[];
+  ids: string[];
+  source: TaskCreationSource;
+  /** Their creation time, and their events' timestamp. */
+  at: Date;
+  /** How an input is named in a refusal: `input` for one task, `inputs.3` in a list. */
+  pathOf: (index: number) => string;
+  /** Carried to the bus with their events (request id, traceparent). */
+  eventHeaders?: Record<string, string>;
+}
+
+/** A plan the database refused to take: a project or parent it names does not exist in the org (`cause`). */
+export class PlannedTasksRefused extends Error {
+  constructor(
+    readonly plan: number,
+    override readonly cause: unknown,
+  ) {
+    super(`the tasks of plan ${plan} were refused`);
+  }
+}
+
+/**
+ * Writes planned tasks through `em`'s transaction in a fixed number of statements, however many plans and tasks:
+ * the position locks of every scope (in the one order every writer takes them), the next position of every scope,
+ * one insert of the tasks and one of their `planning.task.created` events. The one write path of new tasks: the
+ * API's creates and the consumer's groups of inbound events both go through it. Positions continue each scope in
+ * plan order. Returns the tasks per plan. Throws {@link PlannedTasksRefused} when a named project or parent is not
+ * in the org; any other failure is the statement's own (and leaves the transaction aborted).
+ */
+export async function insertPlannedTasks(em: SqlEntityManager, codec: CursorCodec, plans: PlannedTasks[]): Promise<Task[][]> {
+  if (plans.length === 0) return [];
+  const repository = new TaskRepository(em, codec);
+  // Only a plan that names a project or a parent costs statements here; the consumer's handlers name none.
+  const projectIds: Array<Array<string | null>> = [];
+  for (const [k, plan] of plans.entries()) {
+    try {
+      projectIds.push(await resolveProjectsOfNewTasks(em, codec, plan.actor.orgId, plan.inputs, plan.pathOf));
+    } catch (error) {
+      throw new PlannedTasksRefused(k, error);
+    }
+  }
+  const locked = await repository.lockPositionScopesOfOrgs(plans.flatMap((plan, k) => projectIds[k]!.map((projectId) => ({ orgId: plan.actor.orgId, projectId }))));
+  const firstFree = await repository.nextPositions(locked);
+  const nextPosition = new Map(locked.map((scope, i) => [positionScopeKey(scope), firstFree[i]!]));
+
+  const tasks = plans.map((plan, k) =>
+    plan.inputs.map((input, i) => {
+      const scope = { orgId: plan.actor.orgId, projectId: projectIds[k]![i]! };
+      const position = nextPosition.get(positionScopeKey(scope))!;
+      nextPosition.set(positionScopeKey(scope), position + 1);
+      return newTaskData(input, { id: plan.ids[i]!, orgId: scope.orgId, ownerId: plan.actor.userId, projectId: scope.projectId, position, now: plan.at });
+    }),
+  );
+  await repository.insertAll(tasks.flat());
+  await appendManyToOutbox(
+    em,
+    plans.map((plan, k) => ({
+      actor: { userId: plan.actor.userId, orgId: plan.actor.orgId, headers: plan.eventHeaders },
+      events: tasks[k]!.map((task) => taskCreated(task, plan.source)),
+      at: plan.at,
+    })),
+  );
+  return tasks;
+}
