@@ -5,7 +5,7 @@ import type { Logger } from '../../platform/logging/logger.js';
 import type { GatewayMetrics } from '../../platform/metrics/gateway-metrics.js';
 import { clientIp } from '../admission.js';
 import type { RouteHandler } from '../gateway-options.js';
-import { answerAuthFailure, sendAuthUnavailable } from '../http-answers.js';
+import { answerAuthFailure, sendAnswer, sendAuthUnavailable, toHttpAnswer } from '../http-answers.js';
 import type { Authenticator } from './authenticator.js';
 import { InvalidCredentialsError, loginRequestSchema, type LoginService, TooManyAttemptsError } from './login.service.js';
 import type { RevocationStore } from './revocation-store.js';
@@ -43,17 +43,10 @@ export function authRoutes(deps: {
     try {
       sendJson(res, 200, await deps.login.login(parsed.data.email, parsed.data.password, clientIp(req)));
     } catch (error) {
-      if (error instanceof InvalidCredentialsError) {
-        metrics?.loginRefused();
-        res.setHeader('www-authenticate', 'Bearer realm="ocelot"');
-        return sendJson(res, 401, { detail: 'Invalid email or password' });
-      }
-      if (error instanceof TooManyAttemptsError) {
-        res.setHeader('retry-after', String(error.retryAfterSeconds));
-        return sendJson(res, 429, { detail: error.message });
-      }
-      metrics?.authFailed(error);
-      if (answerAuthFailure(res, error, 'rest')) return;
+      if (error instanceof InvalidCredentialsError) metrics?.loginRefused();
+      else if (!(error instanceof TooManyAttemptsError)) metrics?.authFailed(error);
+      const answer = toHttpAnswer(error, 'rest');
+      if (answer) return sendAnswer(res, answer);
       if (isDatabaseUnavailable(error)) {
         deps.logger.warn({ err: (error as Error).message }, 'gateway: login could not reach the database');
         return sendAuthUnavailable(res, 'rest');

@@ -3,6 +3,7 @@ import { LRUCache } from 'lru-cache';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import { AuthUnavailableError } from '../../platform/identity/auth-errors.js';
+import { PlanningError } from '../../platform/errors/planning-error.js';
 import type { TokenIssuer } from '../../platform/identity/token-issuer.js';
 import { hashPassword, verifyPassword } from '../../modules/users/password.js';
 import type { UserRepository } from '../../modules/users/user.repository.js';
@@ -20,14 +21,14 @@ export const loginRequestSchema = z.object({
   password: z.string({ error: 'required' }).min(1, 'must not be empty').max(1024, 'must be at most 1024 characters'),
 });
 
-export class InvalidCredentialsError extends Error {
+export class InvalidCredentialsError extends PlanningError {
   readonly code = 'INVALID_CREDENTIALS';
 }
 
-export class TooManyAttemptsError extends Error {
+export class TooManyAttemptsError extends PlanningError {
   readonly code = 'TOO_MANY_ATTEMPTS';
   constructor(readonly retryAfterSeconds: number) {
-    super('Too many login attempts; try again later');
+    super('Too many login attempts; try again later', { retryAfterSeconds });
   }
 }
 

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { z } from 'zod';
+import { HTTP_STATUS } from '../../platform/errors/planning-error.js';
 import { sendJson } from '../../platform/http/graphql-http.js';
 
 /** One entry of a 422 body, FastAPI style: where, what, which kind. */
@@ -18,8 +19,8 @@ export interface RestAnswer {
 
 export type RestEntity = 'Task' | 'Project';
 
-export const notFound = (entity: RestEntity): RestAnswer => ({ status: 404, body: { detail: `${entity} not found` } });
-export const validationFailed = (problems: RestProblem[]): RestAnswer => ({ status: 422, body: { detail: problems } });
+export const notFound = (entity: RestEntity): RestAnswer => ({ status: HTTP_STATUS.NOT_FOUND, body: { detail: `${entity} not found` } });
+export const validationFailed = (problems: RestProblem[]): RestAnswer => ({ status: HTTP_STATUS.BAD_USER_INPUT, body: { detail: problems } });
 export const badRequest = (status: number, detail: string): RestAnswer => ({ status, body: { detail } });
 
 /**
@@ -75,7 +76,9 @@ interface GraphQLErrorLike {
 }
 
 /**
- * The one place where GraphQL error codes become REST answers. `entity` names the route's object (for 404 bodies);
+ * Where the GraphQL errors of a REST operation become REST answers: statuses from the one table
+ * (`HTTP_STATUS`), the original API's bodies and the REST-only cases (a missing reference as a 422 on its field,
+ * If-Match as 412). `entity` names the route's object (for 404 bodies);
  * `versionFromIfMatch` tells a failed If-Match precondition (412) from any other conflict (409).
  */
 export function restAnswerForGraphQLErrors(
@@ -87,9 +90,9 @@ export function restAnswerForGraphQLErrors(
   const message = error.message ?? 'Request failed';
   switch (extensions.code) {
     case 'UNAUTHENTICATED':
-      return { status: 401, body: { detail: message }, headers: { 'www-authenticate': 'Bearer realm="ocelot"' } };
+      return { status: HTTP_STATUS.UNAUTHENTICATED, body: { detail: message }, headers: { 'www-authenticate': 'Bearer realm="ocelot"' } };
     case 'FORBIDDEN':
-      return { status: 403, body: { detail: message } };
+      return { status: HTTP_STATUS.FORBIDDEN, body: { detail: message } };
     case 'NOT_FOUND': {
       // A missing reference inside the request (a projectId, a parentId) is a bad field, not a missing resource.
       const field = typeof extensions.field === 'string' ? extensions.field : 'id';
@@ -111,15 +114,15 @@ export function restAnswerForGraphQLErrors(
       if (options.versionFromIfMatch && typeof current === 'number') {
         return { status: 412, body: { detail: message, currentVersion: current }, headers: { etag: etagOf(current) } };
       }
-      return { status: 409, body: { detail: message } };
+      return { status: HTTP_STATUS.CONFLICT, body: { detail: message } };
     }
     case 'RATE_LIMITED':
-      return { status: 429, body: { detail: message }, headers: { 'retry-after': String(extensions.retryAfterSeconds ?? 60) } };
+      return { status: HTTP_STATUS.RATE_LIMITED, body: { detail: message }, headers: { 'retry-after': String(extensions.retryAfterSeconds ?? 60) } };
     case 'UNAVAILABLE':
     case 'SERVICE_UNAVAILABLE':
-      return { status: 503, body: { detail: 'Service temporarily unavailable; retry shortly' }, headers: { 'retry-after': '5' } };
+      return { status: HTTP_STATUS.SERVICE_UNAVAILABLE, body: { detail: 'Service temporarily unavailable; retry shortly' }, headers: { 'retry-after': '5' } };
     default:
-      return { status: 500, body: { detail: 'Internal server error' } };
+      return { status: HTTP_STATUS.INTERNAL_SERVER_ERROR, body: { detail: 'Internal server error' } };
   }
 }
 

@@ -1,14 +1,43 @@
-/** Stable error codes; each maps to a GraphQL `extensions.code` and an HTTP status in one place. */
+/**
+ * Stable error codes of the whole service: each maps to a GraphQL `extensions.code` and to an HTTP status in one
+ * place ({@link HTTP_STATUS}).
+ */
 export type PlanningErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'BAD_USER_INPUT'
+  | 'BAD_REQUEST'
+  | 'PAYLOAD_TOO_LARGE'
   | 'CONFLICT'
   | 'ANSWER_TOO_LARGE'
+  | 'INVALID_CREDENTIALS'
+  | 'TOO_MANY_ATTEMPTS'
+  | 'RATE_LIMITED'
+  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
-/** Base of every domain error: carries a stable `code` and safe-to-show `extensions`. */
+/** The HTTP status of each code, for every answer that is not a GraphQL 200 (REST, auth routes, refusals). */
+export const HTTP_STATUS: Record<PlanningErrorCode, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  BAD_USER_INPUT: 422,
+  BAD_REQUEST: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  CONFLICT: 409,
+  ANSWER_TOO_LARGE: 413,
+  INVALID_CREDENTIALS: 401,
+  TOO_MANY_ATTEMPTS: 429,
+  RATE_LIMITED: 429,
+  SERVICE_UNAVAILABLE: 503,
+  INTERNAL_SERVER_ERROR: 500,
+};
+
+/**
+ * The one base of the service's errors: a stable `code` (see {@link HTTP_STATUS}) and safe-to-show `extensions`.
+ * Domain errors, authentication failures, refused requests: each is a subclass; anything else is unexpected.
+ */
 export abstract class PlanningError extends Error {
   abstract readonly code: PlanningErrorCode;
   constructor(

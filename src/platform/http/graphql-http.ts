@@ -1,17 +1,20 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { compressFor } from './compression.js';
+import { PlanningError } from '../errors/planning-error.js';
 
 /** Request bodies above this are refused with 413 before any parsing. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** A request refused before GraphQL runs (413 body too large, 400 bad JSON). */
-export class HttpError extends Error {
+/** A request refused before GraphQL runs: 413 (body too large) or 400 (bad JSON). */
+export class HttpError extends PlanningError {
+  readonly code: 'PAYLOAD_TOO_LARGE' | 'BAD_REQUEST';
   constructor(
-    readonly status: number,
+    readonly status: 413 | 400,
     message: string,
   ) {
     super(message);
+    this.code = status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
   }
 }
 

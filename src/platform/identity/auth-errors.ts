@@ -1,3 +1,5 @@
+import { PlanningError } from '../errors/planning-error.js';
+
 /** Why a credential was refused; stable codes for logs and metrics, never more detail than helps the caller. */
 export type AuthFailureReason =
   | 'missing_token'
@@ -14,22 +16,17 @@ export type AuthFailureReason =
   | 'invalid_context';
 
 /** A request that must be answered 401 (`WWW-Authenticate: Bearer`). */
-export class AuthenticationError extends Error {
+export class AuthenticationError extends PlanningError {
   readonly code = 'UNAUTHENTICATED';
   constructor(
     readonly reason: AuthFailureReason,
     message: string,
   ) {
-    super(message);
-    this.name = 'AuthenticationError';
+    super(message, { reason });
   }
 }
 
 /** A dependency of authentication (the revocation store) is unavailable: answer 503, never 200 or 401. */
-export class AuthUnavailableError extends Error {
-  readonly code = 'AUTH_UNAVAILABLE';
-  constructor(message: string) {
-    super(message);
-    this.name = 'AuthUnavailableError';
-  }
+export class AuthUnavailableError extends PlanningError {
+  readonly code = 'SERVICE_UNAVAILABLE';
 }
