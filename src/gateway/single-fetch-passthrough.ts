@@ -5,6 +5,7 @@ import type { OperationContext } from '@apollo/gateway/dist/operationContext.js'
 import { computeResponse } from '@apollo/gateway/dist/resultShaping.js';
 import { ERRORS, errorCodeDef, operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';
 import { createRequire } from 'node:module';
+import { LRUCache } from 'lru-cache';
 import {
   Kind,
   parse,
@@ -31,7 +32,7 @@ type GatewayGraphQLRequestContext = Parameters<GatewayExecutor>[0];
 type QueryPlan = Parameters<Experimental_DidResolveQueryPlanCallback>[0]['queryPlan'];
 type ServiceMap = Parameters<Experimental_DidResolveQueryPlanCallback>[0]['serviceMap'];
 
-/** Routes remembered at most; past this the memory starts again (a gateway sees a bounded set of documents). */
+/** Routes remembered at most, the least recently used going first (a gateway sees a bounded set of documents). */
 const MAX_ROUTES = 2000;
 
 /** How one operation (document + operation name) is answered on the fast path. */
@@ -73,7 +74,8 @@ interface SingleFetchRoute {
  * (graphql-js in the subgraph already guarantees it), and Apollo's own OpenTelemetry spans are not recorded for it.
  */
 export class SingleFetchPassthrough {
-  private readonly routes = new Map<string, SingleFetchRoute | null>();
+  /** By operation: its route, or null when it never takes the fast path (decided once, on its first request). */
+  private readonly routes = new LRUCache<string, { route: SingleFetchRoute | null }>({ max: MAX_ROUTES });
   private readonly subgraphSchemas = new Map<string, GraphQLSchema>();
   private readonly apiSchema: Schema | undefined;
 
@@ -98,14 +100,13 @@ export class SingleFetchPassthrough {
     if (!this.apiSchema) return;
     const key = routeKey(requestContext);
     if (this.routes.has(key)) return;
-    if (this.routes.size >= MAX_ROUTES) this.routes.clear();
-    this.routes.set(key, this.routeOf(queryPlan, serviceMap, operationContext, requestContext.document));
+    this.routes.set(key, { route: this.routeOf(queryPlan, serviceMap, operationContext, requestContext.document) });
   };
 
   /** Apollo's executor, with operations known to be single fetches answered here. */
   wrap(executor: GatewayExecutor): GatewayExecutor {
     return async (requestContext) => {
-      const route = this.routes.get(routeKey(requestContext));
+      const route = this.routes.get(routeKey(requestContext))?.route;
       // The development-only query plan header asks for Apollo's plan in the answer.
       if (!route || requestContext.request.http?.headers.get('apollo-query-plan-experimental')) return executor(requestContext);
       return this.answer(route, requestContext);

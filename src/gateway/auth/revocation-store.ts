@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Redis } from 'ioredis';
 import { AuthUnavailableError } from '../../platform/identity/auth-errors.js';
 
@@ -39,26 +40,24 @@ export class RedisRevocationStore implements RevocationStore {
   }
 }
 
-/** Single process only (no `REDIS_URL`): a map with expiry. */
+/**
+ * Single process only (no `REDIS_URL`): each revocation kept until it expires, never evicted before (a cache that
+ * forgot a revocation would let the token in again).
+ */
 export class InProcessRevocationStore implements RevocationStore {
   readonly kind = 'in-process' as const;
-  private readonly revoked = new Map<string, number>();
+  private readonly revoked: LRUCache<string, true>;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(now: () => number = Date.now) {
+    this.revoked = new LRUCache({ ttl: 1000, ttlAutopurge: true, perf: { now } });
+  }
 
   async isRevoked(jti: string): Promise<boolean> {
-    const until = this.revoked.get(jti);
-    if (until === undefined) return false;
-    if (until <= this.now()) {
-      this.revoked.delete(jti);
-      return false;
-    }
-    return true;
+    return this.revoked.has(jti);
   }
 
   async revoke(jti: string, ttlSeconds: number): Promise<void> {
-    this.revoked.set(jti, this.now() + Math.max(1, ttlSeconds) * 1000);
-    if (this.revoked.size > 10_000) for (const [key, until] of this.revoked) if (until <= this.now()) this.revoked.delete(key);
+    this.revoked.set(jti, true, { ttl: Math.max(1, ttlSeconds) * 1000 });
   }
 
   async ping(): Promise<void> {}

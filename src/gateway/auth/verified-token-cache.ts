@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { AuthenticationError } from '../../platform/identity/auth-errors.js';
 import type { AccessClaims } from '../../platform/identity/token-verifier.js';
 
@@ -18,11 +19,12 @@ export interface VerifiedTokenCacheOptions {
  * {@link Authenticator} asks the revocation store on every request).
  */
 export class VerifiedTokenCache {
-  private readonly entries = new Map<string, { claims: AccessClaims; reuseUntil: number }>();
+  private readonly entries: LRUCache<string, { claims: AccessClaims; reuseUntil: number }>;
   private readonly now: () => number;
 
   constructor(private readonly options: VerifiedTokenCacheOptions) {
     this.now = options.now ?? Date.now;
+    this.entries = new LRUCache({ max: Math.max(1, options.maxEntries) });
   }
 
   /** The claims of `token`, verified by `verify` unless a fresh enough result is remembered. */
@@ -37,9 +39,7 @@ export class VerifiedTokenCache {
       return known.claims;
     }
     const claims = await verify(token);
-    // Re-inserted at the end (newest); the oldest goes only when a new token would exceed the cap.
-    this.entries.delete(token);
-    if (this.entries.size >= this.options.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    // The least recently used token goes when a new one would exceed the cap.
     this.entries.set(token, { claims, reuseUntil: now + this.options.ttlMs });
     return claims;
   }

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
@@ -86,13 +87,13 @@ export class RedisPlanningDataCache implements PlanningDataCache {
 /** One process (development, `npm start`): the roles running in it share this object. */
 export class InProcessPlanningDataCache implements PlanningDataCache {
   readonly fingerprint = `process:${randomUUID()}`;
-  private readonly versions = new Map<string, string>();
-  private readonly answers = new Map<string, { stored: string; expiresAt: number }>();
+  /** An org whose version is forgotten gets a new one at its next read: its stored answers are never served again. */
+  private readonly versions = new LRUCache<string, string>({ max: 100_000 });
+  private readonly answers: LRUCache<string, string>;
 
-  constructor(
-    private readonly maxAnswers = 10_000,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(maxAnswers = 10_000, now: () => number = Date.now) {
+    this.answers = new LRUCache({ max: maxAnswers, ttl: 60_000, perf: { now } });
+  }
 
   async bump(orgIds: readonly string[]): Promise<void> {
     for (const orgId of orgIds) this.versions.set(orgId, newToken());
@@ -104,14 +105,11 @@ export class InProcessPlanningDataCache implements PlanningDataCache {
       this.versions.set(orgId, newToken());
       return { version: undefined, answer: undefined };
     }
-    const entry = this.answers.get(`${orgId}\n${key}`);
-    const stored = entry && entry.expiresAt > this.now() ? entry.stored : undefined;
-    return { version, answer: answerUnder(version, stored) };
+    return { version, answer: answerUnder(version, this.answers.get(`${orgId}\n${key}`)) };
   }
 
   async store(orgId: string, key: string, version: string, answer: string, ttlSeconds: number): Promise<void> {
-    if (this.answers.size >= this.maxAnswers) this.answers.delete(this.answers.keys().next().value!);
-    this.answers.set(`${orgId}\n${key}`, { stored: `${version}\n${answer}`, expiresAt: this.now() + ttlSeconds * 1000 });
+    this.answers.set(`${orgId}\n${key}`, `${version}\n${answer}`, { ttl: ttlSeconds * 1000 });
   }
 }
 

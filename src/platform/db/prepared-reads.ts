@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
 import type { Configuration } from '@mikro-orm/core';
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
@@ -17,18 +18,19 @@ export function enablePreparedReads(config: Configuration): void {
   enabledFor.add(config);
 }
 
-/** Names by statement text; the generation changes when a server refuses a cached plan, so every text is prepared anew. */
+/**
+ * Names by statement text: a registry, not a cache (a name evicted here would stay prepared on its connections, so
+ * the map is capped at MAX_NAMED_STATEMENTS and never forgets one); the generation changes when a server refuses a cached plan, so every text is prepared anew. */
 const names = new Map<string, string>();
 /** Texts run once and not named yet: a text gets a name on its second run, so one-off shapes do not use up the names. */
-const seenOnce = new Set<string>();
+const seenOnce = new LRUCache<string, true>({ max: 10 * MAX_NAMED_STATEMENTS });
 let generation = 0;
 
 function nameOf(sql: string): string | undefined {
   const name = names.get(sql);
   if (name !== undefined || names.size >= MAX_NAMED_STATEMENTS) return name;
   if (!seenOnce.delete(sql)) {
-    if (seenOnce.size >= 10 * MAX_NAMED_STATEMENTS) seenOnce.clear();
-    seenOnce.add(sql);
+    seenOnce.set(sql, true);
     return undefined;
   }
   const named = `fk${generation}_${createHash('sha1').update(sql).digest('base64url')}`;
