@@ -1,3 +1,4 @@
+import { PLANNING_ENTITIES } from '../src/modules/planning-entities.js';
 /**
  * Event bench: relay throughput (published with confirms), idle commit-to-publish latency, consumer throughput
  * for comms.call.ended. Runs against real PostgreSQL and RabbitMQ:
@@ -55,7 +56,7 @@ async function main() {
   const { queue: sink } = await channel.assertQueue('', { exclusive: true });
   await channel.bindQueue(sink, topology.exchange, 'planning.#');
 
-  const orm = await openOrm({ clientUrl: dbUrl, poolMax: 10 });
+  const orm = await openOrm({ entities: PLANNING_ENTITIES, clientUrl: dbUrl, poolMax: 10 });
   await migrateToLatest(orm);
   const results: Record<string, string> = {};
   try {
@@ -93,7 +94,7 @@ async function main() {
       if (sent !== undefined) latencies.push(performance.now() - sent);
       channel.ack(m);
     });
-    const writer = await openOrm({ clientUrl: dbUrl, poolMax: 2 }); // a second "process": its commits only reach the relay by NOTIFY
+    const writer = await openOrm({ entities: PLANNING_ENTITIES, clientUrl: dbUrl, poolMax: 2 }); // a second "process": its commits only reach the relay by NOTIFY
     notifyRelaysAfterCommit(writer);
     for (let i = 0; i < LATENCY_SAMPLES; i++) {
       const taskId = randomUUID();

@@ -1,3 +1,4 @@
+import { PLANNING_ENTITIES } from '../src/modules/planning-entities.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -102,7 +103,7 @@ export async function createRunDatabase(adminUrl: string, prefix: string) {
     name,
     url,
     async migrate() {
-      const orm = await openOrm({ clientUrl: url, poolMax: 2 });
+      const orm = await openOrm({ entities: PLANNING_ENTITIES, clientUrl: url, poolMax: 2 });
       await migrateToLatest(orm);
       await orm.close(true);
     },

@@ -32,8 +32,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const fetcher = createSubgraphFetcher({ timeoutMs: options.subgraphTimeoutMs });
   const admission = createAdmission({ authenticator, limits: options.limits, revocations: options.revocations, metrics });
   const pricing = new RequestPricing(options.supergraphSdl);
-  let apollo: ApolloServer<GatewayContext> | undefined;
-  const server = () => apollo!;
+  // Routes reach Apollo through this: it is made after the HTTP server its drain plugin needs.
+  const made: { apollo?: ApolloServer<GatewayContext> } = {};
+  const server = () => made.apollo!;
 
   const graphql = graphqlRoute({ apollo: server, admission, pricing, compressionMinBytes: options.compressionMinBytes ?? 0 });
   const routes: Record<string, RouteHandler> = {
@@ -45,7 +46,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     ...options.extraRoutes?.(gatewayPipeline({ apollo: server, admission, pricing })),
   };
   const { httpServer, handlers } = gatewayHttpServer({ routes, templates: options.metrics?.routeTemplates, logger, metrics });
-  apollo = createGatewayApollo({ options, httpServer, fetcher, persistedDocuments: pricing.persistedDocuments, metrics });
+  const apollo = (made.apollo = createGatewayApollo({ options, httpServer, fetcher, persistedDocuments: pricing.persistedDocuments, metrics }));
   await apollo.start();
   // A request (headers and body) must arrive within this, so a slow sender cannot hold a socket for minutes.
   httpServer.requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -55,7 +56,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const stop = async (deadline?: number) => {
     const { unfinished } = await drainHttpServer(httpServer, options.shutdownTimeoutMs ?? 10_000, { handlers, deadline });
     if (unfinished > 0) logger.warn({ unfinished }, 'gateway: requests still running at the shutdown timeout are cut off');
-    await apollo!.stop();
+    await apollo.stop();
     await fetcher.close();
   };
   return { url: `${origin}/graphql`, origin, apollo, stop };

@@ -1,3 +1,4 @@
+import { PLANNING_ENTITIES } from '../modules/planning-entities.js';
 import { type Config, ConfigError, loadConfig } from '../config/config.js';
 import { startCommsSubgraph } from '../examples/comms/comms.subgraph.js';
 import { FederationError } from '../platform/federation/compose-supergraph.js';
@@ -49,7 +50,7 @@ const COMMANDS: Record<string, Run> = {
   worker: (rest, config, logger) => noArgs(rest, () => runRoles(['worker'], config(), logger())),
   migrate: (rest, config, logger) =>
     noArgs(rest, async () => {
-      const database = await openDatabase({ databaseUrl: config().databaseUrl, poolMax: 2, dataDir: config().dataDir, logger: logger() });
+      const database = await openDatabase({ entities: PLANNING_ENTITIES, databaseUrl: config().databaseUrl, poolMax: 2, dataDir: config().dataDir, logger: logger() });
       await database.close();
       logger().info('database is up to date');
       return 0;
@@ -86,7 +87,7 @@ async function runRoles(roles: Role[], config: Config, logger: Logger): Promise<
   // Then the keys: a missing production key is a configuration error, reported before anything is opened.
   const needsKeys = roles.includes('gateway') || (roles.includes('subgraph') && config.trustMode !== 'headers' && !config.contextJwksUrl);
   const keys = needsKeys ? await keyRingFor(config) : undefined;
-  const database = await openDatabase({
+  const database = await openDatabase({ entities: PLANNING_ENTITIES,
     databaseUrl: config.databaseUrl,
     poolMax: config.databasePoolMax,
     dataDir: config.dataDir,

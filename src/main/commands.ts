@@ -1,3 +1,4 @@
+import { PLANNING_ENTITIES } from '../modules/planning-entities.js';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -75,7 +76,7 @@ export async function userAdd(args: string[], config: Config, logger: Logger): P
   const password = required(values, 'password');
   if (password.length < 8) throw new UsageError('--password must have at least 8 characters');
   const user = { email, passwordHash: await hashPassword(password), orgId: required(values, 'org'), roles: parseRoles(required(values, 'roles')) };
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, poolMax: 2, dataDir: config.dataDir, logger });
+  const database = await openDatabase({ entities: PLANNING_ENTITIES, databaseUrl: config.databaseUrl, poolMax: 2, dataDir: config.dataDir, logger });
   try {
     const added = await new UserRepository(database.orm).add(user);
     if (!added) {
@@ -104,7 +105,7 @@ export async function compose(args: string[]): Promise<number> {
 
 /** `outbox`: the outbox lag as JSON. */
 export async function outboxStatus(config: Config, logger: Logger): Promise<number> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, poolMax: 2, dataDir: config.dataDir, logger });
+  const database = await openDatabase({ entities: PLANNING_ENTITIES, databaseUrl: config.databaseUrl, poolMax: 2, dataDir: config.dataDir, logger });
   try {
     console.log(JSON.stringify(await outboxLag(database.orm)));
     return 0;

@@ -13,7 +13,7 @@ import { registerDbPoolMetrics } from '../platform/metrics/db-pool-metrics.js';
 import { EventMetrics } from '../platform/metrics/event-metrics.js';
 import { createMetricsRegistry } from '../platform/metrics/metrics-registry.js';
 import { registerOutboxMetrics } from '../platform/metrics/outbox-metrics.js';
-import { TaskMetrics } from '../platform/metrics/task-metrics.js';
+import { TaskMetrics } from '../modules/tasks/task.metrics.js';
 import { dependencyReadiness } from './readiness-checks.js';
 import { startWorkerHttp } from './worker-http.js';
 import type { PlanningDataVersions } from '../platform/cache/planning-data-cache.js';

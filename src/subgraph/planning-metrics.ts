@@ -9,7 +9,7 @@ import { HttpMetrics } from '../platform/metrics/http-metrics.js';
 import { metricsHandler } from '../platform/metrics/metrics-handler.js';
 import { registerOutboxMetrics } from '../platform/metrics/outbox-metrics.js';
 import { routeTemplates } from '../platform/metrics/route-template.js';
-import { TaskMetrics } from '../platform/metrics/task-metrics.js';
+import { TaskMetrics } from '../modules/tasks/task.metrics.js';
 import type { PlanningContext } from './planning-context.js';
 
 /** The subgraph's instruments over `registry`: requests, operations, committed task activity, outbox lag, pool. */

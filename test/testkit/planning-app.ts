@@ -1,3 +1,4 @@
+import { PLANNING_ENTITIES } from '../../src/modules/planning-entities.js';
 import { randomUUID } from 'node:crypto';
 import { migrateToLatest, openOrm, QueryCounter } from '../../src/platform/db/orm.js';
 import { createLogger } from '../../src/platform/logging/logger.js';
@@ -52,7 +53,7 @@ export async function startTestPlanningApp(options: TestAppOptions = {}): Promis
   const database = await createTestDatabase();
   const queries = new QueryCounter();
   const clientUrl = options.databaseUrlOverride ? await options.databaseUrlOverride(database.url) : database.url;
-  const orm = await openOrm({ clientUrl, poolMax: database.kind === 'embedded' ? 1 : 5, queryCounter: queries, preparedReads: database.kind !== 'embedded' });
+  const orm = await openOrm({ entities: PLANNING_ENTITIES, clientUrl, poolMax: database.kind === 'embedded' ? 1 : 5, queryCounter: queries, preparedReads: database.kind !== 'embedded' });
   await migrateToLatest(orm);
   const subgraph = await startPlanningSubgraph({
     orm,

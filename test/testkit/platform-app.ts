@@ -1,3 +1,4 @@
+import { PLANNING_ENTITIES } from '../../src/modules/planning-entities.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
@@ -102,7 +103,7 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
   const logger = options.logger ?? createLogger('silent');
   const database = await createTestDatabase();
   const clientUrl = options.databaseUrlOverride ? await options.databaseUrlOverride(database.url) : database.url;
-  const orm = await openOrm({
+  const orm = await openOrm({ entities: PLANNING_ENTITIES,
     clientUrl,
     poolMax: database.kind === 'embedded' ? 1 : 5,
     preparedReads: database.kind !== 'embedded',

@@ -10,7 +10,7 @@ import { CallRecordStore } from './call-record.store.js';
 import { drainHttpServer } from '../../platform/http/drain-http-server.js';
 import { executeGraphQLOverHttp, graphqlParamsOf, sendJson } from '../../platform/http/graphql-http.js';
 import type { Caller } from '../../modules/common/caller.js';
-import type { CallerResolver, SignedContextCallerResolver } from '../../subgraph/caller-from-request.js';
+import type { CallerResolver } from '../../subgraph/caller-from-request.js';
 
 export { CallRecordStore, seedCallRecordFor, type CallRecord, type NewCallRecord } from './call-record.store.js';
 
@@ -34,7 +34,7 @@ export interface CommsSubgraphOptions {
   store?: CallRecordStore;
   /**
    * How the subgraph learns the caller, as the planning subgraph does: in production the gateway-signed context
-   * (audience `comms`), see {@link SignedContextCallerResolver}. A request it refuses gets 401.
+   * (audience `comms`), as `SignedContextCallerResolver` checks it. A request it refuses gets 401.
    */
   callers: CallerResolver;
 }

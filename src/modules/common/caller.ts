@@ -1,14 +1,8 @@
 import { ForbiddenError } from '../../platform/errors/planning-error.js';
 
-export const ROLES = ['viewer', 'member', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Caller } from '../../platform/identity/caller.js';
 
-/** Who is calling: established once per request by the trust mode (headers today; signed context, JWT later). */
-export interface Caller {
-  userId: string;
-  orgId: string;
-  roles: readonly Role[];
-}
+export { type Caller, ROLES, type Role } from '../../platform/identity/caller.js';
 
 /** viewer reads; member also writes tasks and projects; admin also deletes projects. */
 export function assertCanRead(caller: Caller): void {

@@ -1,2 +1,1 @@
-/** Orders strings by UTF-16 code units, as `Array.prototype.sort` does by default: the lock orders rely on it. */
-export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+export { compareText } from '../../platform/text/compare-text.js';

@@ -1,7 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { BadUserInputError } from '../../platform/errors/planning-error.js';
-import { compareText } from './compare-text.js';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../platform/json/json-problems.js';
+import { canonicalJson } from '../../platform/json/canonical-json.js';
 
 /** What a keyset cursor holds: the sort key value of the row, its id, and the fingerprint of the list it came from. */
 export interface CursorPayload {
@@ -17,37 +16,7 @@ export function listFingerprint(parts: unknown): string {
   return createHash('sha256').update(canonicalJson(parts)).digest('base64url').slice(0, 16);
 }
 
-/** JSON with object keys sorted and undefined/null members dropped, so equal lists get equal fingerprints. */
-export function canonicalJson(value: unknown): string {
-  return jsonWithSortedKeys(value, true);
-}
-
-/**
- * JSON with object keys sorted and nothing else changed: `null` members stay (a GraphQL variable sent as null is not
- * the same as one left out), undefined ones go as in JSON. For keys and hashes of GraphQL requests.
- */
-export function sortedKeysJson(value: unknown): string {
-  return jsonWithSortedKeys(value, false);
-}
-
-/**
- * Deepest nesting these functions walk: far past what the edges let in ({@link MAX_JSON_DEPTH}), and well short of
- * what overflows the stack of `JSON.stringify` with a replacer (about 2,000 levels).
- */
-const MAX_SORTED_JSON_DEPTH = 256;
-
-function jsonWithSortedKeys(value: unknown, dropNulls: boolean): string {
-  if (nestsDeeperThan(value, MAX_SORTED_JSON_DEPTH)) throw BadUserInputError.of('variables', `must not nest deeper than ${MAX_JSON_DEPTH} levels`);
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>)
-            .filter(([, member]) => member !== undefined && !(dropNulls && member === null))
-            .sort(([a], [b]) => compareText(a, b)),
-        )
-      : v,
-  );
-}
+export { canonicalJson, sortedKeysJson } from '../../platform/json/canonical-json.js';
 
 /**
  * Opaque, tamper-evident keyset cursors: base64url(JSON) + '.' + HMAC. Any change to a cursor is detected and

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BadUserInputError, type FieldProblem } from '../../platform/errors/planning-error.js';
-import { JSON_PROBLEM_MESSAGES, jsonProblems, MAX_JSON_DEPTH, tooDeepPath } from '../../platform/json/json-problems.js';
+import { JSON_PROBLEM_MESSAGES, jsonProblems, tooDeepPath } from '../../platform/json/json-problems.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
@@ -78,7 +78,7 @@ export function parseEach<S extends z.ZodType>(schema: S, values: readonly unkno
 export const NUL_MESSAGE = JSON_PROBLEM_MESSAGES.nul;
 
 /**
- * What PostgreSQL's text and jsonb cannot store (U+0000, lone surrogates) and nesting past {@link MAX_JSON_DEPTH},
+ * What PostgreSQL's text and jsonb cannot store (U+0000, lone surrogates) and nesting past `MAX_JSON_DEPTH` (32 levels),
  * as field problems under `prefix`: refused up front, naming the place, rather than failing in the database or
  * overflowing the stack of a recursive walk later.
  */

@@ -1,12 +1,14 @@
 import { type Knex, LockMode, type SqlEntityManager } from '@mikro-orm/postgresql';
-import { timestampFromRow } from '../../platform/db/row-values.js';
 import type { Connection } from '../common/connection.js';
 import { type CursorCodec, listFingerprint } from '../common/cursor.js';
 import { fetchKeysetPage, lazyEdges, lazyPageInfo, type SortKey } from '../common/keyset-page.js';
 import type { PageRequest } from '../common/page-args.js';
 import { type Task, TaskSchema } from './task.entity.js';
 import type { TaskFilter, TaskOrder } from './task.inputs.js';
-import { priorityFromRank, priorityRank } from './task.values.js';
+import { priorityRank } from './task.values.js';
+import { taskFromRow } from './task.rows.js';
+
+export { taskFromRow } from './task.rows.js';
 import { compareText } from '../common/compare-text.js';
 import type { Project } from '../projects/project.entity.js';
 import { PROJECT_COLUMNS, projectFromRow } from '../projects/project.repository.js';
@@ -51,35 +53,6 @@ const SORTS: Record<TaskOrder['field'], Omit<SortKey<Task>, 'direction'>> = {
   TITLE: { expression: 'title', sqlType: 'text', valueOf: (t) => t.title },
 };
 
-/**
- * A task row as a plain read model. Reads that only feed GraphQL need none of the unit of work's tracking, whose
- * hydration cost more than the rest of a 20-task page; writes still load tracked entities (`em.findOne`).
- */
-export function taskFromRow(r: Record<string, any>): Task {
-  return {
-    id: r.id,
-    orgId: r.org_id,
-    title: r.title,
-    description: r.description,
-    status: r.status,
-    priority: priorityFromRank(Number(r.priority)),
-    dueDate: timestampFromRow(r.due_date),
-    completedAt: timestampFromRow(r.completed_at),
-    estimatedMinutes: r.estimated_minutes,
-    actualMinutes: r.actual_minutes,
-    energyRequired: r.energy_required,
-    tags: r.tags,
-    position: r.position,
-    projectId: r.project_id,
-    parentId: r.parent_id,
-    ownerId: r.owner_id,
-    assigneeId: r.assignee_id,
-    metadata: r.metadata,
-    createdAt: timestampFromRow(r.created_at),
-    updatedAt: timestampFromRow(r.updated_at),
-    version: r.version,
-  } as Task;
-}
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 

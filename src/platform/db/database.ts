@@ -3,7 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../logging/logger.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { withMigrationLock } from './migration-lock.js';
-import { type DatabaseTimeouts, migrateToLatest, openOrm, type QueryCounter } from './orm.js';
+import { type DatabaseTimeouts, migrateToLatest, openOrm, type OrmOptions, type QueryCounter } from './orm.js';
 import { notifyRelaysAfterCommit } from '../outbox/outbox-notifier.js';
 
 export interface Database {
@@ -16,6 +16,8 @@ export interface Database {
 
 export interface DatabaseOptions {
   databaseUrl: string | undefined;
+  /** The modules' entities (see {@link OrmOptions.entities}). */
+  entities: OrmOptions['entities'];
   poolMax: number;
   dataDir: string;
   logger: Logger;
@@ -48,7 +50,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     // Migrations on a connection of their own, without the requests' statement timeouts (a migration may take long).
     // Processes starting at once on one server migrate one after another; the embedded database serves this process only.
     try {
-      const migrating = await openOrm({ clientUrl, poolMax: 1 });
+      const migrating = await openOrm({ clientUrl, poolMax: 1, entities: options.entities });
       const migrate = () => migrateToLatest(migrating);
       const applied = await (embedded ? migrate() : withMigrationLock(clientUrl, logger, migrate)).finally(() => migrating.close(true));
       if (applied.length) logger.info({ applied }, 'database migrations applied');
@@ -61,6 +63,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   try {
     orm = await openOrm({
       clientUrl,
+      entities: options.entities,
       poolMax,
       queryCounter: options.queryCounter,
       preparedReads: !embedded && options.preparedReads !== false,

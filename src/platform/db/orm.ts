@@ -1,7 +1,6 @@
 import { MikroORM, type Logger, type LoggerNamespace, type LogContext } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
-import { TaskSchema } from '../../modules/tasks/task.entity.js';
-import { ProjectSchema } from '../../modules/projects/project.entity.js';
+import type { EntitySchema } from '@mikro-orm/core';
 import { migrationsList } from './migrations/index.js';
 import { enablePreparedReads } from './prepared-reads.js';
 import { assertSchemaIsKnown } from './schema-version.js';
@@ -18,6 +17,8 @@ export class QueryCounter {
 
 export interface OrmOptions {
   clientUrl: string;
+  /** The entities of the modules using it (platform code knows none: see `src/modules/planning-entities.ts`). */
+  entities: EntitySchema<any, any>[];
   poolMax: number;
   /** When given, every statement is counted (and nothing is printed). */
   queryCounter?: QueryCounter;
@@ -84,7 +85,7 @@ const countingLogger = (counter: QueryCounter): Logger => ({
 export async function openOrm(options: OrmOptions): Promise<MikroORM> {
   const orm = await MikroORM.init({
     clientUrl: options.clientUrl,
-    entities: [TaskSchema, ProjectSchema],
+    entities: options.entities,
     extensions: [Migrator],
     migrations: { tableName: 'planning_migrations', migrationsList, transactional: true, allOrNothing: true },
     pool: { min: 0, max: options.poolMax },

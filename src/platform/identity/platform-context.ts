@@ -1,6 +1,6 @@
 import { createHash, randomUUID, sign } from 'node:crypto';
-import { ROLES, type Caller, type Role } from '../../modules/common/caller.js';
-import { sortedKeysJson } from '../../modules/common/cursor.js';
+import { ROLES, type Caller, type Role } from './caller.js';
+import { sortedKeysJson } from '../json/canonical-json.js';
 import { AuthenticationError } from './auth-errors.js';
 import type { SigningKey } from './signing-keys.js';
 import type { TokenVerifier } from './token-verifier.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import type { Role } from '../../modules/common/caller.js';
+import type { Role } from './caller.js';
 import type { SigningKey } from './signing-keys.js';
 
 export interface IssueTokenInput {

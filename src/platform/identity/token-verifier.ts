@@ -10,7 +10,7 @@ import {
   UnsecuredJWT,
 } from 'jose';
 import { z } from 'zod';
-import { ROLES, type Role } from '../../modules/common/caller.js';
+import { ROLES, type Role } from './caller.js';
 import { AuthenticationError } from './auth-errors.js';
 
 /** Access tokens larger than this are refused before any parsing. */

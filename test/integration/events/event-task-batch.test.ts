@@ -1,3 +1,4 @@
+import { PLANNING_ENTITIES } from '../../../src/modules/planning-entities.js';
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,7 +46,7 @@ describe('a group of inbound events is written as a set', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    orm = await openOrm({ clientUrl: database.url, poolMax: database.kind === 'embedded' ? 1 : 4, queryCounter: statements });
+    orm = await openOrm({ entities: PLANNING_ENTITIES, clientUrl: database.url, poolMax: database.kind === 'embedded' ? 1 : 4, queryCounter: statements });
     await migrateToLatest(orm);
   });
   afterAll(async () => {

@@ -1,3 +1,4 @@
+import { PLANNING_ENTITIES } from '../../../src/modules/planning-entities.js';
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -64,7 +65,7 @@ describe('the consumer applies concurrent events by group commit', () => {
     database = await createTestDatabase();
     const target = new URL(database.url);
     dbProxy = await new TcpProxy(target.hostname, Number(target.port || 5432)).start();
-    orm = await openOrm({ clientUrl: dbProxy.urlFor(database.url), poolMax: database.kind === 'embedded' ? 1 : 5 });
+    orm = await openOrm({ entities: PLANNING_ENTITIES, clientUrl: dbProxy.urlFor(database.url), poolMax: database.kind === 'embedded' ? 1 : 5 });
     await migrateToLatest(orm);
     // A real failure in PostgreSQL, for this database only: a task whose title says "Explodes" is refused.
     await orm.em.fork().execute(`

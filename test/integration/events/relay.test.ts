@@ -1,3 +1,4 @@
+import { PLANNING_ENTITIES } from '../../../src/modules/planning-entities.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/platform/logging/logger.js';
 import type { EventBus, OutgoingMessage } from '../../../src/platform/messaging/event-bus.js';
@@ -95,7 +96,7 @@ describe('outbox relay', () => {
   it.runIf(process.env.DATABASE_URL)(
     'when another process commits an event, then a listening relay publishes it without waiting for its poll',
     async () => {
-      const writer = await openOrm({ clientUrl: app.database.url, poolMax: 1 });
+      const writer = await openOrm({ entities: PLANNING_ENTITIES, clientUrl: app.database.url, poolMax: 1 });
       notifyRelaysAfterCommit(writer);
       // Poll once a minute: only the NOTIFY can make the event go out within the wait below.
       const relay = new OutboxRelay({ orm: app.orm, bus: harness.createBus(), logger, pollIntervalMs: 60_000, listenUrl: app.database.url });

@@ -1,3 +1,4 @@
+import { PLANNING_ENTITIES } from '../../../src/modules/planning-entities.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
@@ -39,7 +40,7 @@ describe('planning subgraph in jwt trust mode', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    orm = await openOrm({ clientUrl: database.url, poolMax: database.kind === 'embedded' ? 1 : 5 });
+    orm = await openOrm({ entities: PLANNING_ENTITIES, clientUrl: database.url, poolMax: database.kind === 'embedded' ? 1 : 5 });
     await migrateToLatest(orm);
     keys = await loadKeyRing({ privateKey: generatePrivateKeyPem() });
     issuer = new TokenIssuer(keys.current, ISSUER, AUDIENCE);

@@ -1,3 +1,4 @@
+import { PLANNING_ENTITIES } from '../../../src/modules/planning-entities.js';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,7 @@ describe('prepared reads', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     onServer = database.kind === 'postgres';
-    orm = await openOrm({ clientUrl: database.url, poolMax: 1, preparedReads: onServer });
+    orm = await openOrm({ entities: PLANNING_ENTITIES, clientUrl: database.url, poolMax: 1, preparedReads: onServer });
     await migrateToLatest(orm);
     const em = orm.em.fork();
     for (const [org, count] of [['org-a', 3], ['org-b', 2]] as const) {
@@ -126,10 +127,10 @@ describe('prepared reads', () => {
 
   it('when the database is the embedded one, or DATABASE_PREPARED_STATEMENTS is off, then openDatabase leaves every read unnamed', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'prepared-'));
-    const embedded = await openDatabase({ databaseUrl: undefined, poolMax: 1, dataDir, logger: createLogger('silent') });
+    const embedded = await openDatabase({ entities: PLANNING_ENTITIES, databaseUrl: undefined, poolMax: 1, dataDir, logger: createLogger('silent') });
     // With a server: the same server with the switch off.
     const off = process.env.DATABASE_URL
-      ? await openDatabase({ databaseUrl: database.url, poolMax: 1, dataDir, logger: createLogger('silent'), preparedReads: false, migrate: false })
+      ? await openDatabase({ entities: PLANNING_ENTITIES, databaseUrl: database.url, poolMax: 1, dataDir, logger: createLogger('silent'), preparedReads: false, migrate: false })
       : undefined;
     try {
       for (const opened of off ? [off, embedded] : [embedded]) {
@@ -147,7 +148,7 @@ describe('prepared reads', () => {
   });
 
   it('when the ORM is not allowed named statements (the embedded database), then reads run unnamed with the same rows', async () => {
-    const plainOrm = await openOrm({ clientUrl: database.url, poolMax: 1 });
+    const plainOrm = await openOrm({ entities: PLANNING_ENTITIES, clientUrl: database.url, poolMax: 1 });
     try {
       const em = plainOrm.em.fork();
       const rows = await executePrepared<{ org_id: string }>(em, plainOrm.em.getKnex()('planning_tasks').where('org_id', 'org-b').select('org_id'));

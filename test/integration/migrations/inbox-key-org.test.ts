@@ -1,3 +1,4 @@
+import { PLANNING_ENTITIES } from '../../../src/modules/planning-entities.js';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest, openOrm } from '../../../src/platform/db/orm.js';
@@ -8,7 +9,7 @@ describe('migration of inbox keys to keys with the org', () => {
   let orm: MikroORM;
   beforeAll(async () => {
     database = await createTestDatabase();
-    orm = await openOrm({ clientUrl: database.url, poolMax: 1 });
+    orm = await openOrm({ entities: PLANNING_ENTITIES, clientUrl: database.url, poolMax: 1 });
   });
   afterAll(async () => {
     await orm?.close(true);

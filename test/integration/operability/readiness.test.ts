@@ -1,3 +1,4 @@
+import { PLANNING_ENTITIES } from '../../../src/modules/planning-entities.js';
 import { HeaderCallerResolver } from '../../../src/subgraph/caller-from-request.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -72,7 +73,7 @@ describe('readiness and health of the gateway and the planning subgraph', () => 
       ...(redisUrl ? { REDIS_URL: proxies.redis!.urlFor(redisUrl), REDIS_KEY_PREFIX: `test:${randomBytes(4).toString('hex')}:` } : {}),
       SUBGRAPH_COMMS_URL: comms.url,
     });
-    database = await openDatabase({ databaseUrl: config.databaseUrl, poolMax: config.databasePoolMax, dataDir, logger });
+    database = await openDatabase({ entities: PLANNING_ENTITIES, databaseUrl: config.databaseUrl, poolMax: config.databasePoolMax, dataDir, logger });
     if (rabbitmqUrl) bus = new AmqpEventBus(proxies.rabbitmq!.urlFor(rabbitmqUrl), suffixedTopology(`ready-${randomBytes(4).toString('hex')}`), logger);
     subgraph = await startSubgraphRole(config, logger, database, undefined, undefined, bus);
     subgraphOrigin = new URL(subgraph.url).origin;

@@ -1,3 +1,4 @@
+import { PLANNING_ENTITIES } from '../../../src/modules/planning-entities.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request, Agent } from 'node:http';
@@ -35,7 +36,7 @@ function post(url: string, body: unknown, headers: Record<string, string>): Prom
 
 /** Titles of the tasks in the database the child used (its own embedded one, or the test database). */
 async function taskTitlesIn(database: { url?: string; dataDir: string }): Promise<string[]> {
-  const opened = await openDatabase({ databaseUrl: database.url, poolMax: 1, dataDir: database.dataDir, logger: createLogger('silent'), migrate: false });
+  const opened = await openDatabase({ entities: PLANNING_ENTITIES, databaseUrl: database.url, poolMax: 1, dataDir: database.dataDir, logger: createLogger('silent'), migrate: false });
   try {
     const rows: Array<{ title: string }> = await opened.orm.em.fork().execute('select title from planning_tasks');
     return rows.map((row) => row.title);

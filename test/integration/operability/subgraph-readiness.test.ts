@@ -1,3 +1,4 @@
+import { PLANNING_ENTITIES } from '../../../src/modules/planning-entities.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -57,7 +58,7 @@ describe('gateway /ready and the subgraphs it routes to', () => {
   beforeAll(async () => {
     testDatabase = await createTestDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'subgraph-readiness-'));
-    database = await openDatabase({ databaseUrl: testDatabase.url, poolMax: testDatabase.kind === 'embedded' ? 1 : 2, dataDir, logger });
+    database = await openDatabase({ entities: PLANNING_ENTITIES, databaseUrl: testDatabase.url, poolMax: testDatabase.kind === 'embedded' ? 1 : 2, dataDir, logger });
     keys = await loadKeyRing({ privateKey: generatePrivateKeyPem() });
   });
 

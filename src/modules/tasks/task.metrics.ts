@@ -1,5 +1,5 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
-import type { TaskActivity } from '../../modules/tasks/task.activity.js';
+import type { TaskActivity } from './task.activity.js';
 
 /**
  * `planning_tasks_created_total{source}`, `planning_tasks_completed_total` and `planning_task_completion_seconds`
