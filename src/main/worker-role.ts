@@ -5,7 +5,7 @@ import { CursorCodec } from '../modules/common/cursor.js';
 import type { Database } from '../platform/db/database.js';
 import type { Logger } from '../platform/logging/logger.js';
 import { AmqpEventBus } from '../platform/messaging/amqp-event-bus.js';
-import { CONSUMED_EVENT_TYPES, type EventBus } from '../platform/messaging/event-bus.js';
+import { CONSUMED_EVENT_TYPES, type ConsumeOptions, type EventBus } from '../platform/messaging/event-bus.js';
 import { InProcessEventBus } from '../platform/messaging/in-process-event-bus.js';
 import { OutboxRelay } from '../platform/outbox/outbox-relay.js';
 import type { Registry } from 'prom-client';
@@ -72,7 +72,12 @@ export async function startWorker(options: WorkerOptions) {
     registerDbPoolMetrics(metrics, orm);
   }
   const onTaskActivity = metrics ? new TaskMetrics(metrics).record : undefined;
-  const onSettled = metrics ? new EventMetrics(metrics, CONSUMED_EVENT_TYPES).settled : undefined;
+  const recordSettled = metrics ? new EventMetrics(metrics, CONSUMED_EVENT_TYPES).settled : undefined;
+  let settled = 0;
+  const onSettled: ConsumeOptions['onSettled'] = (message, outcome) => {
+    settled++;
+    recordSettled?.(message, outcome);
+  };
   const processor = new InboundEventProcessor({
     orm,
     codec: new CursorCodec(options.cursorSecret),
@@ -88,6 +93,8 @@ export async function startWorker(options: WorkerOptions) {
     bus,
     relay,
     processor,
+    /** Deliveries this worker's consumer has settled (acknowledged, dead-lettered or sent back to retry) so far. */
+    settledDeliveries: () => settled,
     /** Stops consuming (unacknowledged messages return to the queue), lets the relay finish its batch. */
     async stop() {
       await bus.stopConsuming();

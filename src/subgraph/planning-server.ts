@@ -101,7 +101,8 @@ export async function startPlanningSubgraph(options: PlanningSubgraphOptions): P
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
     metrics?.track(req, res, pathname);
     if (pathname === '/metrics' && metrics) return void metrics.serve(req, res);
-    if (pathname === '/health') return sendJson(res, 200, { status: 'ok' });
+    // Liveness, and how many GraphQL requests are running (what a shutdown waits for; no database involved).
+    if (pathname === '/health') return sendJson(res, 200, { status: 'ok', requestsInFlight: handlers.size });
     const extra = options.extraRoutes?.[pathname];
     if (extra) return extra(req, res);
     if (pathname === '/ready') return void ready(req, res);

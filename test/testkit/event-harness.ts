@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { randomBytes } from 'node:crypto';
 import amqplib from 'amqplib';
 import { createLogger } from '../../src/platform/logging/logger.js';
@@ -37,6 +38,11 @@ export interface EventHarness {
   observed: ObservedMessage[];
   /** Waits until `predicate` holds over the observed messages (or fails after `timeoutMs`). */
   waitForObserved(predicate: (messages: ObservedMessage[]) => boolean, timeoutMs?: number): Promise<void>;
+  /**
+   * Resolves once every message published to the exchange before the call has been observed: a marker goes through
+   * the same exchange and queue after them (a queue keeps its order), and is waited for, then dropped.
+   */
+  drainObserved(): Promise<void>;
   deadLetters(): Promise<DeadLetter[]>;
   amqpUrl: string | undefined;
   close(): Promise<void>;
@@ -57,6 +63,13 @@ export async function createEventHarness(): Promise<EventHarness> {
   const observed: ObservedMessage[] = [];
   const waitForObserved = (predicate: (m: ObservedMessage[]) => boolean, timeoutMs = 10_000) =>
     waitUntil(() => predicate(observed), timeoutMs, 'observed events');
+  /** Publishes a marker with `publish`, waits for it among the observed messages and takes it out again. */
+  const drainWith = async (publish: (routingKey: string, body: unknown) => Promise<void>) => {
+    const marker = `drain-${randomUUID()}`;
+    await publish('planning.test.drained', { marker });
+    await waitUntil(() => observed.some((m) => m.body?.marker === marker), 10_000, 'the drain marker');
+    observed.splice(observed.findIndex((m) => m.body?.marker === marker), 1);
+  };
   const { rabbitmqUrl } = serviceSettings();
 
   if (!rabbitmqUrl) {
@@ -71,6 +84,7 @@ export async function createEventHarness(): Promise<EventHarness> {
       publishInbound: async (routingKey, body, options) => bus.inject(routingKey, body, options),
       observed,
       waitForObserved,
+      drainObserved: () => drainWith(async (routingKey, body) => bus.inject(routingKey, body)),
       deadLetters: async () => bus.deadLetters.map((d) => ({ routingKey: d.routingKey, reason: d.reason, body: d.body.toString() })),
       amqpUrl: undefined,
       close: () => bus.close(),
@@ -114,6 +128,11 @@ export async function createEventHarness(): Promise<EventHarness> {
     },
     observed,
     waitForObserved,
+    drainObserved: () =>
+      drainWith(async (routingKey, body) => {
+        channel.publish(topology.exchange, routingKey, Buffer.from(JSON.stringify(body)), { contentType: 'application/json' });
+        await channel.waitForConfirms();
+      }),
     async deadLetters() {
       const letters: DeadLetter[] = [];
       for (;;) {

@@ -1,13 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Histogram, type Registry } from 'prom-client';
+import { Gauge, Histogram, type Registry } from 'prom-client';
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
-/** `http_request_duration_seconds{method, route, status}`: every answered request, by route template. */
+/**
+ * `http_request_duration_seconds{method, route, status}`: every answered request, by route template; and
+ * `http_requests_in_flight`: requests received and not answered yet (what a shutdown waits for).
+ */
 export class HttpMetrics {
   private readonly duration: Histogram<'method' | 'route' | 'status'>;
+  private readonly inFlight: Gauge;
 
   constructor(registry: Registry) {
+    this.inFlight = new Gauge({ name: 'http_requests_in_flight', help: 'HTTP requests received and not answered yet', registers: [registry] });
     this.duration = new Histogram({
       name: 'http_request_duration_seconds',
       help: 'HTTP request duration by method, route template and status code',
@@ -21,6 +26,10 @@ export class HttpMetrics {
   track(req: IncomingMessage, res: ServerResponse, route: string): void {
     const method = req.method && METHODS.has(req.method) ? req.method : 'OTHER';
     const end = this.duration.startTimer({ method, route });
-    res.once('close', () => end({ status: res.writableFinished ? String(res.statusCode) : 'aborted' }));
+    this.inFlight.inc();
+    res.once('close', () => {
+      this.inFlight.dec();
+      end({ status: res.writableFinished ? String(res.statusCode) : 'aborted' });
+    });
   }
 }

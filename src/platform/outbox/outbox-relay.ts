@@ -98,6 +98,11 @@ export class OutboxRelay {
     }
   }
 
+  /** Whether the relay's loop waits for a wake-up or its next poll (nothing left to publish). */
+  get sleeping(): boolean {
+    return this.wakeUp !== undefined;
+  }
+
   /** Publishes at most one batch; returns how many rows it sent (0 when another relay holds the lock). */
   async publishBatch(): Promise<number> {
     const em = this.options.orm.em.fork();

@@ -66,10 +66,11 @@ describe('outbox relay', () => {
     try {
       await waitUntil(async () => (await unsentCount()) === 0, 30_000, 'the outbox to drain');
       await harness.waitForObserved(() => observedFor(caller.orgId).length >= 1000, 15_000);
-      await new Promise((resolve) => setTimeout(resolve, 300));
     } finally {
       await Promise.all(relays.map((r) => r.stop()));
     }
+    // A duplicate publish would be in the queue ahead of a marker sent now.
+    await harness.drainObserved();
     const messages = observedFor(caller.orgId);
     expect(messages).toHaveLength(1000);
     expect(new Set(messages.map((m) => m.messageId)).size).toBe(1000);
@@ -103,7 +104,7 @@ describe('outbox relay', () => {
       await relay.start();
       try {
         while ((await relay.publishBatch()) > 0);
-        await new Promise((resolve) => setTimeout(resolve, 200)); // the relay's loop is now asleep
+        await waitUntil(() => relay.sleeping, 10_000, "the relay's loop to fall asleep");
         const taskId = randomUUID();
         await writer.em.fork().transactional((em) =>
           appendToOutbox(em, { userId: 'u', orgId: 'listen-org' }, [

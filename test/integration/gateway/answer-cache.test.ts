@@ -101,7 +101,7 @@ describe('gateway answer cache (planning queries, exact invalidation)', () => {
     const token = await platform.mintToken({ sub: 'u-err', org_id: 'org-cache-6' });
     const bad = '{ tasks(first: 5, after: "not-a-cursor") { edges { node { id } } } }';
     const first = await platform.gql(token, bad);
-    expect(first.body.errors?.length).toBeGreaterThan(0);
+    expect(first.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: ['after'] });
     const before = await lookups();
     await platform.gql(token, bad);
     const after = await lookups();

@@ -34,6 +34,22 @@ function post(url: string, body: unknown, headers: Record<string, string>): Prom
   });
 }
 
+/**
+ * Waits until the server at `origin` counts at least `count` requests in flight besides the scrape asking
+ * (`http_requests_in_flight` on its `/metrics`): they have reached their handlers.
+ */
+async function untilInFlight(origin: string, count: number): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        const text = await (await fetch(`${origin}/metrics`)).text();
+        return Number(/^http_requests_in_flight(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1] ?? 0) - 1;
+      },
+      { timeout: 15_000, interval: 50 },
+    )
+    .toBeGreaterThanOrEqual(count);
+}
+
 /** Titles of the tasks in the database the child used (its own embedded one, or the test database). */
 async function taskTitlesIn(database: { url?: string; dataDir: string }): Promise<string[]> {
   const opened = await openDatabase({ entities: PLANNING_ENTITIES, databaseUrl: database.url, poolMax: 1, dataDir: database.dataDir, logger: createLogger('silent'), migrate: false });
@@ -155,6 +171,9 @@ describe('graceful shutdown of the real CLI', () => {
         DATABASE_URL: testDatabase.url,
         DATABASE_POOL_MAX: '1',
         SHUTDOWN_TIMEOUT_MS: '20000',
+        // The two requests wait (on the lock, for the pool) as long as the test holds them, not the default bounds.
+        DATABASE_STATEMENT_TIMEOUT_MS: '60000',
+        DATABASE_ACQUIRE_TIMEOUT_MS: '60000',
       });
       await child.waitForStderr('is ready');
       const blocker = new pg.Client({ connectionString: testDatabase.url });
@@ -174,18 +193,17 @@ describe('graceful shutdown of the real CLI', () => {
           req.end(payload);
           return req;
         });
-        // The first insert waits on the lock; give the second time to reach the pool's queue.
-        for (let i = 0; i < 100; i++) {
-          const { rows } = await blocker.query("select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'");
-          if (rows[0].n > 0) break;
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        // The first insert waits on the lock, the second for the pool: both are in their handlers.
+        await expect
+          .poll(async () => (await blocker.query("select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'")).rows[0].n, { timeout: 15_000, interval: 50 })
+          .toBeGreaterThan(0);
+        // Both are in their handlers (the pool of one is held: /metrics would wait for it, /health does not).
+        const running = async () => ((await (await fetch(`http://127.0.0.1:${planningPort}/health`)).json()) as { requestsInFlight: number }).requestsInFlight;
+        await expect.poll(running, { timeout: 15_000, interval: 50 }).toBe(2);
         for (const req of clients) req.destroy();
-        await new Promise((resolve) => setTimeout(resolve, 200));
 
         child.signal('SIGTERM');
-        await new Promise((resolve) => setTimeout(resolve, 1000));
+        await child.waitForStdout('shutting down');
         // Both requests still run: the process waits for them rather than closing the pool under them.
         expect(child.process.exitCode).toBeNull();
         await blocker.query('commit');
@@ -219,7 +237,8 @@ describe('graceful shutdown of the real CLI', () => {
       hang(`${origin}/graphql`, { authorization: `Bearer ${token}` }),
       hang(`${planningOrigin}/graphql`, { 'x-user-id': 'u1', 'x-org-id': 'o1', 'x-roles': 'member' }),
     ];
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await untilInFlight(origin, 1);
+    await untilInFlight(planningOrigin, 1);
     child.signal('SIGTERM');
     const exit = await child.exited;
     for (const req of hanging) req.destroy();
@@ -249,10 +268,10 @@ describe('graceful shutdown of the real CLI', () => {
     });
     stuck.on('error', () => {});
     stuck.write('{"query": "{ tasks { totalCount } }"');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await untilInFlight(`http://127.0.0.1:${planningPort}`, 1);
 
     child.signal('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await child.waitForStdout('shutting down');
     expect(child.process.exitCode).toBeNull();
     const secondAt = Date.now();
     child.signal('SIGTERM');

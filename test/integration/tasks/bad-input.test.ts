@@ -88,7 +88,9 @@ describe('bad task input', () => {
 
     const result = await app.gql(caller, CREATE_TASK, { input: { title: 'Enum', priority: 'CRITICAL' } });
 
-    expect(result.errors?.length).toBeGreaterThan(0);
+    // graphql-js refuses the variable before any resolver runs, naming it and the bad value.
+    expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(result.errors?.[0]?.message).toMatch(/\$input.*priority.*"CRITICAL"|"CRITICAL".*priority/s);
     expect(result.data?.createTask ?? null).toBeNull();
     expect(await countTasks(app, caller)).toBe(0);
   });
@@ -99,7 +101,9 @@ describe('bad task input', () => {
 
     const result = await app.gql(caller, UPDATE_TASK, { id: task.id, input: { status: 'DONE' } });
 
-    expect(result.errors?.length).toBeGreaterThan(0);
+    expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(result.errors?.[0]?.message).toMatch(/status/);
+    expect(result.errors?.[0]?.message).toContain('"DONE"');
     expect(await readTask(app, caller, task.id)).toMatchObject({ status: 'PENDING', version: 1 });
   });
 
@@ -108,7 +112,9 @@ describe('bad task input', () => {
 
     const result = await app.gql(caller, 'mutation { createTask(input: { title: "Inline", energyRequired: EXTREME }) { id } }');
 
-    expect(result.errors?.length).toBeGreaterThan(0);
+    // A literal is checked by validation, which names the enum and the value.
+    expect(result.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(result.errors?.[0]?.message).toMatch(/EnergyLevel.*EXTREME|EXTREME.*EnergyLevel/);
     expect(await countTasks(app, caller)).toBe(0);
   });
 
