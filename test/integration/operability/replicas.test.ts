@@ -280,8 +280,12 @@ describe.runIf(databaseUrl && redisUrl && rabbitmqUrl)('two replicas of every ro
     const logFrom = victim.child.stdout.length;
 
     const publishing = recorder.publish('comms.call.ended', burst);
-    // Mid-batch: the victim is applying the burst and part of it is still to come.
-    await waitUntil(() => loggedLines(victim, 'inbound event handled', logFrom) > 0, 60_000, 'the victim to apply events of the burst');
+    // Mid-batch: the victim is applying the burst, a tenth of it has taken effect, and the rest is still to come.
+    await waitUntil(
+      async () => loggedLines(victim, 'inbound event handled', logFrom) > 0 && (await burstTasks()) >= burst.length / 10,
+      60_000,
+      'the victim to apply events of the burst',
+    );
     await victim.killHard();
     const handledByVictim = loggedLines(victim, 'inbound event handled', logFrom);
     const atKill = await burstTasks();
