@@ -19,6 +19,7 @@ const figures = {
   budget: { cost: 0, admitted: 0, refused: 0, admittedPerGateway: [0, 0], logins: { refused401: 0, refused429: 0 } },
   revocationMs: [] as number[],
   idempotency: { graphqlKeys: 0, restKeys: 0, tasksPerKey: [] as number[] },
+  paging: { pages: 0, tasks: 0, seen: 0 },
   cache: { rounds: 0, hitsOnB: 0, staleOnB: 0 },
   load: { requests: 0, perGateway: {} as Record<string, unknown>, tasks: 0, staleReads: 0 },
   outbox: { rows: 0, received: 0, distinct: 0, duplicates: 0, publishedBy: [0, 0] },
@@ -99,6 +100,7 @@ describe.runIf(databaseUrl && redisUrl && rabbitmqUrl)('two replicas of every ro
         `  login attempts: budget ${LOGIN_ATTEMPTS}; ${figures.budget.logins.refused401} answered 401, ${figures.budget.logins.refused429} answered 429`,
         `  revocation through one gateway refused at the other on the next request: ${revocation.length} rounds, median ${revocation[Math.floor(revocation.length / 2)]?.toFixed(1)} ms, max ${revocation.at(-1)?.toFixed(1)} ms`,
         `  idempotency keys raced on both subgraphs: ${figures.idempotency.graphqlKeys} GraphQL + ${figures.idempotency.restKeys} REST, tasks per key ${[...new Set(figures.idempotency.tasksPerKey)].join(',')}`,
+        `  cursors: ${figures.paging.pages} pages alternating gateways (and subgraphs), ${figures.paging.seen} of ${figures.paging.tasks} tasks, each once`,
         `  answer cache on B: ${figures.cache.rounds} write-then-read rounds, ${figures.cache.hitsOnB} cache hits, ${figures.cache.staleOnB} stale answers`,
         `  outbox: ${figures.outbox.rows} rows, ${figures.outbox.received} messages received, ${figures.outbox.distinct} distinct, duplicates ${figures.outbox.duplicates}; published by worker 1 / 2: ${figures.outbox.publishedBy.join(' / ')}`,
         `  inbound: ${figures.inbound.published} deliveries of ${figures.inbound.distinct} events, ${figures.inbound.tasks} tasks; consumed by worker 1 / 2: ${figures.inbound.consumedBy.join(' / ')}`,
@@ -206,6 +208,32 @@ describe.runIf(databaseUrl && redisUrl && rabbitmqUrl)('two replicas of every ro
       else figures.idempotency.restKeys++;
       figures.checkRequests += 2;
     }
+  }, 60_000);
+
+  it('when a list is paged through both gateways in turn, then each subgraph replica reads the cursors the other made', async () => {
+    const token = await set.tokenFor(`pager-${randomUUID().slice(0, 8)}`, `paging-org-${randomUUID().slice(0, 8)}`);
+    const created = await graphql(origins[0], token, 'mutation { createTasks(inputs: [{title: "p1"}, {title: "p2"}, {title: "p3"}, {title: "p4"}, {title: "p5"}]) { id } }');
+    const ids: string[] = created.body.data.createTasks.map((task: { id: string }) => task.id);
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 3; page++) {
+      // GraphQL through one gateway, REST through the other, each given the cursor the other one's subgraph made.
+      const origin = origins[page % 2]!;
+      if (page % 2 === 0) {
+        const { body } = await graphql(origin, token, 'query($after: String) { tasks(first: 2, after: $after) { edges { node { id } } pageInfo { endCursor } } }', { after });
+        expect(body.errors).toBeUndefined();
+        seen.push(...body.data.tasks.edges.map((edge: { node: { id: string } }) => edge.node.id));
+        after = body.data.tasks.pageInfo.endCursor;
+      } else {
+        const { status, body } = await rest(origin, token, 'GET', `/tasks?limit=2&cursor=${encodeURIComponent(after!)}`);
+        expect(status).toBe(200);
+        seen.push(...body.tasks.map((task: { id: string }) => task.id));
+        after = body.next_cursor;
+      }
+      figures.checkRequests++;
+    }
+    expect([...seen].sort()).toEqual([...ids].sort());
+    figures.paging = { pages: 3, tasks: ids.length, seen: seen.length };
   }, 60_000);
 
   it("when a write goes through gateway A, then gateway B's answer cache never answers with what it changed", async () => {
