@@ -11,11 +11,16 @@ interface ComposeService {
   ports?: Array<string | number | { target?: number; published?: number | string }>;
   healthcheck?: { test?: string | string[]; disable?: boolean };
   depends_on?: string[] | Record<string, { condition?: string }>;
+  volumes?: string[];
+  container_name?: string;
+  restart?: string;
 }
 
-const compose = parse(readFileSync(new URL('../docker-compose.yml', import.meta.url), 'utf8')) as {
+// Merge keys on: the services take what every replica shares from one `x-replica-shared` block.
+const compose = parse(readFileSync(new URL('../docker-compose.yml', import.meta.url), 'utf8'), { merge: true }) as {
   services: Record<string, ComposeService>;
 };
+const edgeConf = readFileSync(new URL('../docker/edge-nginx.conf', import.meta.url), 'utf8');
 const dockerfile = readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8');
 const services = compose.services;
 
@@ -69,7 +74,7 @@ describe('docker-compose.yml', () => {
     });
   });
 
-  it('when planning is read, then it gets every service URL and publishes 4001 with a /health check on it', () => {
+  it('when planning is read, then it gets every service URL and listens on 4001 with a /health check on it', () => {
     const planning = service('planning');
     const env = environmentOf(planning);
 
@@ -77,7 +82,6 @@ describe('docker-compose.yml', () => {
     expect(env.REDIS_URL).toBe('redis://redis:6379');
     expect(env.RABBITMQ_URL).toMatch(/^amqp:\/\/.+@rabbitmq:5672/);
     expect(String(env.PLANNING_PORT)).toBe('4001');
-    expect(portStrings(planning).some((p) => /(^|:)4001:4001$/.test(p))).toBe(true);
     expect(JSON.stringify(planning.healthcheck?.test)).toContain('http://localhost:4001/health');
   });
 
@@ -91,7 +95,7 @@ describe('docker-compose.yml', () => {
   it('when the gateway is read, then it serves 4000 with its key from the one-shot keys job and routes to the subgraphs by service name', () => {
     const gateway = service('gateway');
     const env = environmentOf(gateway);
-    expect(portStrings(gateway)).toContain('4000:4000');
+    expect(String(env.PORT)).toBe('4000');
     expect(env.REDIS_URL).toBe('redis://redis:6379');
     expect(env.SUBGRAPH_PLANNING_URL).toBe('http://planning:4001/graphql');
     const config = loadConfig({ NODE_ENV: 'production', ...env });
@@ -124,7 +128,94 @@ describe('docker-compose.yml', () => {
 
     expect(comms.build).toBeTruthy();
     expect(JSON.stringify(comms.command)).toContain('src/examples/comms/main.ts');
-    expect(portStrings(comms)).toContain('4002:4002');
+    expect(String(environmentOf(comms).COMMS_PORT)).toBe('4002');
+  });
+});
+
+/** The services built from this repository that run until stopped: each one can run as several replicas. */
+const scalable = Object.entries(services).filter(([, svc]) => svc.build && svc.restart !== 'no');
+
+/** Every `scheme://[user@]host[:port]` in a service's environment, with the service it appears in. */
+const urlsInEnvironments = Object.entries(services).flatMap(([name, svc]) =>
+  Object.entries(environmentOf(svc)).flatMap(([variable, value]) => {
+    const match = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]*@)?([^:/]+)(?::(\d+))?/.exec(String(value));
+    return match ? [{ service: name, variable, host: match[1]!, port: match[2] }] : [];
+  }),
+);
+
+/** The port a service of ours listens on inside its container, as its own environment says. */
+function listenPortOf(name: string): number {
+  // The example reads COMMS_PORT itself (src/examples/comms/main.ts), outside the roles' configuration.
+  if (name === 'comms-example') return Number(environmentOf(service(name)).COMMS_PORT);
+  const config = loadConfig({ NODE_ENV: 'production', ...environmentOf(service(name)) });
+  if (name === 'gateway') return config.gatewayPort;
+  if (name === 'planning') return config.planningPort;
+  if (name === 'worker') return config.workerPort;
+  throw new Error(`no listen port known for ${name}`);
+}
+
+describe('docker-compose.yml scaled (docker compose up --scale planning=2 --scale gateway=2 --scale worker=2)', () => {
+  it('when the services that can be scaled are read, then planning, gateway and worker are among them, and none publishes a fixed host port or names its container', () => {
+    expect(scalable.map(([name]) => name)).toEqual(expect.arrayContaining(['planning', 'gateway', 'worker']));
+    for (const [name, svc] of scalable) {
+      // A fixed host port (`4000:4000`, `127.0.0.1:4000:4000`, `published: 4000`) can be bound by one replica only.
+      const fixed = (svc.ports ?? []).filter((port) => (typeof port === 'object' ? port.published !== undefined : String(port).includes(':')));
+      expect(fixed, `${name} publishes a fixed host port`).toEqual([]);
+      expect(svc.container_name, `${name} names its container`).toBeUndefined();
+    }
+  });
+
+  it('when the host ports are read, then the edge publishes the API on 4000 and no two services publish the same host port', () => {
+    expect(portStrings(service('edge'))).toEqual(['4000:4000']);
+    const published = Object.values(services).flatMap((svc) => portStrings(svc).map((port) => port.split(':').at(-2)));
+    expect(new Set(published).size).toBe(published.length);
+  });
+
+  it('when a URL in any environment names a host, then it is a service of the stack, on the port that service listens on', () => {
+    expect(urlsInEnvironments.length).toBeGreaterThan(0);
+    for (const { service: from, variable, host, port } of urlsInEnvironments) {
+      expect(Object.keys(services), `${from}.${variable} names ${host}`).toContain(host);
+      if (port && scalable.some(([name]) => name === host)) expect(Number(port), `${from}.${variable}`).toBe(listenPortOf(host));
+    }
+    // The gateways reach the planning replicas, and the planning replicas the gateways' keys, through service names.
+    expect(environmentOf(service('gateway')).SUBGRAPH_PLANNING_URL).toBe(`http://planning:${listenPortOf('planning')}/graphql`);
+    expect(environmentOf(service('planning')).PLANNING_CONTEXT_JWKS_URL).toBe(`http://gateway:${listenPortOf('gateway')}/.well-known/jwks.json`);
+  });
+
+  it('when the edge is read, then it proxies to the gateway service, resolving the name at run time so that every replica gets requests', () => {
+    const edge = service('edge');
+    expect(edge.volumes).toContain('./docker/edge-nginx.conf:/etc/nginx/conf.d/default.conf:ro');
+    expect((edge.depends_on as Record<string, { condition: string }>).gateway?.condition).toBe('service_healthy');
+    // Docker's embedded DNS, asked again every few seconds; a variable in proxy_pass makes nginx use it per request.
+    expect(edgeConf).toMatch(/^\s*resolver 127\.0\.0\.11 valid=\d+s/m);
+    expect(edgeConf).toMatch(/^\s*listen 4000;/m);
+    const target = /^\s*set \$gateway (\S+);/m.exec(edgeConf)?.[1];
+    expect(target).toBe(`http://gateway:${listenPortOf('gateway')}`);
+    expect(edgeConf).toMatch(/^\s*proxy_pass \$gateway;/m);
+  });
+
+  it('when every replica of every role loads its configuration, then what replicas must share is the same for all of them', () => {
+    const roles = ['planning', 'gateway', 'worker'].map((name) => ({ name, env: environmentOf(service(name)), config: loadConfig({ NODE_ENV: 'production', ...environmentOf(service(name)) }) }));
+    const sameEverywhere = (what: string, value: (config: (typeof roles)[number]['config']) => unknown) =>
+      expect(new Set(roles.map((role) => JSON.stringify(value(role.config)))).size, what).toBe(1);
+    sameEverywhere('DATABASE_URL', (c) => c.databaseUrl);
+    sameEverywhere('REDIS_URL', (c) => c.redisUrl);
+    sameEverywhere('REDIS_KEY_PREFIX', (c) => c.redisKeyPrefix);
+    sameEverywhere('PLANNING_CURSOR_SECRET', (c) => c.cursorSecret);
+    sameEverywhere('AUTH_ISSUER and AUTH_AUDIENCE', (c) => [c.auth.issuer, c.auth.audience]);
+    // Set explicitly on each (the production default would refuse to start), not left to a default that may differ.
+    for (const role of roles) expect(role.env.PLANNING_CURSOR_SECRET, `${role.name} PLANNING_CURSOR_SECRET`).toBeTruthy();
+    for (const role of roles) expect(role.env.REDIS_KEY_PREFIX, `${role.name} REDIS_KEY_PREFIX`).toBeTruthy();
+    // The event topology of the roles on RabbitMQ.
+    const onBus = roles.filter((role) => role.config.rabbitmqUrl);
+    expect(onBus.map((role) => role.name)).toEqual(expect.arrayContaining(['worker']));
+    expect(new Set(onBus.map((role) => JSON.stringify([role.config.rabbitmqUrl, role.config.events.topology]))).size).toBe(1);
+    // One signing key for every gateway replica: a file in a named volume they all mount, written once by the keys job.
+    const keyFile = roles.find((role) => role.name === 'gateway')!.config.auth.privateKeyFile!;
+    const keyVolume = service('gateway').volumes?.find((volume) => keyFile.startsWith(`${volume.split(':')[1]}/`));
+    expect(keyVolume?.split(':')[0]).toBe('gateway-keys');
+    expect(service('keys').volumes).toContain(keyVolume);
+    expect(JSON.stringify(service('keys').command)).toContain('--if-missing');
   });
 });
 
