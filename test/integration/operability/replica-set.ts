@@ -7,6 +7,7 @@ import { loadConfig } from '../../../src/config/config.js';
 import type { Role } from '../../../src/modules/common/caller.js';
 import { hashPassword } from '../../../src/modules/users/password.js';
 import { UserRepository } from '../../../src/modules/users/user.repository.js';
+import { PLANNING_ENTITIES } from '../../../src/modules/planning-entities.js';
 import { openOrm } from '../../../src/platform/db/orm.js';
 import { loadKeyRing } from '../../../src/platform/identity/signing-keys.js';
 import { TokenIssuer } from '../../../src/platform/identity/token-issuer.js';
@@ -157,7 +158,7 @@ export async function startReplicaSet(settings: ReplicaSettings, beforeWorkers: 
     ] as [Replica, Replica];
     await Promise.all([...gateways, ...workers].map((r) => r.ready()));
 
-    orm = await openOrm({ clientUrl: database.url, poolMax: 3 });
+    orm = await openOrm({ entities: PLANNING_ENTITIES, clientUrl: database.url, poolMax: 3 });
     const config = loadConfig(shared);
     const keys = await loadKeyRing({ privateKeyFile: keyFile });
     const issuer = new TokenIssuer(keys.current, config.auth.issuer, config.auth.audience);
