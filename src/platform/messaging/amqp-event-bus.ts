@@ -59,6 +59,18 @@ export class AmqpEventBus implements EventBus {
         );
       },
     });
+    this.onSetupFailure(this.publisher);
+  }
+
+  /**
+   * A channel whose setup failed (the connection dropped while it declared the topology) is set up again at the
+   * next connect; amqp-connection-manager reports the failure as an 'error' event, which without a listener would
+   * throw out of its reconnect (an unhandled rejection).
+   */
+  private onSetupFailure(channel: ChannelWrapper): void {
+    channel.on('error', (error: Error, info?: { name?: string }) =>
+      this.logger.warn({ err: error.message, channel: info?.name }, 'RabbitMQ channel setup failed; it is set up again on reconnect'),
+    );
   }
 
   isConnected(): boolean {
@@ -93,6 +105,7 @@ export class AmqpEventBus implements EventBus {
         });
       },
     });
+    this.onSetupFailure(this.consumer);
     await this.consumer.waitForConnect();
   }
 

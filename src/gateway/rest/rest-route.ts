@@ -1,0 +1,47 @@
+import type { z } from 'zod';
+import type { RestEntity } from './rest-errors.js';
+import type { RestOperationName } from './rest-operations.js';
+import type { RestExamples } from './rest-examples.js';
+/** What a route's handler gets after validation. */
+export interface RouteInput {
+  params: any;
+  query: any;
+  body: any;
+  expectedVersion?: number;
+  idempotencyKey?: string;
+}
+
+/** One REST route: its declared request schemas (validation + OpenAPI), its GraphQL operation and its mapping. */
+export interface RestRoute {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Below the base path, OpenAPI style: `/tasks/{id}`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  entity: RestEntity;
+  operation: RestOperationName;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** The body may be left out (empty). */
+  bodyOptional?: boolean;
+  /** `If-Match: <version>` maps to `expectedVersion`. */
+  ifMatch?: boolean;
+  /** `Idempotency-Key` maps to `idempotencyKey`. */
+  idempotencyKey?: boolean;
+  status: 200 | 201;
+  response: z.ZodType;
+  /** Example request and answer bodies for the OpenAPI document (the original API's own, where it had the route). */
+  examples: RestExamples;
+  /** Error statuses this route can answer besides those every route has (401, 422, 429, 503). */
+  errors: number[];
+  variables(input: RouteInput): Record<string, unknown>;
+  /** The answer's body and, for single objects, the version for `ETag`; null when the object does not exist. */
+  result(data: any): { body: unknown; version?: number } | null;
+}
+
+/** Body -> GraphQL input: dates as ISO strings, left-out fields dropped. */
+export const graphqlInput = (body: unknown) => JSON.parse(JSON.stringify(body ?? {})) as Record<string, unknown>;
+/** A single object's answer: its body and its version for `ETag`; null when there is none. */
+export const single = <T extends { version: number }>(object: T | null | undefined) => (object ? { body: object, version: object.version } : null);
