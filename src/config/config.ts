@@ -1,3 +1,4 @@
+import { PlanningError } from '../platform/errors/planning-error.js';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { CONSUMED_EVENT_TYPES, type EventTopology } from '../platform/messaging/event-bus.js';
@@ -191,11 +192,10 @@ export interface Config {
 }
 
 /** Thrown by {@link loadConfig} with every bad variable listed. */
-export class ConfigError extends Error {
+export class ConfigError extends PlanningError {
   readonly code = 'CONFIG_INVALID';
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
   }
 }
 

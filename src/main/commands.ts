@@ -1,3 +1,4 @@
+import { PlanningError } from '../platform/errors/planning-error.js';
 import { PLANNING_ENTITIES } from '../modules/planning-entities.js';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -16,7 +17,9 @@ import { SUPERGRAPH_FILE } from './gateway-role.js';
 import { keyRingFor } from './identity-setup.js';
 
 /** Bad command-line arguments: the CLI prints the message and the usage, and exits 2. */
-export class UsageError extends Error {}
+export class UsageError extends PlanningError {
+  readonly code = 'USAGE';
+}
 
 const parse = (args: string[], options: NonNullable<ParseArgsConfig['options']>) => {
   try {

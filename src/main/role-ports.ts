@@ -1,3 +1,4 @@
+import { PlanningError } from '../platform/errors/planning-error.js';
 import type { Config } from '../config/config.js';
 import { listenProblemOf, portProblem } from '../platform/http/listen-port.js';
 
@@ -24,11 +25,10 @@ export function rolePortsOf(roles: readonly Role[], config: Config): RolePort[] 
 }
 
 /** Some role cannot listen where it is configured to; the message names each variable, port and reason. */
-export class PortUnavailableError extends Error {
+export class PortUnavailableError extends PlanningError {
   readonly code = 'PORT_UNAVAILABLE';
   constructor(readonly problems: string[]) {
     super(problems.length === 1 ? `Cannot start: ${problems[0]}` : `Cannot start:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'PortUnavailableError';
   }
 }
 

@@ -1,3 +1,4 @@
+import { PlanningError } from '../errors/planning-error.js';
 import { migrationsList } from './migrations/index.js';
 
 /**
@@ -5,7 +6,7 @@ import { migrationsList } from './migrations/index.js';
  * it: running on a schema it was not written for, this one refuses to start. The message names both versions (the
  * newest migration of each).
  */
-export class SchemaTooNewError extends Error {
+export class SchemaTooNewError extends PlanningError {
   readonly code = 'SCHEMA_TOO_NEW';
   constructor(
     /** The newest migration the database has. */
@@ -21,7 +22,6 @@ export class SchemaTooNewError extends Error {
         `its schema is at ${databaseVersion}, this version's is ${codeVersion} (unknown here: ${unknownMigrations.join(', ')}). ` +
         `Run ${newer ? 'that newer version (or a later one)' : 'the version that applied them'} on this database; this one does not start on it.`,
     );
-    this.name = 'SchemaTooNewError';
   }
 }
 

@@ -15,7 +15,15 @@ export type PlanningErrorCode =
   | 'TOO_MANY_ATTEMPTS'
   | 'RATE_LIMITED'
   | 'SERVICE_UNAVAILABLE'
-  | 'INTERNAL_SERVER_ERROR';
+  | 'INTERNAL_SERVER_ERROR'
+  // Start-up and CLI failures: the process says what is wrong and exits (never answered over HTTP).
+  | 'CONFIG_INVALID'
+  | 'KEY_INVALID'
+  | 'COMPOSITION_FAILED'
+  | 'INVALID_SUPERGRAPH_CONFIG'
+  | 'SCHEMA_TOO_NEW'
+  | 'PORT_UNAVAILABLE'
+  | 'USAGE';
 
 /** The HTTP status of each code, for every answer that is not a GraphQL 200 (REST, auth routes, refusals). */
 export const HTTP_STATUS: Record<PlanningErrorCode, number> = {
@@ -32,6 +40,13 @@ export const HTTP_STATUS: Record<PlanningErrorCode, number> = {
   RATE_LIMITED: 429,
   SERVICE_UNAVAILABLE: 503,
   INTERNAL_SERVER_ERROR: 500,
+  CONFIG_INVALID: 500,
+  KEY_INVALID: 500,
+  COMPOSITION_FAILED: 500,
+  INVALID_SUPERGRAPH_CONFIG: 500,
+  SCHEMA_TOO_NEW: 500,
+  PORT_UNAVAILABLE: 500,
+  USAGE: 500,
 };
 
 /**

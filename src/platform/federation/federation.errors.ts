@@ -1,16 +1,16 @@
+import { PlanningError } from '../errors/planning-error.js';
 /** Stable codes of the federation tooling errors. */
 export type FederationErrorCode = 'COMPOSITION_FAILED' | 'INVALID_SUPERGRAPH_CONFIG';
 
 /** Base of the errors raised while loading a supergraph config or composing a supergraph. */
-export abstract class FederationError extends Error {
-  abstract readonly code: FederationErrorCode;
+export abstract class FederationError extends PlanningError {
+  abstract override readonly code: FederationErrorCode;
   constructor(
     message: string,
     /** Every problem found, each in full. */
     readonly errors: string[],
   ) {
     super(message);
-    this.name = new.target.name;
   }
 }
 

@@ -1,3 +1,4 @@
+import { PlanningError } from '../errors/planning-error.js';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -20,7 +21,7 @@ export interface KeyRing {
   jwks: { keys: JWK[] };
 }
 
-export class KeyLoadError extends Error {
+export class KeyLoadError extends PlanningError {
   readonly code = 'KEY_INVALID';
 }
 
