@@ -60,6 +60,7 @@ const envSchema = z.object({
     .enum(['on', 'off'], { message: "must be 'on' or 'off'" })
     .default('on'),
   PLANNING_DATA_DIR: z.string().min(1).default('.data'),
+  EMBEDDED_DATABASE_PORT: port,
   PLANNING_TRUST_MODE: z
     .enum(['signed', 'headers', 'jwt'], { message: "must be 'signed', 'headers' or 'jwt'" })
     .default('signed'),
@@ -125,6 +126,8 @@ export interface Config {
   /** Undefined: run on the embedded PostgreSQL (PGlite) kept in `dataDir`. */
   databaseUrl: string | undefined;
   databasePoolMax: number;
+  /** Where the embedded PostgreSQL listens on loopback (0: any free port), without DATABASE_URL. */
+  embeddedDatabasePort: number;
   /** Bounds on a request's statements and on waiting for a connection (see DatabaseTimeouts). */
   databaseTimeouts: { statementMs: number; acquireMs: number };
   /** How long the gateway waits for a subgraph's answer. */
@@ -245,6 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: e.METRICS_TOKEN,
     databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS === 'on',
     dataDir: e.PLANNING_DATA_DIR,
+    embeddedDatabasePort: e.EMBEDDED_DATABASE_PORT ?? 0,
     trustMode: e.PLANNING_TRUST_MODE,
     contextJwksUrl: e.PLANNING_CONTEXT_JWKS_URL,
     gatewayHost: e.GATEWAY_HOST,

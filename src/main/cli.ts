@@ -94,6 +94,7 @@ async function runRoles(roles: Role[], config: Config, logger: Logger): Promise<
     logger,
     preparedReads: config.databasePreparedStatements,
     timeouts: config.databaseTimeouts,
+    embeddedPort: config.embeddedDatabasePort,
   });
   // Each gets the shutdown's deadline: servers stopped one after another share SHUTDOWN_TIMEOUT_MS.
   const stoppers: Array<(deadline: number) => Promise<void>> = [];

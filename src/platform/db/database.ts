@@ -26,6 +26,8 @@ export interface DatabaseOptions {
   queryCounter?: QueryCounter;
   /** Hot reads as named prepared statements on a PostgreSQL server (never on the embedded one). Default on. */
   preparedReads?: boolean;
+  /** The loopback port the embedded PostgreSQL listens on without `databaseUrl` (0, the default: any free port). */
+  embeddedPort?: number;
   /** Bounds on the statements of requests (not of migrations); see {@link DatabaseTimeouts}. None when unset. */
   timeouts?: Omit<DatabaseTimeouts, 'serverSide'>;
 }
@@ -40,17 +42,17 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const { logger } = options;
   const embedded = options.databaseUrl
     ? undefined
-    : await startEmbeddedPostgres({ dataDir: join(options.dataDir, 'pglite') });
+    : await startEmbeddedPostgres({ dataDir: join(options.dataDir, 'pglite'), port: options.embeddedPort });
   const clientUrl = options.databaseUrl ?? embedded!.url;
   // PGlite has one session for every connection: a pool of one keeps transactions from interleaving in it.
   const poolMax = embedded ? 1 : options.poolMax;
-  const location = embedded ? join(options.dataDir, 'pglite') : redactUrl(clientUrl);
+  const location = embedded ? `${join(options.dataDir, 'pglite')}, served on ${new URL(embedded.url).host} (EMBEDDED_DATABASE_PORT)` : redactUrl(clientUrl);
   if (embedded) logger.warn({ dataDir: location }, 'DATABASE_URL is not set: using the embedded PostgreSQL (PGlite), for development only');
   if (options.migrate !== false) {
     // Migrations on a connection of their own, without the requests' statement timeouts (a migration may take long).
     // Processes starting at once on one server migrate one after another; the embedded database serves this process only.
     try {
-      const migrating = await openOrm({ clientUrl, poolMax: 1, entities: options.entities });
+      const migrating = await openOrm({ clientUrl, poolMax: 1, entities: options.entities, log: (line) => logger.info({ component: 'orm' }, line) });
       const migrate = () => migrateToLatest(migrating);
       const applied = await (embedded ? migrate() : withMigrationLock(clientUrl, logger, migrate)).finally(() => migrating.close(true));
       if (applied.length) logger.info({ applied }, 'database migrations applied');
@@ -64,6 +66,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     orm = await openOrm({
       clientUrl,
       entities: options.entities,
+      log: (line) => logger.info({ component: 'orm' }, line),
       poolMax,
       queryCounter: options.queryCounter,
       preparedReads: !embedded && options.preparedReads !== false,

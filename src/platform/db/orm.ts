@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { MikroORM, type Logger, type LoggerNamespace, type LogContext } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { EntitySchema } from '@mikro-orm/core';
@@ -33,6 +34,8 @@ export interface OrmOptions {
    * when unset (migrations run without them: a migration may rightly take long).
    */
   timeouts?: DatabaseTimeouts;
+  /** Where the ORM's own lines go (the migrator's, say), without colour codes; MikroORM's console when unset. */
+  log?: (line: string) => void;
 }
 
 /** How long a request may wait on PostgreSQL (`DATABASE_STATEMENT_TIMEOUT_MS`, `DATABASE_ACQUIRE_TIMEOUT_MS`). */
@@ -94,6 +97,7 @@ export async function openOrm(options: OrmOptions): Promise<MikroORM> {
     allowGlobalContext: false,
     discovery: { warnWhenNoEntities: false },
     debug: options.queryCounter ? ['query'] : false,
+    ...(options.log ? { logger: (line: string) => options.log!(stripVTControlCharacters(line)) } : {}),
     ...(options.queryCounter ? { loggerFactory: () => countingLogger(options.queryCounter!) } : {}),
   });
   if (options.preparedReads) enablePreparedReads(orm.config);

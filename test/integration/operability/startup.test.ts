@@ -17,7 +17,8 @@ describe('start-up experience of the real CLI', () => {
   it('when `start` runs on embedded defaults, then stderr shows every URL, the embedded/in-process modes and the demo login', async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'startup-'));
     const { port, planningPort, commsPort, env } = await startRoleEnvironment(dataDir);
-    child = new CliChild(['start'], env);
+    const embeddedPort = await freePort();
+    child = new CliChild(['start'], { ...env, EMBEDDED_DATABASE_PORT: String(embeddedPort) });
     await child.waitForStderr('demo login');
     const banner = child.stderr.slice(child.stderr.indexOf('focus-kraliki gateway + subgraph + worker + comms is ready'));
 
@@ -25,14 +26,17 @@ describe('start-up experience of the real CLI', () => {
     expect(banner).toMatch(new RegExp(`planning\\s+http://127\\.0\\.0\\.1:${planningPort}/graphql`));
     expect(banner).toMatch(new RegExp(`comms\\s+http://127\\.0\\.0\\.1:${commsPort}/graphql`));
     expect(banner).toMatch(new RegExp(`docs\\s+http://127\\.0\\.0\\.1:${port}/docs`));
-    expect(banner).toMatch(/PostgreSQL\s+embedded/);
+    expect(banner).toMatch(new RegExp(`PostgreSQL\\s+embedded \\(PGlite in .*pglite, served on 127\\.0\\.0\\.1:${embeddedPort}`));
     expect(banner).toMatch(/Redis\s+in-process/);
     expect(banner).toMatch(/RabbitMQ\s+in-process/);
     expect(banner).toMatch(/demo login\s+test@example\.com \/ password \(org demo\)/);
     // The JSON log line is still there, on stdout (written asynchronously, so it may trail the banner a little).
     const readyLine = '"msg":"focus-kraliki gateway + subgraph + worker + comms ready"';
-    for (const deadline = Date.now() + 5000; !child.stdout.includes(readyLine) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
-    expect(child.stdout).toContain(readyLine);
+    await child.waitForStdout(readyLine, 5000);
+    // Migrations ran (a fresh data directory) and said so in the JSON log, without terminal colour codes.
+    expect(child.stdout).toContain('[migrator] Applied');
+    expect(child.stdout).not.toContain('\u001b[');
+    expect(child.stderr).not.toContain('\u001b[');
 
     // The demo login the banner announces works.
     const login = await fetch(`http://127.0.0.1:${port}/auth/login`, {
@@ -51,7 +55,7 @@ describe('start-up experience of the real CLI', () => {
     const { env } = await startRoleEnvironment(dataDir);
     child = new CliChild(['worker'], env);
     await child.waitForStderr('is ready');
-    for (const deadline = Date.now() + 5000; !child.stdout.includes('announced to no gateway') && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+    await child.waitForStdout('announced to no gateway', 5000);
     expect(child.stdout).toMatch(/"level":"?(warn|40)"?.*worker: REDIS_URL is not set, so the planning changes made from events are announced to no gateway/);
     child.signal('SIGTERM');
     expect((await child.exited).code).toBe(0);
