@@ -6,6 +6,7 @@ export type PlanningErrorCode =
   | 'BAD_USER_INPUT'
   | 'CONFLICT'
   | 'ANSWER_TOO_LARGE'
+  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
 /** Base of every domain error: carries a stable `code` and safe-to-show `extensions`. */

@@ -1,0 +1,360 @@
+import type { CompletionGroup, CreationGroup, CurrentGroup, TaskChangeCount } from './task-history.repository.js';
+
+/**
+ * The productivity report, computed from the grouped rows of the task history (pure functions: the SQL is in
+ * task-history.repository.ts). Every finding cites the tasks it is about and a confidence in 0..1 that grows with
+ * the evidence behind it (`n / (n + k)`: k observations give 0.5).
+ */
+export const FINDING_KINDS = [
+  'OVERDUE',
+  'POSTPONED',
+  'REOPENED',
+  'STALLED',
+  'SCOPE_GROWTH',
+  'ESTIMATE_ACCURACY',
+  'ENERGY_FIT',
+  'COMPLETION_RATE',
+  'COMPLETION_TREND',
+  'PRODUCTIVE_HOURS',
+  'PRODUCTIVE_WEEKDAYS',
+  'STREAK',
+] as const;
+export type FindingKind = (typeof FINDING_KINDS)[number];
+
+export interface Finding {
+  kind: FindingKind;
+  message: string;
+  taskIds: string[];
+  confidence: number;
+  /** The finding's headline number (a rate, a count, a ratio, an hour). */
+  value: number | null;
+}
+
+export interface TaskSample {
+  count: number;
+  taskIds: string[];
+}
+
+export type Trend = 'UP' | 'DOWN' | 'FLAT' | 'UNKNOWN';
+
+export interface EnergyFitRow {
+  level: 'LOW' | 'MEDIUM' | 'HIGH';
+  completed: number;
+  inPeakBand: number;
+  share: number | null;
+  taskIds: string[];
+}
+
+export interface ProjectScopeRow {
+  projectId: string | null;
+  added: number;
+  completed: number;
+  net: number;
+  taskIds: string[];
+}
+export type DayBand = 'morning' | 'afternoon' | 'evening' | 'night';
+
+export interface ProductivityReport {
+  range: string;
+  from: Date;
+  to: Date;
+  timeZone: string;
+  createdCount: number;
+  completedCount: number;
+  completionRate: number | null;
+  trend: Trend;
+  weeks: Array<{ weekStart: string; created: number; completedOfCreated: number; completed: number; completionRate: number | null }>;
+  overdue: TaskSample;
+  postponed: TaskSample;
+  reopened: TaskSample;
+  stalled: TaskSample;
+  estimates: { tasks: number; estimatedMinutes: number; actualMinutes: number; ratio: number | null; overruns: TaskSample };
+  energyFit: EnergyFitRow[];
+  peakBand: DayBand | null;
+  productiveHours: Array<{ hour: number; completed: number; taskIds: string[] }>;
+  productiveWeekdays: Array<{ weekday: number; completed: number; taskIds: string[] }>;
+  streaks: { current: number; longest: number; activeDays: number; taskIds: string[] };
+  scopeGrowth: ProjectScopeRow[];
+  insights: Finding[];
+  computedAt: Date;
+}
+
+export interface ReportRows {
+  completions: CompletionGroup[];
+  creations: CreationGroup[];
+  current: CurrentGroup[];
+  changes: TaskChangeCount[];
+}
+
+/** A task postponed this often in the range counts as repeatedly postponed. */
+export const REPEATED_POSTPONEMENTS = 2;
+/** In progress without any change this long counts as stalled. */
+export const STALLED_AFTER_DAYS = 7;
+
+const WEEKDAYS = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+export const confidenceOf = (n: number, k: number) => (n <= 0 ? 0 : round(n / (n + k)));
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const percent = (rate: number) => `${Math.round(rate * 100)}%`;
+
+/** Builds the report of `window` (`from`..`to`, `timeZone`) from its rows; `now` is when it is computed. */
+export function buildReport(rows: ReportRows, window: { range: string; from: Date; to: Date; timeZone: string }, now: Date): ProductivityReport {
+  const completions = (dim: CompletionGroup['dim']) => rows.completions.filter((g) => g.dim === dim);
+  const creations = (dim: CreationGroup['dim']) => rows.creations.filter((g) => g.dim === dim);
+  const current = (dim: CurrentGroup['dim']): TaskSample => {
+    const group = rows.current.find((g) => g.dim === dim);
+    return { count: group?.count ?? 0, taskIds: group?.taskIds ?? [] };
+  };
+
+  const createdWeeks = creations('week');
+  const createdCount = createdWeeks.reduce((sum, g) => sum + g.count, 0);
+  const completedOfCreated = createdWeeks.reduce((sum, g) => sum + g.completed, 0);
+  const completedCount = completions('hour').reduce((sum, g) => sum + g.count, 0);
+  const completionRate = createdCount > 0 ? round(completedOfCreated / createdCount, 4) : null;
+
+  const completedByWeek = new Map(completions('week').map((g) => [g.key!, g.count]));
+  const weekKeys = [...new Set([...createdWeeks.map((g) => g.key!), ...completedByWeek.keys()])].sort();
+  const weeks = weekKeys.map((weekStart) => {
+    const created = createdWeeks.find((g) => g.key === weekStart);
+    return {
+      weekStart,
+      created: created?.count ?? 0,
+      completedOfCreated: created?.completed ?? 0,
+      completed: completedByWeek.get(weekStart) ?? 0,
+      completionRate: created && created.count > 0 ? round(created.completed / created.count, 4) : null,
+    };
+  });
+  const trend = trendOf(weeks.filter((w) => w.completionRate !== null).map((w) => w.completionRate!));
+
+  const postponedTasks = rows.changes.filter((c) => c.postponed >= REPEATED_POSTPONEMENTS);
+  const reopenedTasks = rows.changes.filter((c) => c.reopened > 0);
+  const postponed = { count: postponedTasks.length, taskIds: postponedTasks.slice(0, 10).map((c) => c.taskId) };
+  const reopened = { count: reopenedTasks.length, taskIds: reopenedTasks.slice(0, 10).map((c) => c.taskId) };
+
+  const estimate = completions('estimate')[0];
+  const estimates = {
+    tasks: estimate?.count ?? 0,
+    estimatedMinutes: estimate?.a ?? 0,
+    actualMinutes: estimate?.b ?? 0,
+    ratio: estimate && estimate.a ? round(estimate.b! / estimate.a) : null,
+    overruns: { count: estimate?.c ?? 0, taskIds: estimate?.taskIds ?? [] },
+  };
+
+  const byBand = new Map<DayBand, number>();
+  for (const g of completions('hour')) {
+    const band = bandOfHour(Number(g.key));
+    byBand.set(band, (byBand.get(band) ?? 0) + g.count);
+  }
+  const peakBand = [...byBand.entries()].sort((a, b) => b[1] - a[1] || BANDS.indexOf(a[0]) - BANDS.indexOf(b[0]))[0]?.[0] ?? null;
+  const energyFit = (['HIGH', 'MEDIUM', 'LOW'] as const).flatMap((level) => {
+    const groups = completions('energy').filter((g) => g.key === level);
+    const completed = groups.reduce((sum, g) => sum + g.count, 0);
+    if (completed === 0) return [];
+    const inPeakBand = groups.filter((g) => g.sub === peakBand).reduce((sum, g) => sum + g.count, 0);
+    const outside = groups.filter((g) => g.sub !== peakBand).flatMap((g) => g.taskIds).slice(0, 10);
+    return [{ level, completed, inPeakBand, share: round(inPeakBand / completed, 4), taskIds: outside }];
+  });
+
+  const productiveHours = completions('hour')
+    .map((g) => ({ hour: Number(g.key), completed: g.count, taskIds: g.taskIds }))
+    .sort((a, b) => b.completed - a.completed || a.hour - b.hour);
+  const productiveWeekdays = completions('weekday')
+    .map((g) => ({ weekday: Number(g.key), completed: g.count, taskIds: g.taskIds }))
+    .sort((a, b) => b.completed - a.completed || a.weekday - b.weekday);
+  const streaks = streaksOf(completions('day'), window.to, window.timeZone);
+
+  const completedByProject = new Map(completions('project').map((g) => [g.key, g.count]));
+  const scopeGrowth = creations('project')
+    .map((g) => {
+      const completed = completedByProject.get(g.key) ?? 0;
+      return { projectId: g.key, added: g.count, completed, net: g.count - completed, taskIds: g.taskIds };
+    })
+    .filter((p) => p.projectId !== null)
+    .sort((a, b) => b.net - a.net || b.added - a.added);
+
+  const report: Omit<ProductivityReport, 'insights'> = {
+    range: window.range,
+    from: window.from,
+    to: window.to,
+    timeZone: window.timeZone,
+    createdCount,
+    completedCount,
+    completionRate,
+    trend,
+    weeks,
+    overdue: current('overdue'),
+    postponed,
+    reopened,
+    stalled: current('stalled'),
+    estimates,
+    energyFit,
+    peakBand,
+    productiveHours,
+    productiveWeekdays,
+    streaks,
+    scopeGrowth,
+    computedAt: now,
+  };
+  return { ...report, insights: findingsOf(report, creations('open')[0]?.taskIds ?? [], postponedTasks) };
+}
+
+const BANDS: DayBand[] = ['morning', 'afternoon', 'evening', 'night'];
+/** Parts of the day (local time): morning 5-11, afternoon 12-16, evening 17-21, night 22-4 (as the SQL groups them). */
+export function bandOfHour(hour: number): DayBand {
+  if (hour >= 5 && hour <= 11) return 'morning';
+  if (hour >= 12 && hour <= 16) return 'afternoon';
+  if (hour >= 17 && hour <= 21) return 'evening';
+  return 'night';
+}
+
+/** UP/DOWN when the least-squares slope of the weekly completion rates is beyond 2 points a week; 3 weeks at least. */
+export function trendOf(rates: readonly number[]): Trend {
+  if (rates.length < 3) return 'UNKNOWN';
+  const n = rates.length;
+  const meanX = (n - 1) / 2;
+  const meanY = rates.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  rates.forEach((y, x) => {
+    num += (x - meanX) * (y - meanY);
+    den += (x - meanX) ** 2;
+  });
+  const slope = num / den;
+  return slope > 0.02 ? 'UP' : slope < -0.02 ? 'DOWN' : 'FLAT';
+}
+
+/**
+ * Days in a row with at least one completion: the longest run in the window, and the current one (ending today or
+ * yesterday in `timeZone`, so a streak is not broken before the day is over).
+ */
+export function streaksOf(days: readonly CompletionGroup[], to: Date, timeZone: string) {
+  const dayNumber = (iso: string) => Math.round(Date.parse(`${iso}T00:00:00Z`) / 86_400_000);
+  const active = [...days].map((g) => ({ day: dayNumber(g.key!), taskIds: g.taskIds })).sort((a, b) => a.day - b.day);
+  let longest = 0;
+  let run = 0;
+  for (let i = 0; i < active.length; i++) {
+    run = i > 0 && active[i]!.day === active[i - 1]!.day + 1 ? run + 1 : 1;
+    longest = Math.max(longest, run);
+  }
+  const today = dayNumber(localDate(to, timeZone));
+  let current = 0;
+  const last = active.at(-1);
+  if (last && today - last.day <= 1) {
+    current = 1;
+    for (let i = active.length - 1; i > 0 && active[i]!.day === active[i - 1]!.day + 1; i--) current++;
+  }
+  const cited = current > 0 ? active.slice(-current).flatMap((a) => a.taskIds).slice(-10) : [];
+  return { current, longest, activeDays: active.length, taskIds: cited };
+}
+
+/** `2026-12-03`: the date of `at` in `timeZone`. */
+export function localDate(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}
+
+/** The report's findings, most pressing first (what needs attention, then how the user works best). */
+function findingsOf(report: Omit<ProductivityReport, 'insights'>, openCreated: string[], postponedTasks: TaskChangeCount[]): Finding[] {
+  const findings: Finding[] = [];
+  const add = (finding: Finding) => findings.push({ ...finding, taskIds: finding.taskIds.slice(0, 10) });
+  const { overdue, stalled, reopened, estimates, streaks } = report;
+
+  if (overdue.count > 0) {
+    add({ kind: 'OVERDUE', message: `${plural(overdue.count, 'open task')} ${overdue.count === 1 ? 'is' : 'are'} past due.`, taskIds: overdue.taskIds, confidence: confidenceOf(overdue.count, 1), value: overdue.count });
+  }
+  if (postponedTasks.length > 0) {
+    const moves = postponedTasks.reduce((sum, c) => sum + c.postponed, 0);
+    add({
+      kind: 'POSTPONED',
+      message: `${plural(postponedTasks.length, 'task')} had ${postponedTasks.length === 1 ? 'its' : 'their'} due date moved later ${REPEATED_POSTPONEMENTS} times or more (${plural(moves, 'move')} in all).`,
+      taskIds: postponedTasks.map((c) => c.taskId),
+      confidence: confidenceOf(moves, 2),
+      value: postponedTasks.length,
+    });
+  }
+  if (reopened.count > 0) {
+    add({ kind: 'REOPENED', message: `${plural(reopened.count, 'task')} ${reopened.count === 1 ? 'was' : 'were'} reopened after being completed.`, taskIds: reopened.taskIds, confidence: confidenceOf(reopened.count, 2), value: reopened.count });
+  }
+  if (stalled.count > 0) {
+    add({ kind: 'STALLED', message: `${plural(stalled.count, 'task')} in progress ${stalled.count === 1 ? 'has' : 'have'} not changed for ${STALLED_AFTER_DAYS} days or more.`, taskIds: stalled.taskIds, confidence: confidenceOf(stalled.count, 1), value: stalled.count });
+  }
+  const growing = report.scopeGrowth.filter((p) => p.added >= 3 && p.net > 0 && p.added >= 1.5 * Math.max(p.completed, 1));
+  if (growing.length > 0) {
+    const top = growing[0]!;
+    add({
+      kind: 'SCOPE_GROWTH',
+      message: `${plural(growing.length, 'project')} grew faster than ${growing.length === 1 ? 'it was' : 'they were'} completed; the most: ${plural(top.added, 'task')} added, ${top.completed} completed.`,
+      taskIds: top.taskIds,
+      confidence: confidenceOf(top.added, 5),
+      value: top.net,
+    });
+  }
+  if (estimates.tasks > 0 && estimates.ratio !== null) {
+    const verdict = estimates.ratio > 1.2 ? 'took longer than estimated' : estimates.ratio < 0.8 ? 'took less time than estimated' : 'took about as long as estimated';
+    add({
+      kind: 'ESTIMATE_ACCURACY',
+      message: `Estimated tasks ${verdict}: ${Math.round(estimates.actualMinutes)} minutes for ${Math.round(estimates.estimatedMinutes)} estimated (x${estimates.ratio}); ${plural(estimates.overruns.count, 'task')} over by more than 20%.`,
+      taskIds: estimates.overruns.taskIds,
+      confidence: confidenceOf(estimates.tasks, 5),
+      value: estimates.ratio,
+    });
+  }
+  const high = report.energyFit.find((e) => e.level === 'HIGH');
+  if (high && report.peakBand) {
+    add({
+      kind: 'ENERGY_FIT',
+      message: `${percent(high.share ?? 0)} of your high-energy tasks were completed in your most productive part of the day (${report.peakBand}).`,
+      taskIds: high.taskIds,
+      confidence: confidenceOf(high.completed, 5),
+      value: high.share,
+    });
+  }
+  if (report.completionRate !== null) {
+    add({
+      kind: 'COMPLETION_RATE',
+      message: `You completed ${percent(report.completionRate)} of the ${plural(report.createdCount, 'task')} created in this period.`,
+      taskIds: openCreated,
+      confidence: confidenceOf(report.createdCount, 10),
+      value: report.completionRate,
+    });
+  }
+  if (report.trend === 'UP' || report.trend === 'DOWN') {
+    const rated = report.weeks.filter((w) => w.completionRate !== null);
+    add({
+      kind: 'COMPLETION_TREND',
+      message: `Your weekly completion rate is going ${report.trend === 'UP' ? 'up' : 'down'} (${percent(rated[0]!.completionRate!)} to ${percent(rated.at(-1)!.completionRate!)} over ${rated.length} weeks).`,
+      taskIds: openCreated,
+      confidence: confidenceOf(rated.length, 3),
+      value: rated.at(-1)!.completionRate! - rated[0]!.completionRate!,
+    });
+  }
+  const [topHour] = report.productiveHours;
+  if (topHour) {
+    add({
+      kind: 'PRODUCTIVE_HOURS',
+      message: `You complete the most tasks between ${topHour.hour}:00 and ${topHour.hour + 1}:00 (${plural(topHour.completed, 'task')}).`,
+      taskIds: topHour.taskIds,
+      confidence: confidenceOf(report.completedCount, 10),
+      value: topHour.hour,
+    });
+  }
+  const [topDay] = report.productiveWeekdays;
+  if (topDay) {
+    add({
+      kind: 'PRODUCTIVE_WEEKDAYS',
+      message: `${WEEKDAYS[topDay.weekday]} is your most productive day (${plural(topDay.completed, 'task')} completed).`,
+      taskIds: topDay.taskIds,
+      confidence: confidenceOf(report.completedCount, 10),
+      value: topDay.weekday,
+    });
+  }
+  if (streaks.longest >= 2) {
+    add({
+      kind: 'STREAK',
+      message: `Your current streak is ${plural(streaks.current, 'day')} with a completed task; your longest in this period, ${plural(streaks.longest, 'day')}.`,
+      taskIds: streaks.taskIds,
+      confidence: confidenceOf(streaks.activeDays, 5),
+      value: streaks.current,
+    });
+  }
+  return findings;
+}
