@@ -143,8 +143,8 @@ function keysOf(owner: MemoryOwner) {
   };
 }
 
-/** Scores below this are interactions stored more than INTERACTION_TTL_MS before `now`. */
-const cutoffScore = (now: Date) => (now.getTime() - INTERACTION_TTL_MS) * 1000;
+/** Scores below this are interactions stored INTERACTION_TTL_MS or more before `now` (no longer kept). */
+const cutoffScore = (now: Date) => (now.getTime() - INTERACTION_TTL_MS + 1) * 1000;
 const iso = (ms: string) => new Date(Number(ms)).toISOString();
 
 function parseKept(rows: ReadonlyArray<string | null>, now: Date): StoredInteraction[] {
@@ -159,7 +159,7 @@ function parseKept(rows: ReadonlyArray<string | null>, now: Date): StoredInterac
 // n, then per interaction: id, json, session index (0: none), session id.
 const APPEND = `
 local now, max, itemTtl, sessionTtl, n = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-local cutoff = (now - itemTtl) * 1000
+local cutoff = (now - itemTtl + 1) * 1000
 local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. cutoff)
 for _, id in ipairs(expired) do redis.call('HDEL', KEYS[1], id) end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. cutoff)
