@@ -667,6 +667,8 @@ export type ShadowInsight = {
   finding: Maybe<ShadowFinding>;
   id: Scalars['ID']['output'];
   phase: ShadowPhase;
+  /** The journey (ShadowProfile.id) it belongs to. */
+  profileId: Scalars['ID']['output'];
   unlockedAt: Scalars['DateTime']['output'];
 };
 
@@ -1400,6 +1402,7 @@ export type ShadowInsightResolvers<ContextType = PlanningContext, ParentType ext
   finding?: Resolver<Maybe<ResolversTypes['ShadowFinding']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   phase?: Resolver<ResolversTypes['ShadowPhase'], ParentType, ContextType>;
+  profileId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   unlockedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 

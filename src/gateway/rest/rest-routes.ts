@@ -3,6 +3,8 @@ import type { RestEntity } from './rest-errors.js';
 import { toListEnvelope, toProjectJson, toTaskJson } from './rest-mappers.js';
 import type { RestOperationName } from './rest-operations.js';
 import { REST_EXAMPLES, type RestExamples } from './rest-examples.js';
+import { SHADOW_REST_ROUTES } from './shadow/shadow-rest-routes.js';
+import { FLOW_MEMORY_REST_ROUTES } from './flow-memory/flow-memory-rest-routes.js';
 import { deleteProjectResponse, deleteTaskResponse, projectListResponse, projectResponse, taskListResponse, taskResponse } from './rest-responses.js';
 import {
   completeTaskBody,
@@ -49,9 +51,13 @@ export interface RestRoute {
   examples: RestExamples;
   /** Error statuses this route can answer besides those every route has (401, 422, 429, 503). */
   errors: number[];
+  /** The route's group in the OpenAPI document (default: `tasks` or `projects` by entity). */
+  tag?: string;
+  /** Where a field the subgraph refused sits in this route's request, when not where {@link locOfField} puts it. */
+  locOf?: (field: string) => Array<string | number> | undefined;
   variables(input: RouteInput): Record<string, unknown>;
   /** The answer's body and, for single objects, the version for `ETag`; null when the object does not exist. */
-  result(data: any): { body: unknown; version?: number } | null;
+  result(data: any, input: RouteInput): { body: unknown; version?: number } | null;
 }
 
 /** Body -> GraphQL input: dates as ISO strings, left-out fields dropped. */
@@ -254,4 +260,6 @@ export const REST_ROUTES: RestRoute[] = [
     variables: ({ params }) => ({ id: params.id }),
     result: (data) => ({ body: { success: true, deletedId: data.deleteProject.deletedId } }),
   },
+  ...SHADOW_REST_ROUTES,
+  ...FLOW_MEMORY_REST_ROUTES,
 ];
