@@ -149,19 +149,39 @@ async function main() {
         const body = (await answer.json()) as { errors?: unknown };
         if (body.errors) throw new Error(`${query.slice(0, 40)}: ${JSON.stringify(body.errors)}`);
       };
-      /** Statements of one request (after a first one, which may have filled a cache). */
+      /** Statements of one request (after two, which may have filled a cache: the first starts the org's version). */
       const statementsOf = async (org: string, query: string) => {
+        await post(org, query);
         await post(org, query);
         queries.reset();
         await post(org, query);
         return queries.count;
       };
-      return { url: subgraph.url, post, statementsOf };
+      /** The server-side execution time (ms) of each statement of one request, by EXPLAIN ANALYZE. */
+      const statementTimes = async (org: string, query: string) => {
+        queries.reset();
+        await post(org, query);
+        const client = new pg.Client(database.url);
+        await client.connect();
+        try {
+          const times: number[] = [];
+          for (const statement of [...queries.statements]) {
+            const { rows } = await client.query(`explain (analyze, format json) ${statement}`);
+            times.push(Math.round(rows[0]['QUERY PLAN'][0]['Execution Time'] * 100) / 100);
+          }
+          return times;
+        } finally {
+          await client.end();
+        }
+      };
+      return { url: subgraph.url, post, statementsOf, statementTimes };
     };
 
     const uncached = await start({ reportCache: false, store: new RedisFlowMemoryStore(redis) });
     const report20k = await uncached.statementsOf('bench', REPORT);
     const report2k = await uncached.statementsOf('bench-short', REPORT);
+    const times20k = await uncached.statementTimes('bench', REPORT);
+    const times2k = await uncached.statementTimes('bench-short', REPORT);
     for (const [name, org] of [['I1', 'bench'], ['I1s', 'bench-short']] as const) {
       const m = await measure(uncached.url, org, REPORT);
       figures.push({ name, what: `productivityReport(LAST_30_DAYS), computed each time, org ${org} (${org === 'bench' ? '20,000' : '2,000'} tasks)`, ...m, statements: String(org === 'bench' ? report20k : report2k) });
@@ -207,6 +227,7 @@ async function main() {
       table,
       '',
       `Indexes in the plans of the report's statements on the 20,000-task org: ${indexes.map((i) => `\`${i}\``).join(', ') || 'none'}.`,
+      `PostgreSQL's execution time of the report's ${REPORT_STATEMENTS} statements (EXPLAIN ANALYZE, ms): ${times20k.join(', ')} on the 20,000-task org, ${times2k.join(', ')} on the 2,000-task org.`,
       '',
     ].join('\n');
     console.log(section);

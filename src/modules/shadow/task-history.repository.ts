@@ -154,17 +154,22 @@ export class TaskHistoryRepository {
     }));
   }
 
-  /** Open tasks past their due date, and tasks in progress without any change for `stalledAfterDays`, at `now`. */
+  /**
+   * Open tasks past their due date, and tasks in progress without any change for `stalledAfterDays`, at `now`: how
+   * many (an index-only count) and the first {@link CITED_TASKS} in index order (the longest overdue, the longest
+   * untouched), so the cited tasks cost ten index entries however many there are.
+   */
   async currentGroups(orgId: string, userId: string, now: Date, stalledAfterDays: number): Promise<CurrentGroup[]> {
+    const overdue = `org_id = ? and ${WORK} = ? and status in ('PENDING', 'IN_PROGRESS') and due_date is not null and due_date < ?`;
+    const stalled = `org_id = ? and ${WORK} = ? and status = 'IN_PROGRESS' and updated_at < ?`;
+    const stalledBefore = new Date(now.getTime() - stalledAfterDays * 86_400_000);
     const rows = await this.em.execute<Array<Record<string, unknown>>>(
-      `select 'overdue' as dim, count(*) as count, (array_agg(id::text order by due_date))[1:${CITED_TASKS}] as task_ids
-       from planning_tasks
-       where org_id = ? and ${WORK} = ? and status in ('PENDING', 'IN_PROGRESS') and due_date is not null and due_date < ?
+      `select 'overdue' as dim, (select count(*) from planning_tasks where ${overdue}) as count,
+              array(select id::text from planning_tasks where ${overdue} order by due_date limit ${CITED_TASKS}) as task_ids
        union all
-       select 'stalled', count(*), (array_agg(id::text order by updated_at))[1:${CITED_TASKS}]
-       from planning_tasks
-       where org_id = ? and ${WORK} = ? and status = 'IN_PROGRESS' and updated_at < ?`,
-      [orgId, userId, now, orgId, userId, new Date(now.getTime() - stalledAfterDays * 86_400_000)],
+       select 'stalled', (select count(*) from planning_tasks where ${stalled}),
+              array(select id::text from planning_tasks where ${stalled} order by updated_at limit ${CITED_TASKS})`,
+      [orgId, userId, now, orgId, userId, now, orgId, userId, stalledBefore, orgId, userId, stalledBefore],
     );
     return rows.map((row) => ({ dim: row.dim as CurrentGroup['dim'], count: Number(row.count), taskIds: ids(row.task_ids) }));
   }
