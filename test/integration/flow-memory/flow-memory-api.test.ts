@@ -4,6 +4,9 @@ import { aCaller, startTestPlanningApp, type TestPlanningApp, type TestCaller } 
 import { DAY, HOUR, outboxEnvelopes, TestClock } from '../shadow/shadow-testing.js';
 import { aMemoryStore, INTERACTION_FIELDS, RETRIEVE, STORE, STORE_MANY } from './flow-memory-testing.js';
 
+/** `{a: {a: ... {}}}`, `depth` objects deep. */
+const nested = (depth: number): Record<string, unknown> => (depth === 0 ? {} : { a: nested(depth - 1) });
+
 describe('Flow Memory through GraphQL', () => {
   let app: TestPlanningApp;
   const clock = new TestClock(new Date('2026-12-01T08:00:00.000Z'));
@@ -185,6 +188,7 @@ describe('Flow Memory through GraphQL', () => {
       ['metadata over 16 KiB', { userMessage: 'hi', metadata: { big: 'x'.repeat(17_000) } }, 'input.metadata'],
       ['a NUL character', { userMessage: 'a\u0000b' }, 'input.userMessage'],
       ['a lone surrogate', { userMessage: 'hi', aiResponse: 'a\uD800b' }, 'input.aiResponse'],
+      ['a context nested 40 levels deep', { userMessage: 'hi', context: nested(40) }, 'input.context'],
     ];
     for (const [what, input, field] of cases) {
       it(`when an interaction has ${what}, then it is BAD_USER_INPUT naming ${field} and nothing is kept`, async () => {
