@@ -240,7 +240,7 @@ async function main() {
     const section = [
       '## Shadow AI and Flow Memory',
       '',
-      `\`npm run bench:insights\`, ${CONNECTIONS} connections for ${DURATION} s per scenario, straight to the planning subgraph (headers trust mode) on PostgreSQL and Redis. The bench org's 20,000 tasks of one user are spread over two years (a task every 52 minutes; a quarter completed, estimates, energy levels, one in ten with its due date moved twice); \`bench-short\` has the same density over a tenth of the time (2,000 tasks). A report reads the range's rows only: ${REPORT_STATEMENTS} statements for the report itself (the counts above include the request's other reads), the same for both orgs.`,
+      `\`npm run bench:insights\`, ${CONNECTIONS} connections for ${DURATION} s per scenario, straight to the planning subgraph (headers trust mode) on PostgreSQL and Redis. The bench org's 20,000 tasks of one user are spread over two years (a task every 52 minutes; a quarter completed, estimates, energy levels, one in ten with its due date moved twice); \`bench-short\` has the same density over a tenth of the time (2,000 tasks). A report reads the range's rows only, in ${REPORT_STATEMENTS} statements on both orgs (none when cached); only its count of the tasks open now (overdue, stalled) grows with how many there are. Figures from a 2-core machine shared with other work (load around 9): compare rows with each other rather than with other machines.`,
       '',
       table,
       '',

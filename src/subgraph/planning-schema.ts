@@ -32,7 +32,7 @@ export const planningResolvers: Resolvers = {
   ShadowProfile,
   ShadowInsight,
   ShadowFinding,
-  ShadowArchetypeInfo: ShadowArchetypeInfo as Resolvers['ShadowArchetypeInfo'],
+  ShadowArchetypeInfo,
   TaskSample,
   ProjectScope,
   ProductivityReport,

@@ -1,6 +1,5 @@
 import type { SqlEntityManager } from '@mikro-orm/postgresql';
 import { timestampFromRow } from '../../platform/db/row-values.js';
-import type { ArchetypeName } from './archetypes.js';
 import type { Phase } from './journey.js';
 import type { Finding, FindingKind } from './productivity-analysis.js';
 import type { ShadowInsight } from './shadow-insight.entity.js';
@@ -162,4 +161,3 @@ export class ShadowRepository {
   }
 }
 
-export type { ArchetypeName };

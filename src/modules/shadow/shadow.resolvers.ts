@@ -3,6 +3,7 @@ import type {
   ProductivityReportResolvers,
   ProjectScopeResolvers,
   QueryResolvers,
+  ShadowArchetypeInfoResolvers,
   ShadowFindingResolvers,
   ShadowInsightResolvers,
   ShadowProfileResolvers,
@@ -82,6 +83,6 @@ export const ProductivityReport: ProductivityReportResolvers = {
   peakBand: (report) => (report.peakBand ? upper(report.peakBand) : null),
 };
 
-export const ShadowArchetypeInfo = {
-  name: (archetype: { name: string }) => archetype.name.toUpperCase(),
+export const ShadowArchetypeInfo: ShadowArchetypeInfoResolvers = {
+  name: (archetype) => upper(archetype.name),
 };
