@@ -2,6 +2,8 @@ import { MikroORM, type Logger, type LoggerNamespace, type LogContext } from '@m
 import { Migrator } from '@mikro-orm/migrations';
 import { TaskSchema } from '../../modules/tasks/task.entity.js';
 import { ProjectSchema } from '../../modules/projects/project.entity.js';
+import { ShadowInsightSchema } from '../../modules/shadow/shadow-insight.entity.js';
+import { ShadowProfileSchema } from '../../modules/shadow/shadow-profile.entity.js';
 import { migrationsList } from './migrations/index.js';
 import { enablePreparedReads } from './prepared-reads.js';
 import { assertSchemaIsKnown } from './schema-version.js';
@@ -84,7 +86,7 @@ const countingLogger = (counter: QueryCounter): Logger => ({
 export async function openOrm(options: OrmOptions): Promise<MikroORM> {
   const orm = await MikroORM.init({
     clientUrl: options.clientUrl,
-    entities: [TaskSchema, ProjectSchema],
+    entities: [TaskSchema, ProjectSchema, ShadowProfileSchema, ShadowInsightSchema],
     extensions: [Migrator],
     migrations: { tableName: 'planning_migrations', migrationsList, transactional: true, allOrNothing: true },
     pool: { min: 0, max: options.poolMax },
