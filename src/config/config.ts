@@ -86,6 +86,7 @@ const envSchema = z.object({
   REDIS_URL: optionalUrl(['redis', 'rediss']),
   REDIS_KEY_PREFIX: z.string().min(1).max(100).default('focus-kraliki:'),
   GATEWAY_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(0),
+  SHADOW_REPORT_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(300),
   GATEWAY_COMPRESSION_MIN_BYTES: z.coerce.number().int().min(0).max(100 * 1024 * 1024).default(1024),
   GATEWAY_SINGLE_FETCH_PASSTHROUGH: z
     .enum(['on', 'off'], { message: "must be 'on' or 'off'" })
@@ -167,6 +168,8 @@ export interface Config {
   redisKeyPrefix: string;
   /** How long the gateway keeps the planning subgraph's query answers (exact invalidation on change); 0 = off. */
   gatewayCacheSeconds: number;
+  /** How long a productivity report is reused at most while the org's tasks are unchanged; 0 = never. */
+  shadowReportCacheSeconds: number;
   /** Whether operations planned as one subgraph fetch skip the gateway's re-execution (single-fetch-passthrough.ts). */
   gatewaySingleFetchPassthrough: boolean;
   /** GraphQL answers of at least this many bytes go out compressed (br or gzip) to clients accepting it; 0 = never. */
@@ -272,6 +275,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     gatewayCacheSeconds: e.GATEWAY_CACHE_SECONDS,
+    shadowReportCacheSeconds: e.SHADOW_REPORT_CACHE_SECONDS,
     gatewaySingleFetchPassthrough: e.GATEWAY_SINGLE_FETCH_PASSTHROUGH === 'on',
     gatewayCompressionMinBytes: e.GATEWAY_COMPRESSION_MIN_BYTES,
     rateLimits: {

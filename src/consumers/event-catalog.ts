@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { projectEventSchemas } from '../modules/projects/project.events.js';
 import { taskEventSchemas } from '../modules/tasks/task.events.js';
+import { shadowEventSchemas } from '../modules/shadow/shadow.events.js';
+import { flowMemoryEventSchemas } from '../modules/flow-memory/flow-memory.events.js';
 import { outgoingEnvelopeSchema } from '../platform/outbox/envelope.js';
 import { callEndedDataSchema } from './call-ended.handler.js';
 import { inboundEnvelopeSchema } from './inbound-envelope.js';
@@ -39,6 +41,26 @@ export function renderEventCatalog(): string {
     '`duration_minutes` is the recorded `actualMinutes`, else the minutes from creation to completion.',
     '',
     ...Object.entries({ ...taskEventSchemas, ...projectEventSchemas }).map(([type, schema]) => section(type, schema)),
+    '### Shadow AI and Flow Memory',
+    '',
+    'Neither carries what the user wrote or read: they name what changed (ids, kinds, counts), and a consumer that',
+    'shows it reads it through GraphQL as that user.',
+    '',
+    section(
+      'planning.shadow.insight_generated',
+      shadowEventSchemas['planning.shadow.insight_generated'],
+      'A day of a user\'s 30-day journey was unlocked (day 1 when the journey starts, then at most one a day): its\n' +
+        'phase, the archetype, and the finding of the task history it was paired with (`finding_kind`, the cited\n' +
+        '`task_ids`, `confidence`), all null or empty when the history showed nothing. `user_id` is the user.',
+    ),
+    section(
+      'planning.flow_memory.context_updated',
+      flowMemoryEventSchemas['planning.flow_memory.context_updated'],
+      'A user\'s Flow Memory changed: `stored` (1 to 50 interactions, with the number kept after), `edited`,\n' +
+        '`deleted`, `compressed` (a new context summary, with its version) or `cleared`. Written to the outbox in the\n' +
+        'transaction that commits only once the memory store took the change. Events of one user\'s memory share an\n' +
+        'aggregate (ordered).',
+    ),
     '## Consumed from queue `planning.events`',
     '',
     'A durable quorum queue bound to the types below; dead letters go to `planning.events.dead` through',

@@ -4,6 +4,15 @@ import type { Task as TaskEntity } from '../modules/tasks/task.entity.js';
 import type { Project as ProjectEntity } from '../modules/projects/project.entity.js';
 import type { UserReference } from '../subgraph/user-reference.js';
 import type { Connection } from '../modules/common/connection.js';
+import type { ShadowProfileView } from '../modules/shadow/shadow.repository.js';
+import type { ShadowInsight as ShadowInsightEntity } from '../modules/shadow/shadow-insight.entity.js';
+import type { Finding, ProductivityReport as ProductivityReportModel, TaskSample as TaskSampleModel, ProjectScopeRow, EnergyFitRow } from '../modules/shadow/productivity-analysis.js';
+import type { Archetype } from '../modules/shadow/archetypes.js';
+import type { UnlockResult } from '../modules/shadow/use-cases/unlock-shadow-insight.js';
+import type { StoredInteraction, StoredSession } from '../modules/flow-memory/flow-memory.store.js';
+import type { StoreResult } from '../modules/flow-memory/use-cases/store-interactions.js';
+import type { MemoryRetrieval, ScoredInteraction } from '../modules/flow-memory/use-cases/retrieve-memory.js';
+import type { MemoryPatterns } from '../modules/flow-memory/memory-patterns.js';
 import type { PlanningContext } from '../subgraph/planning-context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -22,6 +31,13 @@ export type Scalars = {
   JSON: { input: Record<string, unknown>; output: Record<string, unknown>; }
   _FieldSet: { input: unknown; output: unknown; }
 };
+
+export type CompletionTrend =
+  | 'DOWN'
+  | 'FLAT'
+  /** Fewer than 3 weeks with created tasks. */
+  | 'UNKNOWN'
+  | 'UP';
 
 export type CreateProjectInput = {
   /** #RGB or #RRGGBB. */
@@ -52,6 +68,18 @@ export type CreateTaskInput = {
   title: Scalars['String']['input'];
 };
 
+/** Local time: morning 5-11, afternoon 12-16, evening 17-21, night 22-4. */
+export type DayBand =
+  | 'AFTERNOON'
+  | 'EVENING'
+  | 'MORNING'
+  | 'NIGHT';
+
+export type DeleteFlowMemoryInteractionPayload = {
+  __typename?: 'DeleteFlowMemoryInteractionPayload';
+  deletedId: Scalars['ID']['output'];
+};
+
 export type DeleteProjectPayload = {
   __typename?: 'DeleteProjectPayload';
   deletedId: Scalars['ID']['output'];
@@ -64,10 +92,167 @@ export type DeleteTaskPayload = {
   deletedId: Scalars['ID']['output'];
 };
 
+export type EnergyFit = {
+  __typename?: 'EnergyFit';
+  completed: Scalars['Int']['output'];
+  /** Of them, completed in the user's most productive part of the day. */
+  inPeakBand: Scalars['Int']['output'];
+  level: EnergyLevel;
+  share: Maybe<Scalars['Float']['output']>;
+  /** Tasks of this level completed outside the peak part of the day. */
+  taskIds: Array<Scalars['ID']['output']>;
+};
+
 export type EnergyLevel =
   | 'HIGH'
   | 'LOW'
   | 'MEDIUM';
+
+export type EstimateAccuracy = {
+  __typename?: 'EstimateAccuracy';
+  actualMinutes: Scalars['Float']['output'];
+  estimatedMinutes: Scalars['Float']['output'];
+  /** Tasks that took over 20% more than estimated (the worst first). */
+  overruns: TaskSample;
+  /** actual / estimated; null without such tasks. */
+  ratio: Maybe<Scalars['Float']['output']>;
+  /** Completed tasks with both an estimate and actual minutes. */
+  tasks: Scalars['Int']['output'];
+};
+
+export type FlowMemoryCleared = {
+  __typename?: 'FlowMemoryCleared';
+  context: Scalars['Int']['output'];
+  interactions: Scalars['Int']['output'];
+  sessions: Scalars['Int']['output'];
+};
+
+export type FlowMemoryContext = {
+  __typename?: 'FlowMemoryContext';
+  createdAt: Scalars['DateTime']['output'];
+  summary: Scalars['String']['output'];
+  version: Scalars['Int']['output'];
+};
+
+/** An interaction kept for 7 days (the newest 100 of a user). */
+export type FlowMemoryInteraction = {
+  __typename?: 'FlowMemoryInteraction';
+  aiResponse: Maybe<Scalars['String']['output']>;
+  context: Scalars['JSON']['output'];
+  id: Scalars['ID']['output'];
+  metadata: Scalars['JSON']['output'];
+  sessionId: Maybe<Scalars['String']['output']>;
+  /** When it was stored. */
+  timestamp: Scalars['DateTime']['output'];
+  updatedAt: Maybe<Scalars['DateTime']['output']>;
+  userMessage: Scalars['String']['output'];
+};
+
+export type FlowMemoryInteractionChange = {
+  aiResponse?: InputMaybe<Scalars['String']['input']>;
+  context?: InputMaybe<Scalars['JSON']['input']>;
+  metadata?: InputMaybe<Scalars['JSON']['input']>;
+  userMessage?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type FlowMemoryInteractionInput = {
+  /** At most 10,000 characters. */
+  aiResponse?: InputMaybe<Scalars['String']['input']>;
+  context?: InputMaybe<Scalars['JSON']['input']>;
+  metadata?: InputMaybe<Scalars['JSON']['input']>;
+  /** 1 to 100 characters. */
+  sessionId?: InputMaybe<Scalars['String']['input']>;
+  /** Not kept unless the user's settings keep transient interactions. */
+  transient?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 1 to 5,000 characters. */
+  userMessage: Scalars['String']['input'];
+};
+
+export type FlowMemoryPatterns = {
+  __typename?: 'FlowMemoryPatterns';
+  hours: Array<HourActivity>;
+  intents: IntentCounts;
+  mostActiveHour: Maybe<Scalars['Int']['output']>;
+  taskKeywords: Array<Scalars['String']['output']>;
+  topics: Array<TopicCount>;
+};
+
+export type FlowMemoryRetrieval = {
+  __typename?: 'FlowMemoryRetrieval';
+  contextSummary: Maybe<Scalars['String']['output']>;
+  insights: Array<Scalars['String']['output']>;
+  interactions: Array<ScoredFlowMemoryInteraction>;
+  memoryEnabled: Scalars['Boolean']['output'];
+  patterns: FlowMemoryPatterns;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type FlowMemorySession = {
+  __typename?: 'FlowMemorySession';
+  id: Scalars['String']['output'];
+  interactionCount: Scalars['Int']['output'];
+  interactions: Array<FlowMemoryInteraction>;
+  lastActivity: Scalars['DateTime']['output'];
+  startedAt: Scalars['DateTime']['output'];
+};
+
+export type FlowMemorySettings = {
+  __typename?: 'FlowMemorySettings';
+  enabled: Scalars['Boolean']['output'];
+  storeTransient: Scalars['Boolean']['output'];
+  updatedAt: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type FlowMemorySettingsInput = {
+  /** Also forget everything kept so far. */
+  clearMemory?: InputMaybe<Scalars['Boolean']['input']>;
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  storeTransient?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type FlowMemoryStats = {
+  __typename?: 'FlowMemoryStats';
+  contextSummaryVersion: Maybe<Scalars['Int']['output']>;
+  lastUpdate: Maybe<Scalars['DateTime']['output']>;
+  memoryEnabled: Scalars['Boolean']['output'];
+  memoryExists: Scalars['Boolean']['output'];
+  patternsDetected: Scalars['Int']['output'];
+  storeTransient: Scalars['Boolean']['output'];
+  topTopics: Array<Scalars['String']['output']>;
+  totalInteractions: Scalars['Int']['output'];
+};
+
+export type FlowMemoryStoreResult = {
+  __typename?: 'FlowMemoryStoreResult';
+  interactions: Array<FlowMemoryInteraction>;
+  interactionsStored: Scalars['Int']['output'];
+  message: Scalars['String']['output'];
+  /** Transient interactions not kept, or all while memory is off. */
+  skipped: Scalars['Int']['output'];
+  success: Scalars['Boolean']['output'];
+};
+
+export type HourActivity = {
+  __typename?: 'HourActivity';
+  count: Scalars['Int']['output'];
+  /** 0..23 UTC. */
+  hour: Scalars['Int']['output'];
+};
+
+export type HourCount = {
+  __typename?: 'HourCount';
+  completed: Scalars['Int']['output'];
+  /** 0..23 in the report's time zone. */
+  hour: Scalars['Int']['output'];
+  taskIds: Array<Scalars['ID']['output']>;
+};
+
+export type IntentCounts = {
+  __typename?: 'IntentCounts';
+  command: Scalars['Int']['output'];
+  question: Scalars['Int']['output'];
+  statement: Scalars['Int']['output'];
+};
 
 export type MoveTaskInput = {
   /** 0-based index in the target project's position order; past the end means last. */
@@ -78,21 +263,40 @@ export type MoveTaskInput = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  acknowledgeShadowInsight: ShadowInsight;
   archiveProject: Project;
+  clearFlowMemory: FlowMemoryCleared;
   completeTask: Task;
+  /** summary: 10 to 2,000 characters, kept 30 days. */
+  compressFlowMemoryContext: FlowMemoryContext;
   createProject: Project;
+  /** Starts the caller's journey (archetype from the last 100 tasks, day 1 unlocked), or returns the one they have. */
+  createShadowProfile: ShadowProfile;
   /** Same idempotencyKey from the same caller within 24 h returns the first result and writes nothing. */
   createTask: Task;
   /** 1 to 100 tasks in one transaction: all are created or none. */
   createTasks: Array<Task>;
+  deleteFlowMemoryInteraction: DeleteFlowMemoryInteractionPayload;
   /** Admins only. */
   deleteProject: DeleteProjectPayload;
   /** Subtasks are deleted with their parent. */
   deleteTask: DeleteTaskPayload;
   moveTask: Task;
   reopenTask: Task;
+  storeFlowMemoryInteraction: FlowMemoryStoreResult;
+  /** 1 to 50 interactions, checked all before any is kept. */
+  storeFlowMemoryInteractions: FlowMemoryStoreResult;
+  /** Unlocks the next day, 24 hours after the last unlock at the earliest. */
+  unlockShadowInsight: UnlockShadowInsightPayload;
+  updateFlowMemoryInteraction: FlowMemoryInteraction;
+  updateFlowMemorySettings: FlowMemorySettings;
   updateProject: Project;
   updateTask: Task;
+};
+
+
+export type MutationAcknowledgeShadowInsightArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -106,6 +310,11 @@ export type MutationCompleteTaskArgs = {
   actualMinutes?: InputMaybe<Scalars['Int']['input']>;
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationCompressFlowMemoryContextArgs = {
+  summary: Scalars['String']['input'];
 };
 
 
@@ -124,6 +333,11 @@ export type MutationCreateTaskArgs = {
 export type MutationCreateTasksArgs = {
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   inputs: Array<CreateTaskInput>;
+};
+
+
+export type MutationDeleteFlowMemoryInteractionArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -150,6 +364,27 @@ export type MutationReopenTaskArgs = {
 };
 
 
+export type MutationStoreFlowMemoryInteractionArgs = {
+  input: FlowMemoryInteractionInput;
+};
+
+
+export type MutationStoreFlowMemoryInteractionsArgs = {
+  inputs: Array<FlowMemoryInteractionInput>;
+};
+
+
+export type MutationUpdateFlowMemoryInteractionArgs = {
+  id: Scalars['ID']['input'];
+  input: FlowMemoryInteractionChange;
+};
+
+
+export type MutationUpdateFlowMemorySettingsArgs = {
+  input: FlowMemorySettingsInput;
+};
+
+
 export type MutationUpdateProjectArgs = {
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   id: Scalars['ID']['input'];
@@ -173,6 +408,43 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
   hasPreviousPage: Scalars['Boolean']['output'];
   startCursor: Maybe<Scalars['String']['output']>;
+};
+
+/** The user's task history over a range, computed in SQL and reused until a task of the org changes (5 minutes at most). */
+export type ProductivityReport = {
+  __typename?: 'ProductivityReport';
+  /** Tasks completed in the range (whenever created). */
+  completedCount: Scalars['Int']['output'];
+  /** Of the tasks created in the range, the share completed; null when none were created. */
+  completionRate: Maybe<Scalars['Float']['output']>;
+  computedAt: Scalars['DateTime']['output'];
+  /** Tasks created in the range. */
+  createdCount: Scalars['Int']['output'];
+  energyFit: Array<EnergyFit>;
+  estimates: EstimateAccuracy;
+  from: Scalars['DateTime']['output'];
+  /** What the report shows, the most pressing first. */
+  insights: Array<ShadowFinding>;
+  /** Open tasks past their due date (now). */
+  overdue: TaskSample;
+  peakBand: Maybe<DayBand>;
+  /** Tasks whose due date was moved later twice or more in the range. */
+  postponed: TaskSample;
+  /** Hours with completions, the most productive first. */
+  productiveHours: Array<HourCount>;
+  productiveWeekdays: Array<WeekdayCount>;
+  range: ReportRange;
+  /** Tasks reopened after completion in the range. */
+  reopened: TaskSample;
+  /** Projects by how much faster they grew than they were completed. */
+  scopeGrowth: Array<ProjectScope>;
+  /** In progress without any change for 7 days or more (now). */
+  stalled: TaskSample;
+  streaks: Streaks;
+  timeZone: Scalars['String']['output'];
+  to: Scalars['DateTime']['output'];
+  trend: CompletionTrend;
+  weeks: Array<WeekStat>;
 };
 
 export type Project = {
@@ -230,18 +502,61 @@ export type ProjectOrderField =
   | 'NAME'
   | 'UPDATED_AT';
 
+export type ProjectScope = {
+  __typename?: 'ProjectScope';
+  /** Tasks of the user's added to the project in the range. */
+  added: Scalars['Int']['output'];
+  /** Tasks of the user's in the project completed in the range. */
+  completed: Scalars['Int']['output'];
+  net: Scalars['Int']['output'];
+  project: Maybe<Project>;
+  taskIds: Array<Scalars['ID']['output']>;
+};
+
 export type ProjectStatus =
   | 'ACTIVE'
   | 'ARCHIVED';
 
 export type Query = {
   __typename?: 'Query';
+  flowMemoryInteraction: Maybe<FlowMemoryInteraction>;
+  /** Everything the caller's memory keeps, oldest first. */
+  flowMemoryInteractions: Array<FlowMemoryInteraction>;
+  flowMemorySession: Maybe<FlowMemorySession>;
+  flowMemorySettings: FlowMemorySettings;
+  flowMemoryStats: FlowMemoryStats;
+  /** timeZone: an IANA name; hours, weekdays, days and weeks are counted in it. */
+  productivityReport: ProductivityReport;
   project: Maybe<Project>;
   /** Default order: CREATED_AT DESC. Page size defaults to 20, at most 100. */
   projects: ProjectConnection;
+  /** query: at most 1,000 characters; limit 1..100. */
+  retrieveFlowMemory: FlowMemoryRetrieval;
+  /** The six archetypes. */
+  shadowArchetypes: Array<ShadowArchetypeInfo>;
+  /** The caller's unlocked insights, by day. */
+  shadowInsights: Array<ShadowInsight>;
+  /** The caller's journey; null before it has started (createShadowProfile). */
+  shadowProfile: Maybe<ShadowProfile>;
   task: Maybe<Task>;
   /** Default order: CREATED_AT DESC. Page size defaults to 20, at most 100. */
   tasks: TaskConnection;
+};
+
+
+export type QueryFlowMemoryInteractionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryFlowMemorySessionArgs = {
+  id: Scalars['String']['input'];
+};
+
+
+export type QueryProductivityReportArgs = {
+  range?: InputMaybe<ReportRange>;
+  timeZone?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -260,6 +575,12 @@ export type QueryProjectsArgs = {
 };
 
 
+export type QueryRetrieveFlowMemoryArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  query?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type QueryTaskArgs = {
   id: Scalars['ID']['input'];
 };
@@ -272,6 +593,126 @@ export type QueryTasksArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<TaskOrder>;
+};
+
+/** The last N days up to now. */
+export type ReportRange =
+  | 'LAST_7_DAYS'
+  | 'LAST_30_DAYS'
+  | 'LAST_90_DAYS'
+  | 'LAST_365_DAYS';
+
+export type ScoredFlowMemoryInteraction = {
+  __typename?: 'ScoredFlowMemoryInteraction';
+  interaction: FlowMemoryInteraction;
+  /** BM25 relevance to the query; null without a query. */
+  score: Maybe<Scalars['Float']['output']>;
+};
+
+export type ShadowArchetype =
+  | 'CAREGIVER'
+  | 'CREATOR'
+  | 'EXPLORER'
+  | 'LOVER'
+  | 'SAGE'
+  | 'WARRIOR';
+
+export type ShadowArchetypeInfo = {
+  __typename?: 'ShadowArchetypeInfo';
+  growthPath: Scalars['String']['output'];
+  keywords: Array<Scalars['String']['output']>;
+  name: ShadowArchetype;
+  shadow: Array<Scalars['String']['output']>;
+  traits: Array<Scalars['String']['output']>;
+};
+
+/** A pattern of the user's task history, with the tasks it is about and how sure it is. */
+export type ShadowFinding = {
+  __typename?: 'ShadowFinding';
+  /** 0..1, growing with the evidence behind the finding. */
+  confidence: Scalars['Float']['output'];
+  kind: ShadowFindingKind;
+  message: Scalars['String']['output'];
+  /** The tasks it cites (at most 10). */
+  taskIds: Array<Scalars['ID']['output']>;
+  /** The cited tasks that still exist. */
+  tasks: Array<Task>;
+  /** Its headline number (a rate, a count, a ratio, an hour), when it has one. */
+  value: Maybe<Scalars['Float']['output']>;
+};
+
+export type ShadowFindingKind =
+  | 'COMPLETION_RATE'
+  | 'COMPLETION_TREND'
+  | 'ENERGY_FIT'
+  | 'ESTIMATE_ACCURACY'
+  | 'OVERDUE'
+  | 'POSTPONED'
+  | 'PRODUCTIVE_HOURS'
+  | 'PRODUCTIVE_WEEKDAYS'
+  | 'REOPENED'
+  | 'SCOPE_GROWTH'
+  | 'STALLED'
+  | 'STREAK';
+
+/** One unlocked day of a journey: the archetype's reflection and the finding of the task history it was paired with. */
+export type ShadowInsight = {
+  __typename?: 'ShadowInsight';
+  acknowledged: Scalars['Boolean']['output'];
+  acknowledgedAt: Maybe<Scalars['DateTime']['output']>;
+  content: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  day: Scalars['Int']['output'];
+  /** Null when the task history showed nothing when the day was unlocked. */
+  finding: Maybe<ShadowFinding>;
+  id: Scalars['ID']['output'];
+  phase: ShadowPhase;
+  /** The journey (ShadowProfile.id) it belongs to. */
+  profileId: Scalars['ID']['output'];
+  unlockedAt: Scalars['DateTime']['output'];
+};
+
+/** Days 1-10 awareness, 11-20 understanding, 21-30 integration. */
+export type ShadowPhase =
+  | 'AWARENESS'
+  | 'INTEGRATION'
+  | 'UNDERSTANDING';
+
+/** A user's 30-day journey. Tasks count as the user's when assigned to them, or created by them and assigned to nobody. */
+export type ShadowProfile = {
+  __typename?: 'ShadowProfile';
+  acknowledgedInsights: Scalars['Int']['output'];
+  archetype: ShadowArchetype;
+  archetypeInfo: ShadowArchetypeInfo;
+  /** Keyword and behaviour points per archetype (lower-case names) when the journey started. */
+  archetypeScores: Scalars['JSON']['output'];
+  canUnlock: Scalars['Boolean']['output'];
+  completionPercentage: Scalars['Float']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  /** The unlocked insights, by day. */
+  insights: Array<ShadowInsight>;
+  /** When the next day can be unlocked (24 h after the last unlock); null when all are unlocked. */
+  nextUnlockAt: Maybe<Scalars['DateTime']['output']>;
+  phase: ShadowPhase;
+  /** e.g. 5/30 */
+  progress: Scalars['String']['output'];
+  totalDays: Scalars['Int']['output'];
+  /** The last day unlocked, 1..30. */
+  unlockDay: Scalars['Int']['output'];
+  unlockedInsights: Scalars['Int']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  user: User;
+  version: Scalars['Int']['output'];
+};
+
+export type Streaks = {
+  __typename?: 'Streaks';
+  activeDays: Scalars['Int']['output'];
+  /** Days in a row with a completed task, ending today or yesterday. */
+  current: Scalars['Int']['output'];
+  longest: Scalars['Int']['output'];
+  taskIds: Array<Scalars['ID']['output']>;
 };
 
 export type Task = {
@@ -369,11 +810,36 @@ export type TaskPriority =
   | 'MEDIUM'
   | 'URGENT';
 
+export type TaskSample = {
+  __typename?: 'TaskSample';
+  count: Scalars['Int']['output'];
+  /** At most 10 of them. */
+  taskIds: Array<Scalars['ID']['output']>;
+  tasks: Array<Task>;
+};
+
 export type TaskStatus =
   | 'ARCHIVED'
   | 'COMPLETED'
   | 'IN_PROGRESS'
   | 'PENDING';
+
+export type TopicCount = {
+  __typename?: 'TopicCount';
+  count: Scalars['Int']['output'];
+  word: Scalars['String']['output'];
+};
+
+export type UnlockShadowInsightPayload = {
+  __typename?: 'UnlockShadowInsightPayload';
+  insight: Maybe<ShadowInsight>;
+  /** Why nothing was unlocked (too early, finished, not started), or what was. */
+  message: Scalars['String']['output'];
+  newDay: Maybe<Scalars['Int']['output']>;
+  nextUnlockAt: Maybe<Scalars['DateTime']['output']>;
+  progress: Maybe<Scalars['String']['output']>;
+  unlocked: Scalars['Boolean']['output'];
+};
 
 export type UpdateProjectInput = {
   color?: InputMaybe<Scalars['String']['input']>;
@@ -406,6 +872,26 @@ export type UpdateTaskInput = {
 export type User = {
   __typename?: 'User';
   id: Scalars['ID']['output'];
+};
+
+export type WeekStat = {
+  __typename?: 'WeekStat';
+  /** Tasks completed that week (whenever created). */
+  completed: Scalars['Int']['output'];
+  /** Of the tasks created that week, those completed now. */
+  completedOfCreated: Scalars['Int']['output'];
+  completionRate: Maybe<Scalars['Float']['output']>;
+  created: Scalars['Int']['output'];
+  /** The week's Monday, YYYY-MM-DD in the report's time zone. */
+  weekStart: Scalars['String']['output'];
+};
+
+export type WeekdayCount = {
+  __typename?: 'WeekdayCount';
+  completed: Scalars['Int']['output'];
+  taskIds: Array<Scalars['ID']['output']>;
+  /** 1 Monday .. 7 Sunday. */
+  weekday: Scalars['Int']['output'];
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -490,6 +976,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
   Project: Project;
+  ShadowInsight: ShadowInsight;
   Task: Task;
 }>;
 
@@ -498,6 +985,9 @@ export type FederationReferenceTypes = ResolversObject<{
   Project:
     ( { __typename: 'Project' }
     & GraphQLRecursivePick<FederationTypes['Project'], {"id":true}> );
+  ShadowInsight:
+    ( { __typename: 'ShadowInsight' }
+    & GraphQLRecursivePick<FederationTypes['ShadowInsight'], {"id":true}> );
   Task:
     ( { __typename: 'Task' }
     & GraphQLRecursivePick<FederationTypes['Task'], {"id":true}> );
@@ -507,29 +997,62 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  CompletionTrend: CompletionTrend;
   CreateProjectInput: CreateProjectInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   CreateTaskInput: CreateTaskInput;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DayBand: DayBand;
+  DeleteFlowMemoryInteractionPayload: ResolverTypeWrapper<DeleteFlowMemoryInteractionPayload>;
   DeleteProjectPayload: ResolverTypeWrapper<DeleteProjectPayload>;
   DeleteTaskPayload: ResolverTypeWrapper<DeleteTaskPayload>;
+  EnergyFit: ResolverTypeWrapper<EnergyFitRow>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   EnergyLevel: EnergyLevel;
+  EstimateAccuracy: ResolverTypeWrapper<Omit<EstimateAccuracy, 'overruns'> & { overruns: ResolversTypes['TaskSample'] }>;
+  FlowMemoryCleared: ResolverTypeWrapper<FlowMemoryCleared>;
+  FlowMemoryContext: ResolverTypeWrapper<FlowMemoryContext>;
+  FlowMemoryInteraction: ResolverTypeWrapper<StoredInteraction>;
+  FlowMemoryInteractionChange: FlowMemoryInteractionChange;
+  FlowMemoryInteractionInput: FlowMemoryInteractionInput;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  FlowMemoryPatterns: ResolverTypeWrapper<MemoryPatterns>;
+  FlowMemoryRetrieval: ResolverTypeWrapper<MemoryRetrieval>;
+  FlowMemorySession: ResolverTypeWrapper<StoredSession>;
+  FlowMemorySettings: ResolverTypeWrapper<FlowMemorySettings>;
+  FlowMemorySettingsInput: FlowMemorySettingsInput;
+  FlowMemoryStats: ResolverTypeWrapper<FlowMemoryStats>;
+  FlowMemoryStoreResult: ResolverTypeWrapper<StoreResult>;
+  HourActivity: ResolverTypeWrapper<HourActivity>;
+  HourCount: ResolverTypeWrapper<HourCount>;
+  IntentCounts: ResolverTypeWrapper<IntentCounts>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   MoveTaskInput: MoveTaskInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   OrderDirection: OrderDirection;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  ProductivityReport: ResolverTypeWrapper<ProductivityReportModel>;
   Project: ResolverTypeWrapper<ProjectEntity>;
   ProjectConnection: ResolverTypeWrapper<Connection<ProjectEntity>>;
   ProjectEdge: ResolverTypeWrapper<Omit<ProjectEdge, 'node'> & { node: ResolversTypes['Project'] }>;
   ProjectFilter: ProjectFilter;
   ProjectOrder: ProjectOrder;
   ProjectOrderField: ProjectOrderField;
+  ProjectScope: ResolverTypeWrapper<ProjectScopeRow>;
   ProjectStatus: ProjectStatus;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ReportRange: ReportRange;
+  ScoredFlowMemoryInteraction: ResolverTypeWrapper<ScoredInteraction>;
+  ShadowArchetype: ShadowArchetype;
+  ShadowArchetypeInfo: ResolverTypeWrapper<Archetype>;
+  ShadowFinding: ResolverTypeWrapper<Finding>;
+  ShadowFindingKind: ShadowFindingKind;
+  ShadowInsight: ResolverTypeWrapper<ShadowInsightEntity>;
+  ShadowPhase: ShadowPhase;
+  ShadowProfile: ResolverTypeWrapper<ShadowProfileView>;
+  Streaks: ResolverTypeWrapper<Streaks>;
   Task: ResolverTypeWrapper<TaskEntity>;
   TaskConnection: ResolverTypeWrapper<Connection<TaskEntity>>;
   TaskEdge: ResolverTypeWrapper<Omit<TaskEdge, 'node'> & { node: ResolversTypes['Task'] }>;
@@ -537,10 +1060,15 @@ export type ResolversTypes = ResolversObject<{
   TaskOrder: TaskOrder;
   TaskOrderField: TaskOrderField;
   TaskPriority: TaskPriority;
+  TaskSample: ResolverTypeWrapper<TaskSampleModel>;
   TaskStatus: TaskStatus;
+  TopicCount: ResolverTypeWrapper<TopicCount>;
+  UnlockShadowInsightPayload: ResolverTypeWrapper<UnlockResult>;
   UpdateProjectInput: UpdateProjectInput;
   UpdateTaskInput: UpdateTaskInput;
   User: ResolverTypeWrapper<UserReference>;
+  WeekStat: ResolverTypeWrapper<WeekStat>;
+  WeekdayCount: ResolverTypeWrapper<WeekdayCount>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -551,32 +1079,68 @@ export type ResolversParentTypes = ResolversObject<{
   Int: Scalars['Int']['output'];
   ID: Scalars['ID']['output'];
   DateTime: Scalars['DateTime']['output'];
+  DeleteFlowMemoryInteractionPayload: DeleteFlowMemoryInteractionPayload;
   DeleteProjectPayload: DeleteProjectPayload;
   DeleteTaskPayload: DeleteTaskPayload;
+  EnergyFit: EnergyFitRow;
+  Float: Scalars['Float']['output'];
+  EstimateAccuracy: Omit<EstimateAccuracy, 'overruns'> & { overruns: ResolversParentTypes['TaskSample'] };
+  FlowMemoryCleared: FlowMemoryCleared;
+  FlowMemoryContext: FlowMemoryContext;
+  FlowMemoryInteraction: StoredInteraction;
+  FlowMemoryInteractionChange: FlowMemoryInteractionChange;
+  FlowMemoryInteractionInput: FlowMemoryInteractionInput;
+  Boolean: Scalars['Boolean']['output'];
+  FlowMemoryPatterns: MemoryPatterns;
+  FlowMemoryRetrieval: MemoryRetrieval;
+  FlowMemorySession: StoredSession;
+  FlowMemorySettings: FlowMemorySettings;
+  FlowMemorySettingsInput: FlowMemorySettingsInput;
+  FlowMemoryStats: FlowMemoryStats;
+  FlowMemoryStoreResult: StoreResult;
+  HourActivity: HourActivity;
+  HourCount: HourCount;
+  IntentCounts: IntentCounts;
   JSON: Scalars['JSON']['output'];
   MoveTaskInput: MoveTaskInput;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
-  Boolean: Scalars['Boolean']['output'];
+  ProductivityReport: ProductivityReportModel;
   Project: ProjectEntity;
   ProjectConnection: Connection<ProjectEntity>;
   ProjectEdge: Omit<ProjectEdge, 'node'> & { node: ResolversParentTypes['Project'] };
   ProjectFilter: ProjectFilter;
   ProjectOrder: ProjectOrder;
+  ProjectScope: ProjectScopeRow;
   Query: Record<PropertyKey, never>;
+  ScoredFlowMemoryInteraction: ScoredInteraction;
+  ShadowArchetypeInfo: Archetype;
+  ShadowFinding: Finding;
+  ShadowInsight: ShadowInsightEntity;
+  ShadowProfile: ShadowProfileView;
+  Streaks: Streaks;
   Task: TaskEntity;
   TaskConnection: Connection<TaskEntity>;
   TaskEdge: Omit<TaskEdge, 'node'> & { node: ResolversParentTypes['Task'] };
   TaskFilter: TaskFilter;
   TaskOrder: TaskOrder;
+  TaskSample: TaskSampleModel;
+  TopicCount: TopicCount;
+  UnlockShadowInsightPayload: UnlockResult;
   UpdateProjectInput: UpdateProjectInput;
   UpdateTaskInput: UpdateTaskInput;
   User: UserReference;
+  WeekStat: WeekStat;
+  WeekdayCount: WeekdayCount;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type DeleteFlowMemoryInteractionPayloadResolvers<ContextType = PlanningContext, ParentType extends ResolversParentTypes['DeleteFlowMemoryInteractionPayload'] = ResolversParentTypes['DeleteFlowMemoryInteractionPayload']> = ResolversObject<{
+  deletedId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
 
 export type DeleteProjectPayloadResolvers<ContextType = PlanningContext, ParentType extends ResolversParentTypes['DeleteProjectPayload'] = ResolversParentTypes['DeleteProjectPayload']> = ResolversObject<{
   deletedId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -587,20 +1151,136 @@ export type DeleteTaskPayloadResolvers<ContextType = PlanningContext, ParentType
   deletedId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
+export type EnergyFitResolvers<ContextType = PlanningContext, ParentType extends ResolversParentTypes['EnergyFit'] = ResolversParentTypes['EnergyFit']> = ResolversObject<{
+  completed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  inPeakBand?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  level?: Resolver<ResolversTypes['EnergyLevel'], ParentType, ContextType>;
+  share?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  taskIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+}>;
+
+export type EstimateAccuracyResolvers<ContextType = PlanningContext, ParentType extends ResolversParentTypes['EstimateAccuracy'] = ResolversParentTypes['EstimateAccuracy']> = ResolversObject<{
+  actualMinutes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  estimatedMinutes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  overruns?: Resolver<ResolversTypes['TaskSample'], ParentType, ContextType>;
+  ratio?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  tasks?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type FlowMemoryClearedResolvers<ContextType = PlanningContext, ParentType extends ResolversParentTypes['FlowMemoryCleared'] = ResolversParentTypes['FlowMemoryCleared']> = ResolversObject<{
+  context?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  interactions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sessions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type FlowMemoryContextResolvers<ContextType = PlanningContext, ParentType extends ResolversParentTypes['FlowMemoryContext'] = ResolversParentTypes['FlowMemoryContext']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type FlowMemoryInteractionResolvers<ContextType = PlanningContext, ParentType extends ResolversParentTypes['FlowMemoryInteraction'] = ResolversParentTypes['FlowMemoryInteraction']> = ResolversObject<{
+  aiResponse?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  context?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  metadata?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  sessionId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  timestamp?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  userMessage?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type FlowMemoryPatternsResolvers<ContextType = PlanningContext, ParentType extends ResolversParentTypes['FlowMemoryPatterns'] = ResolversParentTypes['FlowMemoryPatterns']> = ResolversObject<{
+  hours?: Resolver<Array<ResolversTypes['HourActivity']>, ParentType, ContextType>;
+  intents?: Resolver<ResolversTypes['IntentCounts'], ParentType, ContextType>;
+  mostActiveHour?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  taskKeywords?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  topics?: Resolver<Array<ResolversTypes['TopicCount']>, ParentType, ContextType>;
+}>;
+
+export type FlowMemoryRetrievalResolvers<ContextType = PlanningContext, ParentType extends ResolversParentTypes['FlowMemoryRetrieval'] = ResolversParentTypes['FlowMemoryRetrieval']> = ResolversObject<{
+  contextSummary?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  insights?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  interactions?: Resolver<Array<ResolversTypes['ScoredFlowMemoryInteraction']>, ParentType, ContextType>;
+  memoryEnabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  patterns?: Resolver<ResolversTypes['FlowMemoryPatterns'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type FlowMemorySessionResolvers<ContextType = PlanningContext, ParentType extends ResolversParentTypes['FlowMemorySession'] = ResolversParentTypes['FlowMemorySession']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  interactionCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  interactions?: Resolver<Array<ResolversTypes['FlowMemoryInteraction']>, ParentType, ContextType>;
+  lastActivity?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type FlowMemorySettingsResolvers<ContextType = PlanningContext, ParentType extends ResolversParentTypes['FlowMemorySettings'] = ResolversParentTypes['FlowMemorySettings']> = ResolversObject<{
+  enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  storeTransient?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+}>;
+
+export type FlowMemoryStatsResolvers<ContextType = PlanningContext, ParentType extends ResolversParentTypes['FlowMemoryStats'] = ResolversParentTypes['FlowMemoryStats']> = ResolversObject<{
+  contextSummaryVersion?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  lastUpdate?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  memoryEnabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  memoryExists?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  patternsDetected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  storeTransient?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  topTopics?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  totalInteractions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type FlowMemoryStoreResultResolvers<ContextType = PlanningContext, ParentType extends ResolversParentTypes['FlowMemoryStoreResult'] = ResolversParentTypes['FlowMemoryStoreResult']> = ResolversObject<{
+  interactions?: Resolver<Array<ResolversTypes['FlowMemoryInteraction']>, ParentType, ContextType>;
+  interactionsStored?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  skipped?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  success?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type HourActivityResolvers<ContextType = PlanningContext, ParentType extends ResolversParentTypes['HourActivity'] = ResolversParentTypes['HourActivity']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  hour?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type HourCountResolvers<ContextType = PlanningContext, ParentType extends ResolversParentTypes['HourCount'] = ResolversParentTypes['HourCount']> = ResolversObject<{
+  completed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  hour?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  taskIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+}>;
+
+export type IntentCountsResolvers<ContextType = PlanningContext, ParentType extends ResolversParentTypes['IntentCounts'] = ResolversParentTypes['IntentCounts']> = ResolversObject<{
+  command?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  question?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  statement?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
 
 export type MutationResolvers<ContextType = PlanningContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  acknowledgeShadowInsight?: Resolver<ResolversTypes['ShadowInsight'], ParentType, ContextType, RequireFields<MutationAcknowledgeShadowInsightArgs, 'id'>>;
   archiveProject?: Resolver<ResolversTypes['Project'], ParentType, ContextType, RequireFields<MutationArchiveProjectArgs, 'id'>>;
+  clearFlowMemory?: Resolver<ResolversTypes['FlowMemoryCleared'], ParentType, ContextType>;
   completeTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationCompleteTaskArgs, 'id'>>;
+  compressFlowMemoryContext?: Resolver<ResolversTypes['FlowMemoryContext'], ParentType, ContextType, RequireFields<MutationCompressFlowMemoryContextArgs, 'summary'>>;
   createProject?: Resolver<ResolversTypes['Project'], ParentType, ContextType, RequireFields<MutationCreateProjectArgs, 'input'>>;
+  createShadowProfile?: Resolver<ResolversTypes['ShadowProfile'], ParentType, ContextType>;
   createTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationCreateTaskArgs, 'input'>>;
   createTasks?: Resolver<Array<ResolversTypes['Task']>, ParentType, ContextType, RequireFields<MutationCreateTasksArgs, 'inputs'>>;
+  deleteFlowMemoryInteraction?: Resolver<ResolversTypes['DeleteFlowMemoryInteractionPayload'], ParentType, ContextType, RequireFields<MutationDeleteFlowMemoryInteractionArgs, 'id'>>;
   deleteProject?: Resolver<ResolversTypes['DeleteProjectPayload'], ParentType, ContextType, RequireFields<MutationDeleteProjectArgs, 'id'>>;
   deleteTask?: Resolver<ResolversTypes['DeleteTaskPayload'], ParentType, ContextType, RequireFields<MutationDeleteTaskArgs, 'id'>>;
   moveTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationMoveTaskArgs, 'id' | 'input'>>;
   reopenTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationReopenTaskArgs, 'id'>>;
+  storeFlowMemoryInteraction?: Resolver<ResolversTypes['FlowMemoryStoreResult'], ParentType, ContextType, RequireFields<MutationStoreFlowMemoryInteractionArgs, 'input'>>;
+  storeFlowMemoryInteractions?: Resolver<ResolversTypes['FlowMemoryStoreResult'], ParentType, ContextType, RequireFields<MutationStoreFlowMemoryInteractionsArgs, 'inputs'>>;
+  unlockShadowInsight?: Resolver<ResolversTypes['UnlockShadowInsightPayload'], ParentType, ContextType>;
+  updateFlowMemoryInteraction?: Resolver<ResolversTypes['FlowMemoryInteraction'], ParentType, ContextType, RequireFields<MutationUpdateFlowMemoryInteractionArgs, 'id' | 'input'>>;
+  updateFlowMemorySettings?: Resolver<ResolversTypes['FlowMemorySettings'], ParentType, ContextType, RequireFields<MutationUpdateFlowMemorySettingsArgs, 'input'>>;
   updateProject?: Resolver<ResolversTypes['Project'], ParentType, ContextType, RequireFields<MutationUpdateProjectArgs, 'id' | 'input'>>;
   updateTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationUpdateTaskArgs, 'id' | 'input'>>;
 }>;
@@ -610,6 +1290,31 @@ export type PageInfoResolvers<ContextType = PlanningContext, ParentType extends 
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type ProductivityReportResolvers<ContextType = PlanningContext, ParentType extends ResolversParentTypes['ProductivityReport'] = ResolversParentTypes['ProductivityReport']> = ResolversObject<{
+  completedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  completionRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  computedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  energyFit?: Resolver<Array<ResolversTypes['EnergyFit']>, ParentType, ContextType>;
+  estimates?: Resolver<ResolversTypes['EstimateAccuracy'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  insights?: Resolver<Array<ResolversTypes['ShadowFinding']>, ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['TaskSample'], ParentType, ContextType>;
+  peakBand?: Resolver<Maybe<ResolversTypes['DayBand']>, ParentType, ContextType>;
+  postponed?: Resolver<ResolversTypes['TaskSample'], ParentType, ContextType>;
+  productiveHours?: Resolver<Array<ResolversTypes['HourCount']>, ParentType, ContextType>;
+  productiveWeekdays?: Resolver<Array<ResolversTypes['WeekdayCount']>, ParentType, ContextType>;
+  range?: Resolver<ResolversTypes['ReportRange'], ParentType, ContextType>;
+  reopened?: Resolver<ResolversTypes['TaskSample'], ParentType, ContextType>;
+  scopeGrowth?: Resolver<Array<ResolversTypes['ProjectScope']>, ParentType, ContextType>;
+  stalled?: Resolver<ResolversTypes['TaskSample'], ParentType, ContextType>;
+  streaks?: Resolver<ResolversTypes['Streaks'], ParentType, ContextType>;
+  timeZone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  trend?: Resolver<ResolversTypes['CompletionTrend'], ParentType, ContextType>;
+  weeks?: Resolver<Array<ResolversTypes['WeekStat']>, ParentType, ContextType>;
 }>;
 
 export type ProjectResolvers<ContextType = PlanningContext, ParentType extends ResolversParentTypes['Project'] = ResolversParentTypes['Project'], FederationReferenceType extends FederationReferenceTypes['Project'] = FederationReferenceTypes['Project']> = ResolversObject<{
@@ -640,11 +1345,93 @@ export type ProjectEdgeResolvers<ContextType = PlanningContext, ParentType exten
   node?: Resolver<ResolversTypes['Project'], ParentType, ContextType>;
 }>;
 
+export type ProjectScopeResolvers<ContextType = PlanningContext, ParentType extends ResolversParentTypes['ProjectScope'] = ResolversParentTypes['ProjectScope']> = ResolversObject<{
+  added?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  completed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  net?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  project?: Resolver<Maybe<ResolversTypes['Project']>, ParentType, ContextType>;
+  taskIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = PlanningContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  flowMemoryInteraction?: Resolver<Maybe<ResolversTypes['FlowMemoryInteraction']>, ParentType, ContextType, RequireFields<QueryFlowMemoryInteractionArgs, 'id'>>;
+  flowMemoryInteractions?: Resolver<Array<ResolversTypes['FlowMemoryInteraction']>, ParentType, ContextType>;
+  flowMemorySession?: Resolver<Maybe<ResolversTypes['FlowMemorySession']>, ParentType, ContextType, RequireFields<QueryFlowMemorySessionArgs, 'id'>>;
+  flowMemorySettings?: Resolver<ResolversTypes['FlowMemorySettings'], ParentType, ContextType>;
+  flowMemoryStats?: Resolver<ResolversTypes['FlowMemoryStats'], ParentType, ContextType>;
+  productivityReport?: Resolver<ResolversTypes['ProductivityReport'], ParentType, ContextType, RequireFields<QueryProductivityReportArgs, 'range' | 'timeZone'>>;
   project?: Resolver<Maybe<ResolversTypes['Project']>, ParentType, ContextType, RequireFields<QueryProjectArgs, 'id'>>;
   projects?: Resolver<ResolversTypes['ProjectConnection'], ParentType, ContextType, Partial<QueryProjectsArgs>>;
+  retrieveFlowMemory?: Resolver<ResolversTypes['FlowMemoryRetrieval'], ParentType, ContextType, RequireFields<QueryRetrieveFlowMemoryArgs, 'limit'>>;
+  shadowArchetypes?: Resolver<Array<ResolversTypes['ShadowArchetypeInfo']>, ParentType, ContextType>;
+  shadowInsights?: Resolver<Array<ResolversTypes['ShadowInsight']>, ParentType, ContextType>;
+  shadowProfile?: Resolver<Maybe<ResolversTypes['ShadowProfile']>, ParentType, ContextType>;
   task?: Resolver<Maybe<ResolversTypes['Task']>, ParentType, ContextType, RequireFields<QueryTaskArgs, 'id'>>;
   tasks?: Resolver<ResolversTypes['TaskConnection'], ParentType, ContextType, Partial<QueryTasksArgs>>;
+}>;
+
+export type ScoredFlowMemoryInteractionResolvers<ContextType = PlanningContext, ParentType extends ResolversParentTypes['ScoredFlowMemoryInteraction'] = ResolversParentTypes['ScoredFlowMemoryInteraction']> = ResolversObject<{
+  interaction?: Resolver<ResolversTypes['FlowMemoryInteraction'], ParentType, ContextType>;
+  score?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+}>;
+
+export type ShadowArchetypeInfoResolvers<ContextType = PlanningContext, ParentType extends ResolversParentTypes['ShadowArchetypeInfo'] = ResolversParentTypes['ShadowArchetypeInfo']> = ResolversObject<{
+  growthPath?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  keywords?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['ShadowArchetype'], ParentType, ContextType>;
+  shadow?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  traits?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type ShadowFindingResolvers<ContextType = PlanningContext, ParentType extends ResolversParentTypes['ShadowFinding'] = ResolversParentTypes['ShadowFinding']> = ResolversObject<{
+  confidence?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ShadowFindingKind'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  taskIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  tasks?: Resolver<Array<ResolversTypes['Task']>, ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+}>;
+
+export type ShadowInsightResolvers<ContextType = PlanningContext, ParentType extends ResolversParentTypes['ShadowInsight'] = ResolversParentTypes['ShadowInsight'], FederationReferenceType extends FederationReferenceTypes['ShadowInsight'] = FederationReferenceTypes['ShadowInsight']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ShadowInsight']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  acknowledged?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  acknowledgedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  content?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  day?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  finding?: Resolver<Maybe<ResolversTypes['ShadowFinding']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  phase?: Resolver<ResolversTypes['ShadowPhase'], ParentType, ContextType>;
+  profileId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  unlockedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type ShadowProfileResolvers<ContextType = PlanningContext, ParentType extends ResolversParentTypes['ShadowProfile'] = ResolversParentTypes['ShadowProfile']> = ResolversObject<{
+  acknowledgedInsights?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  archetype?: Resolver<ResolversTypes['ShadowArchetype'], ParentType, ContextType>;
+  archetypeInfo?: Resolver<ResolversTypes['ShadowArchetypeInfo'], ParentType, ContextType>;
+  archetypeScores?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  canUnlock?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  completionPercentage?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  insights?: Resolver<Array<ResolversTypes['ShadowInsight']>, ParentType, ContextType>;
+  nextUnlockAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  phase?: Resolver<ResolversTypes['ShadowPhase'], ParentType, ContextType>;
+  progress?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  totalDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unlockDay?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unlockedInsights?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type StreaksResolvers<ContextType = PlanningContext, ParentType extends ResolversParentTypes['Streaks'] = ResolversParentTypes['Streaks']> = ResolversObject<{
+  activeDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  current?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  longest?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  taskIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
 }>;
 
 export type TaskResolvers<ContextType = PlanningContext, ParentType extends ResolversParentTypes['Task'] = ResolversParentTypes['Task'], FederationReferenceType extends FederationReferenceTypes['Task'] = FederationReferenceTypes['Task']> = ResolversObject<{
@@ -685,24 +1472,86 @@ export type TaskEdgeResolvers<ContextType = PlanningContext, ParentType extends 
   node?: Resolver<ResolversTypes['Task'], ParentType, ContextType>;
 }>;
 
+export type TaskSampleResolvers<ContextType = PlanningContext, ParentType extends ResolversParentTypes['TaskSample'] = ResolversParentTypes['TaskSample']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  taskIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  tasks?: Resolver<Array<ResolversTypes['Task']>, ParentType, ContextType>;
+}>;
+
+export type TopicCountResolvers<ContextType = PlanningContext, ParentType extends ResolversParentTypes['TopicCount'] = ResolversParentTypes['TopicCount']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  word?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type UnlockShadowInsightPayloadResolvers<ContextType = PlanningContext, ParentType extends ResolversParentTypes['UnlockShadowInsightPayload'] = ResolversParentTypes['UnlockShadowInsightPayload']> = ResolversObject<{
+  insight?: Resolver<Maybe<ResolversTypes['ShadowInsight']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  newDay?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  nextUnlockAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  progress?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  unlocked?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
 export type UserResolvers<ContextType = PlanningContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
+export type WeekStatResolvers<ContextType = PlanningContext, ParentType extends ResolversParentTypes['WeekStat'] = ResolversParentTypes['WeekStat']> = ResolversObject<{
+  completed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  completedOfCreated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  completionRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  created?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  weekStart?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type WeekdayCountResolvers<ContextType = PlanningContext, ParentType extends ResolversParentTypes['WeekdayCount'] = ResolversParentTypes['WeekdayCount']> = ResolversObject<{
+  completed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  taskIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  weekday?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = PlanningContext> = ResolversObject<{
   DateTime?: GraphQLScalarType;
+  DeleteFlowMemoryInteractionPayload?: DeleteFlowMemoryInteractionPayloadResolvers<ContextType>;
   DeleteProjectPayload?: DeleteProjectPayloadResolvers<ContextType>;
   DeleteTaskPayload?: DeleteTaskPayloadResolvers<ContextType>;
+  EnergyFit?: EnergyFitResolvers<ContextType>;
+  EstimateAccuracy?: EstimateAccuracyResolvers<ContextType>;
+  FlowMemoryCleared?: FlowMemoryClearedResolvers<ContextType>;
+  FlowMemoryContext?: FlowMemoryContextResolvers<ContextType>;
+  FlowMemoryInteraction?: FlowMemoryInteractionResolvers<ContextType>;
+  FlowMemoryPatterns?: FlowMemoryPatternsResolvers<ContextType>;
+  FlowMemoryRetrieval?: FlowMemoryRetrievalResolvers<ContextType>;
+  FlowMemorySession?: FlowMemorySessionResolvers<ContextType>;
+  FlowMemorySettings?: FlowMemorySettingsResolvers<ContextType>;
+  FlowMemoryStats?: FlowMemoryStatsResolvers<ContextType>;
+  FlowMemoryStoreResult?: FlowMemoryStoreResultResolvers<ContextType>;
+  HourActivity?: HourActivityResolvers<ContextType>;
+  HourCount?: HourCountResolvers<ContextType>;
+  IntentCounts?: IntentCountsResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  ProductivityReport?: ProductivityReportResolvers<ContextType>;
   Project?: ProjectResolvers<ContextType>;
   ProjectConnection?: ProjectConnectionResolvers<ContextType>;
   ProjectEdge?: ProjectEdgeResolvers<ContextType>;
+  ProjectScope?: ProjectScopeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  ScoredFlowMemoryInteraction?: ScoredFlowMemoryInteractionResolvers<ContextType>;
+  ShadowArchetypeInfo?: ShadowArchetypeInfoResolvers<ContextType>;
+  ShadowFinding?: ShadowFindingResolvers<ContextType>;
+  ShadowInsight?: ShadowInsightResolvers<ContextType>;
+  ShadowProfile?: ShadowProfileResolvers<ContextType>;
+  Streaks?: StreaksResolvers<ContextType>;
   Task?: TaskResolvers<ContextType>;
   TaskConnection?: TaskConnectionResolvers<ContextType>;
   TaskEdge?: TaskEdgeResolvers<ContextType>;
+  TaskSample?: TaskSampleResolvers<ContextType>;
+  TopicCount?: TopicCountResolvers<ContextType>;
+  UnlockShadowInsightPayload?: UnlockShadowInsightPayloadResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
+  WeekStat?: WeekStatResolvers<ContextType>;
+  WeekdayCount?: WeekdayCountResolvers<ContextType>;
 }>;
 

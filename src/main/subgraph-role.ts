@@ -16,7 +16,8 @@ import { dependencyReadiness } from './readiness-checks.js';
 import type { EventBus } from '../platform/messaging/event-bus.js';
 import { type PlanningSubgraphOptions, startPlanningSubgraph } from '../subgraph/planning-server.js';
 import { createMetricsRegistry } from '../platform/metrics/metrics-registry.js';
-import type { PlanningDataVersions } from '../platform/cache/planning-data-cache.js';
+import type { PlanningDataCache } from '../platform/cache/planning-data-cache.js';
+import { flowMemoryStoreFor } from './planning-features-setup.js';
 
 /**
  * How a subgraph of this process learns the caller, per `PLANNING_TRUST_MODE`; `audience` names the subgraph the
@@ -50,9 +51,10 @@ export async function startSubgraphRole(
   keys?: KeyRing,
   /** The worker's bus when it runs in this process: RabbitMQ joins the readiness checks. */
   bus?: EventBus,
-  /** Where committed changes are announced (the gateway's answer cache). */
-  dataVersions?: PlanningDataVersions,
+  /** Where committed changes are announced (the gateway's answer cache); productivity reports are kept there too. */
+  dataVersions?: PlanningDataCache,
 ) {
+  const flowMemory = flowMemoryStoreFor(config, logger);
   const subgraph = await startPlanningSubgraph({
     orm: database.orm,
     callers: callerResolverFor(config, keys, logger),
@@ -66,9 +68,14 @@ export async function startSubgraphRole(
     readiness: dependencyReadiness({ database, bus }),
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     dataVersions,
+    features: {
+      flowMemoryStore: flowMemory.store,
+      reportCache: config.shadowReportCacheSeconds > 0 ? dataVersions : undefined,
+      reportCacheSeconds: config.shadowReportCacheSeconds,
+    },
   });
   logger.info(
-    { url: subgraph.url, database: database.mode, location: database.location, trustMode: config.trustMode },
+    { url: subgraph.url, database: database.mode, location: database.location, trustMode: config.trustMode, flowMemory: flowMemory.store.kind },
     `planning subgraph listening on ${subgraph.url}`,
   );
   return subgraph;

@@ -26,6 +26,7 @@ import type { PlanningContext } from './planning-context.js';
 import { createPlanningLoaders } from './planning-loaders.js';
 import { AnswerSizeLimit, answerTooLargePlugin } from './answer-size.js';
 import { buildPlanningSchema } from './planning-schema.js';
+import { type PlanningFeatures, featureDepsFor } from './planning-features.js';
 
 export interface PlanningSubgraphOptions {
   orm: MikroORM;
@@ -48,6 +49,8 @@ export interface PlanningSubgraphOptions {
    * gateway caches only when it reads the same store. No announcements (and no caching of this subgraph) when unset.
    */
   dataVersions?: PlanningDataVersions;
+  /** Shadow AI and Flow Memory: their stores, cache and clock (in-process memory, no report cache when unset). */
+  features?: PlanningFeatures;
 }
 
 export interface RunningPlanningSubgraph {
@@ -78,6 +81,7 @@ export async function startPlanningSubgraph(options: PlanningSubgraphOptions): P
       }
     : undefined;
 
+  const features = featureDepsFor(options.features, logger);
   const contextFor = async (request: CallerRequest): Promise<PlanningContext> => {
     const caller = await callers.resolve(request);
     const em = orm.em.fork();
@@ -88,6 +92,7 @@ export async function startPlanningSubgraph(options: PlanningSubgraphOptions): P
       projects: new ProjectService(em, codec, serviceOptions),
       loaders: createPlanningLoaders(em, caller.orgId, codec),
       answerSize: new AnswerSizeLimit(),
+      ...features.forRequest(em, caller, serviceOptions),
     };
   };
 
@@ -145,6 +150,7 @@ export async function startPlanningSubgraph(options: PlanningSubgraphOptions): P
       const { unfinished } = await drainHttpServer(httpServer, options.shutdownTimeoutMs ?? 10_000, { handlers, deadline });
       if (unfinished > 0) logger.warn({ unfinished }, 'planning subgraph: requests still running at the shutdown timeout are cut off');
       await apollo.stop();
+      await features.close();
     },
   };
 }

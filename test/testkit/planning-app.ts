@@ -9,6 +9,8 @@ import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { startWorker } from '../../src/main/worker-role.js';
 import type { EventHarness } from './event-harness.js';
 import type { Registry } from 'prom-client';
+import type { PlanningFeatures } from '../../src/subgraph/planning-features.js';
+import type { PlanningDataVersions } from '../../src/platform/cache/planning-data-cache.js';
 
 /** A caller as the test sends it (headers trust mode). */
 export interface TestCaller {
@@ -46,6 +48,10 @@ export interface TestAppOptions {
   databaseUrlOverride?: (url: string) => string | Promise<string>;
   /** Registries for the subgraph's and the worker's metrics. */
   metrics?: { subgraph?: Registry; worker?: Registry };
+  /** Shadow AI's and Flow Memory's stores, cache and clock. */
+  features?: PlanningFeatures;
+  /** Where the subgraph announces committed changes. */
+  dataVersions?: PlanningDataVersions;
 }
 
 /** Starts the real subgraph over HTTP on this test file's own database, and optionally the worker. */
@@ -64,6 +70,8 @@ export async function startTestPlanningApp(options: TestAppOptions = {}): Promis
     port: 0,
     host: '127.0.0.1',
     metrics: options.metrics?.subgraph,
+    features: options.features,
+    dataVersions: options.dataVersions,
   });
 
   const worker = options.events

@@ -31,6 +31,8 @@ import { redisReady, serviceSettings } from './services.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { CONTEXT_CLOCK_TOLERANCE_SECONDS, CONTEXT_TTL_SECONDS } from '../../src/platform/identity/platform-context.js';
 import { InProcessContextReplayGuard, RedisContextReplayGuard } from '../../src/subgraph/context-replay-guard.js';
+import { RedisFlowMemoryStore } from '../../src/modules/flow-memory/redis-flow-memory.store.js';
+import type { PlanningFeatures } from '../../src/subgraph/planning-features.js';
 
 export const TEST_ISSUER = 'focus-kraliki';
 export const TEST_AUDIENCE = 'ocelot-platform';
@@ -67,6 +69,11 @@ export interface PlatformOptions {
   subgraphTimeoutMs?: number;
   /** How long a client may take to send a request to the gateway (the gateway's default when unset). */
   requestTimeoutMs?: number;
+  /**
+   * Shadow AI's and Flow Memory's stores and clock. By default Flow Memory is on Redis (a client of its own under
+   * this platform's prefix, through `redisUrlOverride`) when `REDIS_URL` is set, and reports are cached in `dataCache`.
+   */
+  features?: PlanningFeatures;
 }
 
 export interface GraphQLHttpResult {
@@ -113,13 +120,12 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
   const keys = options.keys ?? (await loadKeyRing({ privateKey: generatePrivateKeyPem(), additionalPublicKeysFile: options.additionalPublicKeysFile }));
 
   const { redisUrl } = serviceSettings();
-  const redis = redisUrl
-    ? createRedisClient(options.redisUrlOverride ? await options.redisUrlOverride(redisUrl) : redisUrl, {
-        keyPrefix: `test:${randomBytes(4).toString('hex')}:`,
-        logger,
-      })
-    : undefined;
+  const redisPrefix = `test:${randomBytes(4).toString('hex')}:`;
+  const effectiveRedisUrl = redisUrl && (options.redisUrlOverride ? await options.redisUrlOverride(redisUrl) : redisUrl);
+  const redis = effectiveRedisUrl ? createRedisClient(effectiveRedisUrl, { keyPrefix: redisPrefix, logger }) : undefined;
   if (redis) await redisReady(redis);
+  const memoryRedis = effectiveRedisUrl && !options.features?.flowMemoryStore ? createRedisClient(effectiveRedisUrl, { keyPrefix: redisPrefix, logger }) : undefined;
+  if (memoryRedis) await redisReady(memoryRedis);
   const revocations: RevocationStore = redis ? new RedisRevocationStore(redis) : new InProcessRevocationStore();
   const dataCache: PlanningDataCache = redis ? new RedisPlanningDataCache(redis, `test:${randomUUID()}`) : new InProcessPlanningDataCache();
   const answerCacheSeconds = options.answerCacheSeconds ?? 60;
@@ -141,6 +147,7 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
     host: '127.0.0.1',
     metrics: options.metrics?.planning,
     dataVersions: dataCache,
+    features: { flowMemoryStore: memoryRedis && new RedisFlowMemoryStore(memoryRedis), reportCache: dataCache, ...options.features },
   });
   const commsVerifier = new TokenVerifier({
     issuer: TEST_ISSUER,

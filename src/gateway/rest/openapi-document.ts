@@ -19,7 +19,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   415: 'A body that is not `application/json`.',
   422: 'Validation failed: malformed JSON, a body that is not an object, or fields and parameters that break the schema.',
   429: 'Rate limit reached (with `Retry-After`).',
-  503: 'An authentication dependency (the revocation store) is down; retry later (with `Retry-After`).',
+  503: 'An authentication dependency (the revocation store) is down, or, for Flow Memory, its store; retry later (with `Retry-After`).',
 };
 
 /**
@@ -93,7 +93,7 @@ export function buildOpenApiDocument(routes: RestRoute[], basePath: string): Jso
       operationId: route.operationId,
       summary: route.summary,
       ...(route.description ? { description: route.description } : {}),
-      tags: [route.entity === 'Task' ? 'tasks' : 'projects'],
+      tags: [route.tag ?? (route.entity === 'Task' ? 'tasks' : 'projects')],
       security: [{ bearerAuth: [] }],
       ...(parameters.length ? { parameters } : {}),
       ...(route.body
@@ -125,10 +125,18 @@ export function buildOpenApiDocument(routes: RestRoute[], basePath: string): Jso
         '- Errors are `{"detail": "..."}`; an id naming nothing, in any form, is 404 `{"detail": "Task not found"}`;',
         '  validation errors are 422 `{"detail": [{"loc", "msg", "type"}]}`.',
         '- Single-object answers carry `ETag: "<version>"`; send it back as `If-Match` to change only that version.',
+        '- `/shadow/*` and `/flow-memory/*` keep the original modules\' routes and field names (snake_case where they had',
+        '  them); routes the original lacked (`/shadow/report`, single interactions, `/flow-memory/settings`) answer',
+        '  the GraphQL API\'s shape or the same snake_case as their neighbours.',
       ].join('\n'),
     },
     servers: [{ url: '/' }],
-    tags: [{ name: 'tasks' }, { name: 'projects' }],
+    tags: [
+      { name: 'tasks' },
+      { name: 'projects' },
+      { name: 'shadow', description: 'Shadow AI: the 30-day journey of insights from the caller\'s own task history, and the productivity report.' },
+      { name: 'flow-memory', description: 'Flow Memory: the caller\'s interaction memory across sessions (7 days, the newest 100).' },
+    ],
     paths,
     components: {
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },

@@ -17,7 +17,9 @@ export interface RestAnswer {
   headers?: Record<string, string>;
 }
 
-export type RestEntity = 'Task' | 'Project';
+/** What a route's 404 names (`{"detail": "<entity> not found"}`). */
+export const REST_ENTITIES = ['Task', 'Project', 'Shadow profile', 'Insight', 'Interaction', 'Session'] as const;
+export type RestEntity = (typeof REST_ENTITIES)[number];
 
 export const notFound = (entity: RestEntity): RestAnswer => ({ status: HTTP_STATUS.NOT_FOUND, body: { detail: `${entity} not found` } });
 export const validationFailed = (problems: RestProblem[]): RestAnswer => ({ status: HTTP_STATUS.BAD_USER_INPUT, body: { detail: problems } });
@@ -60,7 +62,9 @@ const ARGUMENT_LOCATIONS: Record<string, Array<string | number>> = {
 };
 
 /** `input.tags.2` -> ["body", "tags", 2]; `after` -> ["query", "cursor"]; `filter.status` -> ["query", "status"]. */
-export function locOfField(field: string): Array<string | number> {
+export function locOfField(field: string, locOf?: (field: string) => Array<string | number> | undefined): Array<string | number> {
+  const custom = locOf?.(field);
+  if (custom) return custom;
   const [argument = '', ...rest] = field.split('.');
   const base = ARGUMENT_LOCATIONS[argument] ?? ['body', argument];
   return [...base, ...(argument === 'filter' ? rest.slice(0, 1) : rest).map(locSegment)];
@@ -83,7 +87,7 @@ interface GraphQLErrorLike {
  */
 export function restAnswerForGraphQLErrors(
   errors: readonly GraphQLErrorLike[],
-  options: { entity: RestEntity; versionFromIfMatch: boolean },
+  options: { entity: RestEntity; versionFromIfMatch: boolean; locOf?: (field: string) => Array<string | number> | undefined },
 ): RestAnswer {
   const error = errors.find((e) => e.extensions?.code && e.extensions.code !== 'INTERNAL_SERVER_ERROR') ?? errors[0] ?? {};
   const extensions = error.extensions ?? {};
@@ -96,9 +100,9 @@ export function restAnswerForGraphQLErrors(
     case 'NOT_FOUND': {
       // A missing reference inside the request (a projectId, a parentId) is a bad field, not a missing resource.
       const field = typeof extensions.field === 'string' ? extensions.field : 'id';
-      const entity: RestEntity = extensions.entity === 'Project' || extensions.entity === 'Task' ? extensions.entity : options.entity;
+      const entity: RestEntity = REST_ENTITIES.includes(extensions.entity) ? extensions.entity : options.entity;
       if (field === 'id' || field === 'idempotencyKey') return notFound(entity);
-      return validationFailed([{ loc: locOfField(field), msg: `${entity} not found`, type: 'not_found' }]);
+      return validationFailed([{ loc: locOfField(field, options.locOf), msg: `${entity} not found`, type: 'not_found' }]);
     }
     case 'BAD_USER_INPUT': {
       const all: Array<{ field: string; message: string }> = Array.isArray(extensions.problems) ? extensions.problems : [];
@@ -107,7 +111,7 @@ export function restAnswerForGraphQLErrors(
       // API answered 404 for every id naming nothing; any other bad field is still the 422 it would have been first.
       const problems = all.filter((p) => p.field !== 'id');
       if (problems.length === 0) return notFound(options.entity);
-      return validationFailed(problems.map((p) => ({ loc: locOfField(p.field), msg: p.message, type: 'value_error' })));
+      return validationFailed(problems.map((p) => ({ loc: locOfField(p.field, options.locOf), msg: p.message, type: 'value_error' })));
     }
     case 'CONFLICT': {
       const current = extensions.currentVersion;

@@ -110,4 +110,4 @@ export const REST_EXAMPLES = {
 } satisfies Record<string, RestExamples>;
 
 /** The original API's 404 body. */
-export const notFoundExample = (entity: 'Task' | 'Project') => ({ detail: `${entity} not found` });
+export const notFoundExample = (entity: string) => ({ detail: `${entity} not found` });

@@ -73,11 +73,11 @@ export function restApiHandler(pipeline: GatewayPipeline, routes: RestRoute[], b
 
     const result = await pipeline.execute(context, { query, operationName: route.operation, variables });
     if (result.errors?.length) {
-      const answer = restAnswerForGraphQLErrors(result.errors, { entity: route.entity, versionFromIfMatch: parsed.input.expectedVersion !== undefined });
+      const answer = restAnswerForGraphQLErrors(result.errors, { entity: route.entity, versionFromIfMatch: parsed.input.expectedVersion !== undefined, locOf: route.locOf });
       if (answer.status >= 500) logger?.error({ errors: result.errors, operation: route.operation }, 'rest shim: operation failed');
       return sendRestAnswer(res, answer);
     }
-    const mapped = result.data ? route.result(result.data) : null;
+    const mapped = result.data ? route.result(result.data, parsed.input) : null;
     if (!mapped) return sendRestAnswer(res, notFound(route.entity));
     sendRestAnswer(res, {
       status: route.status,

@@ -54,7 +54,12 @@ export const PROJECT_FIELDS = /* GraphQL */ `
 const withTask = (operation: string) => `${operation}\n${TASK_FIELDS}`;
 const withProject = (operation: string) => `${operation}\n${PROJECT_FIELDS}`;
 
+import { SHADOW_REST_OPERATIONS } from './shadow/shadow-rest-operations.js';
+import { FLOW_MEMORY_REST_OPERATIONS } from './flow-memory/flow-memory-rest-operations.js';
+
 export const REST_OPERATIONS = {
+  ...SHADOW_REST_OPERATIONS,
+  ...FLOW_MEMORY_REST_OPERATIONS,
   RestListTasks: withTask(`query RestListTasks($filter: TaskFilter, $first: Int, $after: String, $withTotalCount: Boolean! = false) {
   tasks(filter: $filter, first: $first, after: $after) {
     totalCount @include(if: $withTotalCount)

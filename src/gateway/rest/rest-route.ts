@@ -36,9 +36,13 @@ export interface RestRoute {
   examples: RestExamples;
   /** Error statuses this route can answer besides those every route has (401, 422, 429, 503). */
   errors: number[];
+  /** The route's group in the OpenAPI document (default: `tasks` or `projects` by entity). */
+  tag?: string;
+  /** Where a field the subgraph refused sits in this route's request, when not where `locOfField` puts it. */
+  locOf?: (field: string) => Array<string | number> | undefined;
   variables(input: RouteInput): Record<string, unknown>;
   /** The answer's body and, for single objects, the version for `ETag`; null when the object does not exist. */
-  result(data: any): { body: unknown; version?: number } | null;
+  result(data: any, input: RouteInput): { body: unknown; version?: number } | null;
 }
 
 /** Body -> GraphQL input: dates as ISO strings, left-out fields dropped. */
