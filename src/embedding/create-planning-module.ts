@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { buildASTSchema, type GraphQLSchema, parse } from 'graphql';
 import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { MODULE_CONFIG } from '../components/module-config.js';
@@ -233,7 +234,7 @@ async function start(settings: ResolvedOptions, metrics: Registry, hostRequests:
         );
     const { userPerMinute, ipPerMinute } = settings.rateLimits;
     const limits = userPerMinute > 0 || ipPerMinute > 0 ? new RequestLimits({ perUser: userPerMinute, perIp: ipPerMinute, redis }) : undefined;
-    const rest = embeddedRestHandler({ graphql, findCaller, limits, schema: graphql.schema, logger });
+    const rest = embeddedRestHandler({ graphql, findCaller, limits, schema: costSchemaOf(readFileSync(PLANNING_SDL_URL, 'utf8')), logger });
 
     const bus = eventBusOf(settings);
     opened.bus = bus;
@@ -283,6 +284,15 @@ async function start(settings: ResolvedOptions, metrics: Registry, hostRequests:
     await stopRunning(opened).catch((stopError: unknown) => logger.error({ err: stopError }, 'planning module: could not close after a failed start'));
     throw error;
   }
+}
+
+/**
+ * The planning SDL as a schema of this package's own graphql-js (Apollo's CommonJS build, which built the executable
+ * schema, may load another copy), for the costs of the REST routes' operations. Federation's directives are not
+ * declared in it; nothing here needs them.
+ */
+function costSchemaOf(sdl: string): GraphQLSchema {
+  return buildASTSchema(parse(sdl), { assumeValidSDL: true });
 }
 
 /** The host's publisher, else RabbitMQ, else the in-process bus (announced: events then stay in this process). */

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError } from 'graphql';
 import type { Caller } from '../modules/common/caller.js';
 import { CursorCodec } from '../modules/common/cursor.js';
 import { ProjectService } from '../modules/projects/project.service.js';
@@ -35,8 +35,6 @@ export interface OperationRequest {
 export class EmbeddedPlanningGraphQL {
   private readonly apollo: ApolloServer<PlanningContext>;
   private readonly codec: CursorCodec;
-  /** The executable subgraph schema (the REST routes' costs are computed on it). */
-  readonly schema: GraphQLSchema;
 
   constructor(
     private readonly orm: MikroORM,
@@ -46,9 +44,8 @@ export class EmbeddedPlanningGraphQL {
     production: boolean,
   ) {
     this.codec = new CursorCodec(cursorSecret);
-    this.schema = buildPlanningSchema();
     this.apollo = new ApolloServer<PlanningContext>({
-      schema: this.schema,
+      schema: buildPlanningSchema(),
       formatError: createErrorFormatter(logger, production),
       includeStacktraceInErrorResponses: !production,
       introspection: !production,
