@@ -215,3 +215,38 @@ describe('createPlanningModule outside its lifetime', () => {
     }
   });
 });
+
+describe('createPlanningModule in platform mode with rate limits turned on', () => {
+  it('when a caller spends the user budget, then the next request is 429 with Retry-After and the budget headers', async () => {
+    const database = await createTestDatabase();
+    const { redisUrl } = serviceSettings();
+    const planning = createPlanningModule({
+      platformMode: true,
+      caller: 'headers',
+      database: database.url,
+      redis: redisUrl ? { url: redisUrl, keyPrefix: `planning-limits-test-${randomUUID().slice(0, 8)}:` } : undefined,
+      rateLimits: { userPerMinute: 5 },
+      logger: createLogger('silent'),
+    });
+    const host = await listen((req, res) => void planning.handler(req, res));
+    try {
+      await planning.startup();
+      const caller = aHostCaller();
+      const headers = { 'x-user-id': caller.userId, 'x-org-id': caller.orgId, 'x-roles': 'member' };
+
+      // A list page of 50 costs 4 units (1 + 50 rows / 20, rounded up), a read by id 1: 5 units in all.
+      const first = await call(`${host.url}/api/planning/tasks`, { headers });
+      const second = await call(`${host.url}/api/planning/tasks/${randomUUID()}`, { headers });
+      const refused = await call(`${host.url}/api/planning/tasks/${randomUUID()}`, { headers });
+
+      expect([first.status, second.status]).toEqual([200, 404]);
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(refused.headers.get('ratelimit-policy')).toBe('"user";q=5;w=60');
+    } finally {
+      await host.close();
+      await planning.shutdown();
+      await database.drop();
+    }
+  });
+});
