@@ -39,7 +39,7 @@ describe('the packed package, installed into a host project', () => {
     const reportFile = join(workDir, 'report.json');
     await run(process.execPath, ['host.mjs', join(workDir, 'data'), join(FIXTURES, 'events'), reportFile], { cwd: hostDir, env: hostEnvironment(), maxBuffer: 16 * 1024 * 1024 });
     report = JSON.parse(await readFile(reportFile, 'utf8'));
-  }, 240_000);
+  }, 360_000);
 
   afterAll(async () => {
     if (workDir) await rm(workDir, { recursive: true, force: true });
@@ -53,6 +53,12 @@ describe('the packed package, installed into a host project', () => {
     expect(files.filter((file) => /^package\/(src|test|scripts|bench)\//.test(file) || file.endsWith('.ts') && !file.endsWith('.d.ts'))).toEqual([]);
     const manifest = JSON.parse(await readFile(join(hostDir, 'node_modules/@ocelot-apps/focus-kraliki/package.json'), 'utf8'));
     expect(manifest.private).toBeUndefined();
+  });
+
+  it('when the installed CLI is run, then it is the built one and prints its usage', async () => {
+    const { stdout } = await run(join(hostDir, 'node_modules/.bin/focus-kraliki'), ['--help'], { cwd: hostDir, env: hostEnvironment() });
+
+    expect(stdout).toMatch(/^Usage: focus-kraliki <command>/);
   });
 
   it('(a) when a plain Node host logs its user in and mounts the module at /api/planning, then the guide\'s list and create work for that user', () => {
