@@ -8,9 +8,9 @@ import { Authenticator } from '../gateway/auth/authenticator.js';
 import { InProcessRevocationStore, RedisRevocationStore } from '../gateway/auth/revocation-store.js';
 import { RequestLimits } from '../gateway/limits/request-limits.js';
 import { restRouteTemplates } from '../gateway/rest/rest-shim.js';
-import { dependencyReadiness } from '../main/readiness-checks.js';
 import { CursorCodec } from '../modules/common/cursor.js';
 import { openDatabase, type Database } from '../platform/db/database.js';
+import { postgresReadiness } from '../platform/db/postgres-readiness.js';
 import type { ReadinessCheck } from '../platform/http/readiness.js';
 import { TokenVerifier } from '../platform/identity/token-verifier.js';
 import { AmqpEventBus } from '../platform/messaging/amqp-event-bus.js';
@@ -126,7 +126,7 @@ export async function startModuleRuntime(settings: ResolvedOptions, metrics: Reg
       rest,
       findCaller,
       track: instruments.track,
-      readiness: dependencyReadiness({ database, redis, bus }),
+      readiness: readinessOf(database, redis, bus),
     };
   } catch (error) {
     await stopModuleRuntime(opened).catch((stopError: unknown) => logger.error({ err: stopError }, 'planning module: could not close after a failed start'));
@@ -141,6 +141,24 @@ export async function startModuleRuntime(settings: ResolvedOptions, metrics: Reg
  */
 function costSchemaOf(sdl: string): GraphQLSchema {
   return buildASTSchema(parse(sdl), { assumeValidSDL: true });
+}
+
+/**
+ * What `healthCheck()` checks: PostgreSQL, Redis when the module has it, RabbitMQ when it uses it (the host's bus
+ * and the in-process one have nothing of their own to be down), as the roles' readiness does.
+ */
+function readinessOf(database: Database, redis: Redis | undefined, bus: EventBus): ReadinessCheck[] {
+  const checks = [postgresReadiness(database.orm)];
+  if (redis) checks.push({ name: 'redis', check: async () => void (await redis.ping()) });
+  if (bus.kind === 'rabbitmq') {
+    checks.push({
+      name: 'rabbitmq',
+      check: async () => {
+        if (!bus.isConnected()) throw new Error('not connected to the broker');
+      },
+    });
+  }
+  return checks;
 }
 
 /** The host's publisher, else RabbitMQ, else the in-process bus (announced: events then stay in this process). */
