@@ -124,7 +124,7 @@ export function createPlanningApi(options: PlanningApiOptions = {}): PlanningApi
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
     const text = await response.text();
-    const body: unknown = text ? JSON.parse(text) : undefined;
+    const body = parseJson(text);
     if (!response.ok) throw new PlanningApiError(response.status, body);
     return body as T;
   }
@@ -160,4 +160,14 @@ function searchOf(query: object): string {
   }
   const search = params.toString();
   return search ? `?${search}` : '';
+}
+
+/** The answer's JSON; a body that is not JSON (a proxy's error page) as its text, an empty one as undefined. */
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }

@@ -43,4 +43,12 @@ describe('createPlanningApi', () => {
     expect(refusal).toBeInstanceOf(PlanningApiError);
     expect(refusal).toMatchObject({ status: 404, code: 'NOT_FOUND', message: 'Task not found', body: { detail: 'Task not found' } });
   });
+
+  it('when a proxy in front answers with a page that is not JSON, then the rejection is still a PlanningApiError with that text', async () => {
+    const fetch = (async () => new Response('<html>Bad gateway</html>', { status: 502 })) as unknown as typeof globalThis.fetch;
+
+    const refusal = await createPlanningApi({ fetch }).listTasks().catch((error: unknown) => error);
+
+    expect(refusal).toMatchObject({ name: 'PlanningApiError', status: 502, code: 'HTTP_ERROR', body: '<html>Bad gateway</html>' });
+  });
 });
