@@ -18,7 +18,7 @@ import { busMessageOf } from './inbound-event-message.js';
 import { type ModuleRuntime, startModuleRuntime, stopModuleRuntime } from './module-runtime.js';
 import { resolveOptions } from './module-options.js';
 import { PlanningModuleError } from './planning-module-error.js';
-import type { InboundPlanningEvent, NodeHandler, PlanningEventOutcome, PlanningHealth, PlanningModule, PlanningModuleOptions } from './planning-module.types.js';
+import type { HostRequest, InboundPlanningEvent, NodeHandler, PlanningEventOutcome, PlanningHealth, PlanningModule, PlanningModuleOptions } from './planning-module.types.js';
 
 /**
  * The planning module for a host platform: its REST API for `/api/planning` (plain Node, Express, Fastify), its
@@ -38,8 +38,9 @@ import type { InboundPlanningEvent, NodeHandler, PlanningEventOutcome, PlanningH
  * await planning.startup();
  * http.createServer((req, res) => (req.url?.startsWith('/api/planning') ? planning.handler(req, res) : host(req, res)));
  */
-export function createPlanningModule(options: PlanningModuleOptions = {}): PlanningModule {
-  const settings = resolveOptions(options);
+export function createPlanningModule<Request = HostRequest>(options: PlanningModuleOptions<Request> = {}): PlanningModule {
+  // The request is whatever the host's framework hands over; the module only passes it to `caller`.
+  const settings = resolveOptions(options as PlanningModuleOptions);
   const { logger } = settings;
   const metrics = new Registry();
   metrics.setDefaultLabels({ module: MODULE_CONFIG.name });

@@ -35,10 +35,12 @@ export interface HostRequest {
  * How platform mode learns the caller of a request:
  * - a function of the host's request giving the caller the host verified, or `null`/`undefined` for none (the
  *   module answers 401). A function that throws counts as the host's authentication being unavailable (503).
+ *   `Request` is the host framework's request type (`express.Request`, `FastifyRequest`), taken from the function's
+ *   parameter: `caller: (req: express.Request) => req.user`.
  * - `'headers'`: `X-User-Id`, `X-Org-Id` and `X-Roles` (comma list) as set by the host's gateway, which must remove
  *   any a client sent (as the module's own `headers` trust mode).
  */
-export type PlanningCallerSource = ((request: HostRequest) => PlanningCaller | null | undefined | Promise<PlanningCaller | null | undefined>) | 'headers';
+export type PlanningCallerSource<Request = HostRequest> = ((request: Request) => PlanningCaller | null | undefined | Promise<PlanningCaller | null | undefined>) | 'headers';
 
 /** The envelope of every event the module publishes (CONTRACTS: Events). */
 export interface PlanningEvent {
@@ -150,14 +152,14 @@ export interface PlanningAuthOptions {
   maxTokenAgeSeconds?: number;
 }
 
-export interface PlanningModuleOptions {
+export interface PlanningModuleOptions<Request = HostRequest> {
   /**
    * `true`: the host authenticates its users and the module trusts the caller it is given ({@link caller}).
    * `false` (the default): the module verifies bearer tokens itself ({@link auth}).
    */
   platformMode?: boolean;
   /** Platform mode: how the host passes the caller it verified (required there). */
-  caller?: PlanningCallerSource;
+  caller?: PlanningCallerSource<Request>;
   /** Standalone mode: the token issuer's keys (required there). */
   auth?: PlanningAuthOptions;
   /** A PostgreSQL URL, or options; unset: the embedded database in `.data/pglite`. */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createPlanningModule } from '../../../src/index.js';
+import type { IncomingMessage } from 'node:http';
+import type { Request } from 'express';
+import { createPlanningModule, type PlanningCaller } from '../../../src/index.js';
 
 describe('createPlanningModule options', () => {
   it('when several options are wrong, then one INVALID_OPTIONS error names every one of them', () => {
@@ -35,5 +37,12 @@ describe('createPlanningModule options', () => {
 
     expect(planning).toMatchObject({ name: 'focus-kraliki', basePath: '/api/planning', consumes: ['comms.call.ended', 'agents.workflow.suggested'] });
     expect(planning.typeDefs).toContain('type Task @key(fields: "id")');
+  });
+
+  it('when the caller function is typed with the host framework\'s request, then the module takes it as it is', () => {
+    const forExpress = createPlanningModule({ platformMode: true, caller: (req: Request & { user?: PlanningCaller }) => req.user, logger: 'silent' });
+    const forNode = createPlanningModule({ platformMode: true, caller: async (req: IncomingMessage) => (req.headers['x-session'] ? { userId: 'u1', orgId: 'o1', roles: ['viewer'] } : null), logger: 'silent' });
+
+    expect([forExpress.name, forNode.name]).toEqual(['focus-kraliki', 'focus-kraliki']);
   });
 });
