@@ -100,7 +100,14 @@ export function createPlanningModule<Request = HostRequest>(options: PlanningMod
 
     startup() {
       if (stopped) return Promise.reject(new PlanningModuleError('ALREADY_STOPPED', 'The planning module was shut down; create a new one'));
-      starting ??= startModuleRuntime(settings, metrics, hostRequests, eventMetrics).then((started) => void (running = started));
+      // A failed start leaves nothing open, and the next startup() tries again (the database may be up by then).
+      starting ??= startModuleRuntime(settings, metrics, hostRequests, eventMetrics).then(
+        (started) => void (running = started),
+        (error: unknown) => {
+          starting = undefined;
+          throw error;
+        },
+      );
       return starting;
     },
 

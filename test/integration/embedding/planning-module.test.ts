@@ -5,6 +5,7 @@ import { createLogger } from '../../../src/platform/logging/logger.js';
 import { aCallEndedEvent, aWorkflowSuggestedEvent } from '../../testkit/inbound-events.js';
 import { aHostCaller, call, CollectingPublisher, HostSessions, listen } from '../../testkit/host-platform.js';
 import { serviceSettings } from '../../testkit/services.js';
+import { TcpProxy } from '../../testkit/tcp-proxy.js';
 import { createTestDatabase, type TestDatabase } from '../../testkit/test-database.js';
 
 describe('createPlanningModule in platform mode, mounted in a plain Node host', () => {
@@ -195,6 +196,27 @@ describe('createPlanningModule outside its lifetime', () => {
       expect(await planning.healthCheck()).toMatchObject({ status: 'down', error: 'not started' });
     } finally {
       await host.close();
+    }
+  });
+
+  it('when the database cannot be reached at startup, then startup rejects, the module stays not started, and a later startup succeeds', async () => {
+    const database = await createTestDatabase();
+    const target = new URL(database.url);
+    const proxy = await new TcpProxy(target.hostname, Number(target.port || 5432)).start();
+    const planning = createPlanningModule({ platformMode: true, caller: 'headers', database: proxy.urlFor(database.url), logger: createLogger('silent') });
+    try {
+      proxy.cut();
+      await expect(planning.startup()).rejects.toThrow();
+      expect(await planning.healthCheck()).toMatchObject({ status: 'down', error: 'not started' });
+
+      proxy.restore();
+      await planning.startup();
+
+      expect(await planning.healthCheck()).toMatchObject({ status: 'ok' });
+    } finally {
+      await planning.shutdown();
+      await proxy.stop();
+      await database.drop();
     }
   });
 
