@@ -1,6 +1,9 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
-/** Resolver types for the planning subgraph, generated from schema/planning.graphql (`npm run codegen`). */
+/**
+ * Generated from schema/planning.graphql (`npm run codegen`): the subgraph's resolver types, and the frontend's
+ * typed operations (src/components/operations/*.graphql as TypedDocumentNodes, GraphQL Code Generator's client preset).
+ */
 const config: CodegenConfig = {
   schema: 'schema/planning.graphql',
   generates: {
@@ -42,6 +45,19 @@ const config: CodegenConfig = {
         avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
         maybeValue: 'T | null',
         inputMaybeValue: 'T | null | undefined',
+      },
+    },
+    // Browser-safe: documents as plain objects, types only otherwise (no runtime import but the documents themselves).
+    'src/components/generated/graphql/': {
+      documents: 'src/components/operations/*.graphql',
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: {
+        useTypeImports: true,
+        enumsAsTypes: true,
+        emitLegacyCommonJSImports: false,
+        // What the client receives as JSON: DateTime an ISO string.
+        scalars: { DateTime: 'string', JSON: 'Record<string, unknown>', ID: 'string' },
       },
     },
   },

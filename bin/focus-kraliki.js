@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx (a production dependency), so the same sources run everywhere.
-import { register } from 'tsx/esm/api';
+// In the repository the TypeScript CLI runs through tsx (a production dependency), so the same sources run
+// everywhere; the published package holds the built CLI only (dist/, `npm run build`).
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/main/cli.ts');
+const source = new URL('../src/main/cli.ts', import.meta.url);
+if (existsSync(source)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(source.href);
+} else {
+  await import('../dist/main/cli.js');
+}
