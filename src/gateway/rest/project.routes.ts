@@ -1,11 +1,11 @@
 import { toListEnvelope, toProjectJson } from './rest-mappers.js';
 import { REST_EXAMPLES } from './rest-examples.js';
 import { deleteProjectResponse, projectListResponse, projectResponse } from './rest-responses.js';
-import { graphqlInput, single, type RestRoute } from './rest-route.js';
+import { graphqlInput, single, type AnyRestRoute } from './rest-route.js';
 import { createProjectBody, idPath, listProjectsQuery, updateProjectBody } from './rest-schemas.js';
 
 /** The routes of projects under `/api/planning` (CONTRACTS.md, "REST shim"). */
-export const PROJECT_ROUTES: RestRoute[] = [
+export const PROJECT_ROUTES: AnyRestRoute[] = [
   {
     method: 'GET',
     path: '/projects',

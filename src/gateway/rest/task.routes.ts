@@ -1,11 +1,11 @@
 import { toListEnvelope, toTaskJson } from './rest-mappers.js';
 import { REST_EXAMPLES } from './rest-examples.js';
 import { deleteTaskResponse, taskListResponse, taskResponse } from './rest-responses.js';
-import { graphqlInput, single, type RestRoute } from './rest-route.js';
+import { graphqlInput, single, type AnyRestRoute } from './rest-route.js';
 import { completeTaskBody, createTaskBody, idPath, listTasksQuery, updateTaskBody } from './rest-schemas.js';
 
 /** The routes of tasks under `/api/planning` (CONTRACTS.md, "REST shim"). */
-export const TASK_ROUTES: RestRoute[] = [
+export const TASK_ROUTES: AnyRestRoute[] = [
 
   {
     method: 'GET',

@@ -1,4 +1,4 @@
-import type { RestRoute } from '../rest-route.js';
+import type { AnyRestRoute } from '../rest-route.js';
 import { FLOW_MEMORY_EXAMPLES } from './flow-memory-rest-examples.js';
 import {
   bulkBody,
@@ -42,7 +42,7 @@ const interactionInput = (body: any) => ({
   metadata: body.metadata,
   transient: body.transient,
 });
-const defined = (object: Record<string, unknown>) => Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined));
+const defined = <T extends object>(object: T): T => Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as T;
 
 /** A GraphQL FlowMemoryInteraction as the original's InteractionResponse (plus id, session and edit time). */
 export const toInteractionJson = (i: any) => ({
@@ -83,7 +83,7 @@ const toSettingsJson = (s: any) => ({ enabled: s.enabled, store_transient: s.sto
 const common = { tag: 'flow-memory', locOf: flowMemoryLocOf } as const;
 
 /** The routes of `/api/planning/flow-memory`: the original module's, then single interactions and settings. */
-export const FLOW_MEMORY_REST_ROUTES: RestRoute[] = [
+export const FLOW_MEMORY_REST_ROUTES: AnyRestRoute[] = [
   {
     ...common,
     method: 'POST',

@@ -1,4 +1,4 @@
-import type { RestRoute } from '../rest-route.js';
+import type { AnyRestRoute } from '../rest-route.js';
 import {
   acknowledgeResponse,
   dailyInsightQuery,
@@ -72,7 +72,7 @@ function dailyInsightOf(profile: any, requested: number | undefined) {
 }
 
 /** The routes of `/api/planning/shadow`: the original module's, then the report. */
-export const SHADOW_REST_ROUTES: RestRoute[] = [
+export const SHADOW_REST_ROUTES: AnyRestRoute[] = [
   {
     method: 'POST',
     path: '/shadow/profile',
