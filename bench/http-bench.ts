@@ -291,7 +291,7 @@ async function main() {
     const shared = { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: redisKeyPrefix };
     const signedSubgraph = await roles.start([...CLI, 'subgraph'], { ...common, ...shared, PLANNING_PORT: '4101', PLANNING_TRUST_MODE: 'signed' }, 4101);
     const headersSubgraph = await roles.start([...CLI, 'subgraph'], { ...common, PLANNING_PORT: '4102', PLANNING_TRUST_MODE: 'headers' }, 4102);
-    const comms = await roles.start(['src/examples/comms/main.ts'], { COMMS_PORT: '4105', COMMS_HOST: '127.0.0.1' }, 4105);
+    const comms = await roles.start(['src/examples/comms/main.ts'], { COMMS_PORT: '4105', COMMS_HOST: '127.0.0.1', COMMS_CONTEXT_JWKS_URL: 'http://127.0.0.1:4103/.well-known/jwks.json' }, 4105);
     const gatewayEnv = {
       ...common,
       ...shared,
