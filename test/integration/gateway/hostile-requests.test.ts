@@ -171,7 +171,8 @@ describe.each([false, true])('the gateway against malformed and hostile requests
     const head = (authorization: string) =>
       `POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\nAuthorization: ${authorization}\r\n\r\n`;
     // Neither sends its 1,000 bytes: the first is answered before reading them, the second is cut by the timeout.
-    expect(await Promise.race([rawRequest(port, head('Bearer junk'), '{"query":'), new Promise((r) => setTimeout(() => r('no answer yet'), 1500))])).toBe('HTTP/1.1 401 Unauthorized');
+    // Read first, the body would hold this answer until the request timeout (a 408 instead of the 401).
+    expect(await rawRequest(port, head('Bearer junk'), '{"query":')).toBe('HTTP/1.1 401 Unauthorized');
     expect(await rawRequest(port, head(`Bearer ${token}`), '{"query":')).toMatch(/^HTTP\/1\.1 408|^closed$/);
   });
 
