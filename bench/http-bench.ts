@@ -8,7 +8,7 @@
  *   S1  the planning subgraph directly (headers trust mode)
  *   S1s the planning subgraph directly in signed mode, with a context signed as our gateway signs it
  *   S2  the same query through our gateway: real token, revocation, rate limit, signed context all on
- *   S2c S2 with the gateway's answer cache on (GATEWAY_CACHE_SECONDS=60; exact invalidation, see README)
+ *   S2c S2 with the gateway's answer cache on (GATEWAY_CACHE_SECONDS=60; exact invalidation, see docs/gateway.md)
  *   S3  a query spanning planning and the comms example subgraph, through our gateway
  *   S4  GET /api/planning/tasks?limit=20 through the REST shim of our gateway (same token)
  *   S5  createTask mutations through our gateway (the write path, outbox row included)

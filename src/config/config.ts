@@ -113,6 +113,12 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });
 
+/**
+ * Every environment variable {@link loadConfig} reads, in the order of its schema (so the list cannot drift from what
+ * is parsed). The README's configuration table names each one; `test/unit/readme-config.test.ts` checks it.
+ */
+export const CONFIG_VARIABLES: readonly (keyof typeof envSchema.shape)[] = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
+
 /** The process configuration, parsed once from the environment. */
 export interface Config {
   nodeEnv: 'development' | 'test' | 'production';

@@ -39,7 +39,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const graphql = graphqlRoute({ apollo: server, admission, pricing, compressionMinBytes: options.compressionMinBytes ?? 0 });
   const routes: Record<string, RouteHandler> = {
     '/graphql': graphql,
-    // Development only: a browser opening /graphql gets the GraphiQL IDE (README, "GraphQL IDE").
+    // Development only: a browser opening /graphql gets the GraphiQL IDE (docs/operations.md, "GraphQL IDE").
     ...(options.isProduction ? {} : graphiqlRoutes(graphql)),
     ...authRoutes({ ...options, authenticator, metrics }),
     ...operationalRoutes(options, metrics),

@@ -1,6 +1,6 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 
-/** Limits on every GraphQL document the gateway accepts (GraphQL Armor); see README "Gateway". */
+/** Limits on every GraphQL document the gateway accepts (GraphQL Armor); see docs/gateway.md, "GraphQL hardening". */
 export const GRAPHQL_LIMITS = { maxDepth: 10, maxAliases: 15, maxDirectives: 20, maxTokens: 2000, maxCost: 5000 } as const;
 
 /**

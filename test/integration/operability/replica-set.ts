@@ -106,7 +106,7 @@ export async function startReplicaSet(settings: ReplicaSettings, beforeWorkers: 
     deadLetterExchange: `platform.events.dlx.${suffix}`,
     deadLetterQueue: `planning.events.dead.${suffix}`,
   };
-  // What must be the same on every replica (README, "Running more than one").
+  // What must be the same on every replica (docs/scaling.md).
   const shared: Record<string, string> = {
     DATABASE_URL: database.url,
     REDIS_URL: redisUrl!,
