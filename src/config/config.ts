@@ -1,6 +1,7 @@
 import { PlanningError } from '../platform/errors/planning-error.js';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { PROJECT_MESSAGES } from '../platform/validation/validation-messages.js';
 import { CONSUMED_EVENT_TYPES, type EventTopology } from '../platform/messaging/event-bus.js';
 
 /** Unacknowledged inbound events at once, unless `EVENTS_PREFETCH` says otherwise. */
@@ -220,7 +221,7 @@ const DEV_CURSOR_SECRET = 'focus-kraliki-development-cursor-key';
  * const config = loadConfig(process.env);
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+  const parsed = envSchema.safeParse(env, PROJECT_MESSAGES);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }

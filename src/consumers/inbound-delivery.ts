@@ -1,4 +1,5 @@
 import { JSON_PROBLEM_MESSAGES, jsonProblems, tooDeepPath } from '../platform/json/json-problems.js';
+import { PROJECT_MESSAGES } from '../platform/validation/validation-messages.js';
 import type { IncomingMessage } from '../platform/messaging/event-bus.js';
 import type { InboundHandler } from './inbound-handler.js';
 import { describeIssues, eventKey, inboundEnvelopeSchema } from './inbound-envelope.js';
@@ -36,14 +37,14 @@ function validateDelivery(message: IncomingMessage, handlers: ReadonlyMap<string
   }
   const tooDeep = tooDeepPath(json);
   if (tooDeep) return { refused: `invalid event: ${tooDeep.join('.')}: ${JSON_PROBLEM_MESSAGES.depth}` };
-  const envelope = inboundEnvelopeSchema.safeParse(json);
+  const envelope = inboundEnvelopeSchema.safeParse(json, PROJECT_MESSAGES);
   if (!envelope.success) return { refused: `invalid envelope: ${describeIssues(envelope.error)}` };
   const handler = handlers.get(envelope.data.type);
   if (!handler) return { refused: `unsupported event type ${JSON.stringify(envelope.data.type)}` };
   if (envelope.data.type !== message.routingKey) {
     return { refused: `type ${JSON.stringify(envelope.data.type)} does not match routing key ${JSON.stringify(message.routingKey)}` };
   }
-  const data = handler.dataSchema.safeParse(envelope.data.data);
+  const data = handler.dataSchema.safeParse(envelope.data.data, PROJECT_MESSAGES);
   if (!data.success) return { refused: `invalid ${handler.type}: ${describeIssues(data.error, 'data')}` };
   const { id, user_id: userId, org_id: orgId } = envelope.data;
   // PostgreSQL cannot store U+0000 or a lone surrogate in text or jsonb: what the event stores (its envelope ids and

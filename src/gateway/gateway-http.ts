@@ -37,7 +37,9 @@ export function gatewayHttpServer(deps: { routes: Record<string, RouteHandler>; 
     handlers.track(
       Promise.resolve(route(req, res)).catch((error: unknown) => {
         deps.logger.error({ err: error, path: pathname }, 'gateway: request failed');
-        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+        // /graphql answers in GraphQL's shape; every other route in the REST shim's.
+        const body = pathname === '/graphql' ? { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] } : { detail: 'Internal server error' };
+        if (!res.headersSent) sendJson(res, 500, body);
         else res.end();
       }),
     );

@@ -8,6 +8,7 @@ import { JSON_PROBLEM_MESSAGES, MAX_JSON_DEPTH, tooDeepPath } from '../platform/
 import { boundedLogText } from '../platform/logging/bounded-text.js';
 import { operationNameOf, requestLogFields } from '../platform/logging/request-log.js';
 import type { Admission } from './admission.js';
+import { csrfRefusal } from './csrf-refusal.js';
 import type { GatewayContext } from './gateway-context.js';
 import { GATEWAY_MAX_BODY_BYTES, type GatewayPipeline, type RouteHandler } from './gateway-options.js';
 import { documentSizeCost, MAX_OPERATION_COST, operationCost } from './limits/operation-cost.js';
@@ -56,6 +57,8 @@ export function graphqlRoute(deps: { apollo: () => ApolloServer<GatewayContext>;
   return async (req: IncomingMessage, res: ServerResponse) => {
     const claims = await admission.authenticate(req, res);
     if (!claims) return;
+    const forgeable = csrfRefusal(req);
+    if (forgeable) return sendJson(res, 400, { errors: [forgeable] });
     let body: unknown;
     try {
       body = await readBody(req, GATEWAY_MAX_BODY_BYTES);

@@ -33,10 +33,13 @@ export async function startGatewayRole(
 ) {
   const redis = redisFor(config, logger);
   const users = new UserRepository(database.orm);
-  if (database.mode === 'embedded' && !config.isProduction && (await users.count()) === 0) {
+  const development = database.mode === 'embedded' && !config.isProduction;
+  if (development && (await users.count()) === 0) {
     await users.add({ email: DEMO_USER.email, passwordHash: await hashPassword(DEMO_USER.password), orgId: DEMO_USER.orgId, roles: DEMO_USER.roles });
     logger.warn({ email: DEMO_USER.email, org: DEMO_USER.orgId }, 'created the development demo user (password: "password")');
   }
+  // /docs offers the demo login only where the demo user exists.
+  const offersDemoLogin = development && (await users.findByEmail(DEMO_USER.email)) !== null;
   const supergraphSdl = await readFile(SUPERGRAPH_FILE, 'utf8');
   // Where the gateway fetches from, and what its /ready asks: the supergraph's routing URLs under SUBGRAPH_*_URL.
   const routingUrls = subgraphRoutingUrls(supergraphSdl, config.subgraphUrls);
@@ -76,7 +79,7 @@ export async function startGatewayRole(
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     metrics: { registry: createMetricsRegistry('gateway'), routeTemplates: restRouteTemplates(), access: metricsAccessOf(config, logger) },
     // The REST shim and its docs, then any routes the caller adds.
-    extraRoutes: (pipeline) => ({ ...restShimRoutes(pipeline, logger), ...extraRoutes?.(pipeline) }),
+    extraRoutes: (pipeline) => ({ ...restShimRoutes(pipeline, logger, offersDemoLogin ? { demoLogin: DEMO_USER } : {}), ...extraRoutes?.(pipeline) }),
   });
   logger.info({ url: gateway.url, routing: routingUrls, redis: redis ? 'redis' : 'in-process' }, `gateway listening on ${gateway.url}`);
   return {

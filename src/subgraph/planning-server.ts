@@ -111,7 +111,7 @@ export async function startPlanningSubgraph(options: PlanningSubgraphOptions): P
     const extra = options.extraRoutes?.[pathname];
     if (extra) return extra(req, res);
     if (pathname === '/ready') return void ready(req, res);
-    if (pathname !== '/graphql') return sendJson(res, 404, { error: 'Not found' });
+    if (pathname !== '/graphql') return sendJson(res, 404, { detail: 'Not Found' });
     if (dataVersions) res.setHeader(PLANNING_DATA_VERSIONS_HEADER, dataVersions.fingerprint);
     const requestContext = async (body: unknown) => {
       logFields.operationName = boundedLogText(operationNameOf(body, req.url));

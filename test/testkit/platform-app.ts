@@ -74,6 +74,8 @@ export interface PlatformOptions {
    * this platform's prefix, through `redisUrlOverride`) when `REDIS_URL` is set, and reports are cached in `dataCache`.
    */
   features?: PlanningFeatures;
+  /** The development demo user `/docs` offers (none by default, as on a real database). */
+  demoLogin?: { email: string; password: string };
 }
 
 export interface GraphQLHttpResult {
@@ -202,7 +204,7 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
     isProduction: options.isProduction ?? false,
     port: 0,
     host: '127.0.0.1',
-    extraRoutes: (pipeline) => restShimRoutes(pipeline, logger),
+    extraRoutes: (pipeline) => restShimRoutes(pipeline, logger, { demoLogin: options.demoLogin }),
     metrics: options.metrics?.gateway && { registry: options.metrics.gateway, routeTemplates: restRouteTemplates(), access: options.metrics.gatewayAccess },
   });
 

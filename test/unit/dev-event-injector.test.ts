@@ -30,10 +30,21 @@ describe('development event injector (in-process bus)', () => {
     expect(delivered).toContain('agents.workflow.suggested');
   });
 
-  it('when the type is not consumed or the body is not JSON, then it is refused and nothing is delivered', async () => {
+  it('when the type is not consumed or the body is not JSON, then it is refused in the REST shape and nothing is delivered', async () => {
     const before = delivered.length;
-    expect((await post(JSON.stringify({ type: 'planning.task.created' }))).status).toBe(422);
-    expect((await post('{oops')).status).toBe(400);
+    const notConsumed = await post(JSON.stringify({ type: 'planning.task.created' }));
+    expect(notConsumed.status).toBe(422);
+    expect(await notConsumed.json()).toEqual({ detail: [{ loc: ['body', 'type'], msg: expect.stringMatching(/^must be one of: .*comms\.call\.ended/), type: 'value_error' }] });
+    const noType = await post('{}');
+    expect(await noType.json()).toEqual({ detail: [{ loc: ['body', 'type'], msg: 'Field required', type: 'missing' }] });
+    const notJson = await post('{oops');
+    expect(notJson.status).toBe(422);
+    expect(await notJson.json()).toEqual({ detail: [{ loc: ['body'], msg: 'Request body is not valid JSON', type: 'json_invalid' }] });
+    expect((await post('null')).status).toBe(422);
+    const get = await fetch(url);
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+    expect(await get.json()).toEqual({ detail: 'Method Not Allowed' });
     expect(delivered.length).toBe(before);
   });
 

@@ -6,6 +6,17 @@
 
 
 export interface paths {
+  "/auth/login": {
+    /**
+     * Log in: trade an email and password for a bearer token
+     * @description Public. Attempts are limited per account and address (429 with `Retry-After` past the limit).
+     */
+    post: operations["login"];
+  };
+  "/auth/logout": {
+    /** Log out: revoke the bearer token sent */
+    post: operations["logout"];
+  };
   "/api/planning/tasks": {
     /**
      * List tasks (newest first)
@@ -602,6 +613,18 @@ export interface components {
       /** @description Also forget everything kept so far. */
       clear_memory?: boolean;
     };
+    LoginRequest: {
+      email: string;
+      password: string;
+    };
+    LoginAnswer: {
+      /** @description The bearer token (an Ed25519-signed JWT): send it as `Authorization: Bearer <token>`. */
+      access_token: string;
+      /** @constant */
+      token_type: "bearer";
+      /** @description Seconds until the token expires. */
+      expires_in: number;
+    };
   };
   responses: never;
   parameters: never;
@@ -616,6 +639,93 @@ export type external = Record<string, never>;
 
 export interface operations {
 
+  /**
+   * Log in: trade an email and password for a bearer token
+   * @description Public. Attempts are limited per account and address (429 with `Retry-After` past the limit).
+   */
+  login: {
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *   "email": "you@example.com",
+         *   "password": "your password"
+         * }
+         */
+        "application/json": components["schemas"]["LoginRequest"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": components["schemas"]["LoginAnswer"];
+        };
+      };
+      /** @description Unknown email or wrong password (the same answer for both). */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Request body larger than 16 KB. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A body that is not `application/json`. */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Validation failed: malformed JSON, a body that is not an object, or a missing or malformed field. */
+      422: {
+        content: {
+          "application/json": components["schemas"]["ValidationError"];
+        };
+      };
+      /** @description Too many attempts (with `Retry-After`). */
+      429: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The user store is unavailable; retry later (with `Retry-After`). */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /** Log out: revoke the bearer token sent */
+  logout: {
+    responses: {
+      /** @description Revoked: the token is refused from now on, everywhere. */
+      200: {
+        content: {
+          "application/json": {
+            /** @constant */
+            success: true;
+          };
+        };
+      };
+      /** @description Missing, invalid, expired or revoked bearer token (with `WWW-Authenticate: Bearer`). */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The revocation store is down; retry later (with `Retry-After`). */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
   /**
    * List tasks (newest first)
    * @description `total` is the number of tasks in this answer, as the original API answered; `?count=exact` adds `total_count`, every task matching the filter. `next_cursor` is null on the last page.

@@ -1,10 +1,13 @@
-import { HttpError, readBody, sendJson } from '../../platform/http/graphql-http.js';
+import { sendJson } from '../../platform/http/graphql-http.js';
+import { PROJECT_MESSAGES } from '../../platform/validation/validation-messages.js';
 import { isDatabaseUnavailable } from '../../platform/errors/service-unavailable.js';
 import type { KeyRing } from '../../platform/identity/signing-keys.js';
 import type { Logger } from '../../platform/logging/logger.js';
 import type { GatewayMetrics } from '../../platform/metrics/gateway-metrics.js';
 import { clientIp } from '../admission.js';
 import type { RouteHandler } from '../gateway-options.js';
+import { readJsonObject } from '../rest/json-body.js';
+import { problemsOfZod, sendRestAnswer, validationFailed } from '../rest/rest-errors.js';
 import { answerAuthFailure, sendAnswer, sendAuthUnavailable, toHttpAnswer } from '../http-answers.js';
 import type { Authenticator } from './authenticator.js';
 import { InvalidCredentialsError, loginRequestSchema, type LoginService, TooManyAttemptsError } from './login.service.js';
@@ -26,20 +29,11 @@ export function authRoutes(deps: {
   const { metrics } = deps;
 
   const login: RouteHandler = async (req, res) => {
-    if (req.method !== 'POST') return sendJson(res, 405, { detail: 'Use POST' });
-    let body: unknown;
-    try {
-      body = await readBody(req, MAX_LOGIN_BODY_BYTES);
-    } catch (error) {
-      const status = error instanceof HttpError ? error.status : 400;
-      // Malformed JSON is a validation failure like any other: 422 in the shape every other validation answer has.
-      if (status === 400) return sendJson(res, 422, { detail: [{ loc: ['body'], msg: (error as Error).message, type: 'json_invalid' }] });
-      return sendJson(res, status, { detail: (error as Error).message });
-    }
-    const parsed = loginRequestSchema.safeParse(body);
-    if (!parsed.success) {
-      return sendJson(res, 422, { detail: parsed.error.issues.map((i) => ({ loc: ['body', ...i.path.map(String)], msg: i.message, type: i.code })) });
-    }
+    if (req.method !== 'POST') return methodNotAllowed(res);
+    const body = await readJsonObject(req, false, MAX_LOGIN_BODY_BYTES);
+    if ('refusal' in body) return sendRestAnswer(res, body.refusal);
+    const parsed = loginRequestSchema.safeParse(body.value, PROJECT_MESSAGES);
+    if (!parsed.success) return sendRestAnswer(res, validationFailed(problemsOfZod(parsed.error, 'body', body.value)));
     try {
       sendJson(res, 200, await deps.login.login(parsed.data.email, parsed.data.password, clientIp(req)));
     } catch (error) {
@@ -56,7 +50,7 @@ export function authRoutes(deps: {
   };
 
   const logout: RouteHandler = async (req, res) => {
-    if (req.method !== 'POST') return sendJson(res, 405, { detail: 'Use POST' });
+    if (req.method !== 'POST') return methodNotAllowed(res);
     try {
       const claims = await deps.authenticator.authenticate(req.headers.authorization);
       const remaining = claims.exp - Math.floor(Date.now() / 1000);
@@ -64,7 +58,7 @@ export function authRoutes(deps: {
       sendJson(res, 200, { success: true });
     } catch (error) {
       metrics?.authFailed(error);
-      if (!answerAuthFailure(res, error)) throw error;
+      if (!answerAuthFailure(res, error, 'rest')) throw error;
     }
   };
 
@@ -76,4 +70,9 @@ export function authRoutes(deps: {
       sendJson(res, 200, deps.keys.jwks);
     },
   };
+}
+
+function methodNotAllowed(res: Parameters<RouteHandler>[1]): void {
+  res.setHeader('allow', 'POST');
+  sendJson(res, 405, { detail: 'Method Not Allowed' });
 }

@@ -13,12 +13,12 @@ const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
 
 export const loginRequestSchema = z.object({
   email: z
-    .string({ error: 'required' })
+    .string()
     .trim()
     .min(3, 'must be an email address')
     .max(320, 'must be at most 320 characters')
     .refine((email) => !UNSTORABLE.test(email), 'must not hold NUL characters or lone UTF-16 surrogates'),
-  password: z.string({ error: 'required' }).min(1, 'must not be empty').max(1024, 'must be at most 1024 characters'),
+  password: z.string().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters'),
 });
 
 export class InvalidCredentialsError extends PlanningError {

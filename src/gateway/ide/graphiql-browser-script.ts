@@ -5,6 +5,8 @@
  *
  * It keeps the bearer token in sessionStorage (gone when the tab closes), obtains it from `POST /auth/login` or a
  * pasted token, and sends it on every GraphiQL request. Headers typed in GraphiQL's header editor win over it.
+ * Without a token GraphiQL runs with no schema (no introspection request, so no 401 before the user did anything)
+ * and the bar says to log in to load it; a token the gateway refuses (expired, revoked) is dropped the same way.
  */
 export const GRAPHIQL_BROWSER_SCRIPT = `(function () {
   'use strict';
@@ -36,7 +38,7 @@ export const GRAPHIQL_BROWSER_SCRIPT = `(function () {
     var token = storedToken();
     var expiry = token ? expiryOf(token) : undefined;
     byId('ide-logout').hidden = !token;
-    if (!token) return showStatus('Not signed in: requests go without a token and get 401.', false);
+    if (!token) return showStatus('Not signed in: log in (or paste a token) to load the schema and run queries.', false);
     showStatus('Signed in; requests send Authorization: Bearer' + (expiry ? ' (token expires ' + expiry.toLocaleTimeString() + ')' : '') + '.', false);
   }
 
@@ -53,6 +55,12 @@ export const GRAPHIQL_BROWSER_SCRIPT = `(function () {
     var extra = (options && options.headers) || {};
     Object.keys(extra).forEach(function (name) { headers[name.toLowerCase()] = extra[name]; });
     return fetch(ENDPOINT, { method: 'POST', headers: headers, body: JSON.stringify(params), credentials: 'omit' }).then(function (response) {
+      if (response.status === 401 && token && token === storedToken() && headers.authorization === 'Bearer ' + token) {
+        setTimeout(function () {
+          useToken('');
+          showStatus('The gateway refused the token (expired or revoked): log in again to load the schema.', true);
+        }, 0);
+      }
       return response.text().then(function (text) {
         try { return JSON.parse(text); } catch (e) { return { errors: [{ message: 'HTTP ' + response.status + ': ' + text }] }; }
       });
@@ -60,9 +68,12 @@ export const GRAPHIQL_BROWSER_SCRIPT = `(function () {
   }
 
   // A new key remounts GraphiQL, so it fetches the schema again with the new token (the editors persist their text).
+  // Without a token, schema null: GraphiQL asks for no schema (its introspection would only be refused).
   function renderGraphiQL() {
     generation += 1;
-    root.render(React.createElement(GraphiQL, { key: generation, fetcher: fetcher, defaultQuery: DEFAULT_QUERY, shouldPersistHeaders: false }));
+    var props = { key: generation, fetcher: fetcher, defaultQuery: DEFAULT_QUERY, shouldPersistHeaders: false };
+    if (!storedToken()) props.schema = null;
+    root.render(React.createElement(GraphiQL, props));
   }
 
   byId('ide-login-form').addEventListener('submit', function (event) {

@@ -27,7 +27,7 @@ export const DOCS_CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** Starts Swagger UI on the document; a file of its own so the page needs no inline script. */
+/** Starts Swagger UI on the document; a file of its own so the page needs no inline script. A login on the page authorizes it. */
 const INITIALIZER = `window.onload = function () {
   window.ui = SwaggerUIBundle({
     url: '/docs/openapi.json',
@@ -35,6 +35,16 @@ const INITIALIZER = `window.onload = function () {
     deepLinking: true,
     presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
     layout: 'StandaloneLayout',
+    // A successful POST /auth/login on this page authorizes the page with the token it answered.
+    responseInterceptor: function (response) {
+      try {
+        var body = response.body || response.obj;
+        if (response.ok && new URL(response.url, window.location.href).pathname === '/auth/login' && body && body.access_token) {
+          window.ui.preauthorizeApiKey('bearerAuth', body.access_token);
+        }
+      } catch (e) { /* not a login answer */ }
+      return response;
+    },
   });
 };
 `;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { authPaths, bearerDescription, type DemoLogin } from './auth-openapi.js';
 import { notFoundExample } from './rest-examples.js';
 import { errorResponse, validationErrorResponse } from './rest-responses.js';
 import type { RestRoute } from './rest-routes.js';
@@ -24,9 +25,10 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 
 /**
  * Builds the OpenAPI 3.1 document of the REST shim from the route table: request schemas and response schemas
- * are the same zod schemas the shim validates with, converted with `z.toJSONSchema`.
+ * are the same zod schemas the shim validates with, converted with `z.toJSONSchema`. It lists `/auth/login` and
+ * `/auth/logout` too, and the Authorize dialog says how to get a token (naming `options.demoLogin` in development).
  */
-export function buildOpenApiDocument(routes: RestRoute[], basePath: string): JsonSchema {
+export function buildOpenApiDocument(routes: RestRoute[], basePath: string, options: { demoLogin?: DemoLogin } = {}): JsonSchema {
   const components: Record<string, JsonSchema> = {};
   const schemaOf = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
     const { $schema: _ignored, ...json } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
@@ -103,6 +105,12 @@ export function buildOpenApiDocument(routes: RestRoute[], basePath: string): Jso
     };
   }
 
+  // The auth routes refer to the shared error shapes.
+  refTo('Error', errorResponse);
+  refTo('ValidationError', validationErrorResponse);
+  const auth = authPaths(options.demoLogin);
+  Object.assign(components, auth.schemas);
+
   return {
     openapi: '3.1.0',
     info: {
@@ -132,14 +140,15 @@ export function buildOpenApiDocument(routes: RestRoute[], basePath: string): Jso
     },
     servers: [{ url: '/' }],
     tags: [
+      { name: 'auth', description: 'Tokens: log in for one, log out to revoke it. Every other route needs one (Authorize above).' },
       { name: 'tasks' },
       { name: 'projects' },
       { name: 'shadow', description: 'Shadow AI: the 30-day journey of insights from the caller\'s own task history, and the productivity report.' },
       { name: 'flow-memory', description: 'Flow Memory: the caller\'s interaction memory across sessions (7 days, the newest 100).' },
     ],
-    paths,
+    paths: { ...auth.paths, ...paths },
     components: {
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: bearerDescription(options.demoLogin) } },
       schemas: components,
     },
   };

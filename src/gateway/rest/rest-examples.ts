@@ -89,7 +89,7 @@ export const REST_EXAMPLES = {
   completeTask: {
     request: { actualMinutes: 25 },
     response: { ...completedTask, actualMinutes: 25 },
-    invalid: { request: { actualMinutes: -1 }, response: problem(['body', 'actualMinutes'], 'Too small: expected number to be >=0', 'too_small') },
+    invalid: { request: { actualMinutes: -1 }, response: problem(['body', 'actualMinutes'], 'must be at least 0', 'too_small') },
   },
   deleteTask: { response: { success: true } },
   listProjects: { response: { projects: [project], total: 1, next_cursor: null }, invalid: limitTooBig },

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HttpError, readBody } from '../../platform/http/graphql-http.js';
 import type { Logger } from '../../platform/logging/logger.js';
-import { GATEWAY_MAX_BODY_BYTES, type GatewayPipeline, type RouteHandler } from '../gateway-options.js';
+import { PROJECT_MESSAGES } from '../../platform/validation/validation-messages.js';
+import type { GatewayPipeline, RouteHandler } from '../gateway-options.js';
 import { parseIfMatch } from './if-match.js';
+import { readJsonObject } from './json-body.js';
 import {
   badRequest,
   etagOf,
@@ -99,7 +100,7 @@ async function parseRequest(req: IncomingMessage, url: URL, match: CompiledRoute
     const body = await readJsonObject(req, route.bodyOptional === true);
     if ('refusal' in body) return body;
     if (body.value !== undefined) {
-      const result = route.body.safeParse(body.value);
+      const result = route.body.safeParse(body.value, PROJECT_MESSAGES);
       if (result.success) input.body = result.data;
       else problems.push(...problemsOfZod(result.error, 'body', body.value));
     }
@@ -107,20 +108,20 @@ async function parseRequest(req: IncomingMessage, url: URL, match: CompiledRoute
 
   if (route.params) {
     const values = match.pattern.exec(subPath)!.slice(1).map(decodeSegment);
-    const result = route.params.safeParse(Object.fromEntries(match.paramNames.map((name, i) => [name, values[i]])));
+    const result = route.params.safeParse(Object.fromEntries(match.paramNames.map((name, i) => [name, values[i]])), PROJECT_MESSAGES);
     if (result.success) input.params = result.data;
     else problems.push(...problemsOfZod(result.error, 'path'));
   }
 
   if (route.query) {
     const query = queryObjectOf(url.searchParams);
-    const result = route.query.safeParse(query);
+    const result = route.query.safeParse(query, PROJECT_MESSAGES);
     if (result.success) input.query = result.data;
     else problems.push(...problemsOfZod(result.error, 'query', query));
   }
 
   if (route.idempotencyKey && req.headers['idempotency-key'] !== undefined) {
-    const result = idempotencyKeyHeader.safeParse(req.headers['idempotency-key']);
+    const result = idempotencyKeyHeader.safeParse(req.headers['idempotency-key'], PROJECT_MESSAGES);
     if (result.success) input.idempotencyKey = result.data;
     else problems.push(...result.error.issues.map((i) => ({ loc: ['header', 'Idempotency-Key'], msg: i.message, type: i.code })));
   }
@@ -134,27 +135,6 @@ async function parseRequest(req: IncomingMessage, url: URL, match: CompiledRoute
   }
 
   return problems.length > 0 ? { refusal: validationFailed(problems) } : { input };
-}
-
-/** The body as a JSON object; undefined when empty (and allowed to be). */
-async function readJsonObject(req: IncomingMessage, optional: boolean): Promise<{ value: Record<string, unknown> | undefined } | { refusal: RestAnswer }> {
-  const isJson = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(req.headers['content-type'] ?? '');
-  let raw: unknown;
-  try {
-    raw = await readBody(req, GATEWAY_MAX_BODY_BYTES);
-  } catch (error) {
-    if (error instanceof HttpError && error.status === 413) return { refusal: badRequest(413, error.message) };
-    return { refusal: validationFailed([{ loc: ['body'], msg: 'Request body is not valid JSON', type: 'json_invalid' }]) };
-  }
-  if (raw === undefined) {
-    if (optional) return { value: undefined };
-    return { refusal: validationFailed([{ loc: ['body'], msg: 'Field required', type: 'missing' }]) };
-  }
-  if (!isJson) return { refusal: badRequest(415, 'Content-Type must be application/json') };
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { refusal: validationFailed([{ loc: ['body'], msg: 'must be a JSON object', type: 'model_attributes_type' }]) };
-  }
-  return { value: raw as Record<string, unknown> };
 }
 
 /** Query parameters as an object; a repeated parameter becomes a list. */

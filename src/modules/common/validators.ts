@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BadUserInputError, type FieldProblem } from '../../platform/errors/planning-error.js';
 import { JSON_PROBLEM_MESSAGES, jsonProblems, tooDeepPath } from '../../platform/json/json-problems.js';
+import { PROJECT_MESSAGES } from '../../platform/validation/validation-messages.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
@@ -60,7 +61,7 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, prefi
   const unstorable = unstorableProblems(value, prefix);
   // A value nested too deep is refused before the schema walks it (its checks may recurse).
   if (unstorable.some((p) => p.message === JSON_PROBLEM_MESSAGES.depth)) throw new BadUserInputError(unstorable);
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, PROJECT_MESSAGES);
   if (result.success && unstorable.length === 0) return result.data;
   throw new BadUserInputError([...unstorable, ...(result.success ? [] : problemsOf(result.error, prefix))]);
 }
@@ -69,7 +70,7 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, prefi
 export function parseEach<S extends z.ZodType>(schema: S, values: readonly unknown[], prefixOf: (index: number) => string): Array<z.output<S>> {
   const unstorable = values.map((value, i) => unstorableProblems(value, prefixOf(i)));
   if (unstorable.some((problems) => problems.some((p) => p.message === JSON_PROBLEM_MESSAGES.depth))) throw new BadUserInputError(unstorable.flat());
-  const results = values.map((value) => schema.safeParse(value));
+  const results = values.map((value) => schema.safeParse(value, PROJECT_MESSAGES));
   const problems = results.flatMap((result, i) => [...unstorable[i]!, ...(result.success ? [] : problemsOf(result.error, prefixOf(i)))]);
   if (problems.length > 0) throw new BadUserInputError(problems);
   return results.map((result) => result.data as z.output<S>);

@@ -8,11 +8,14 @@ const MAX_BYTES = 256 * 1024;
 /**
  * `POST /dev/events` (development, in-process bus only): injects an event as another module would publish it, so
  * the callback and workflow flows can be tried on a fresh machine. The body is the event envelope; its `type`
- * is the routing key and must be one the planning queue consumes.
+ * is the routing key and must be one the planning queue consumes. Refusals answer in the REST shim's `{detail}` shape.
  */
 export function devEventInjector(bus: InProcessEventBus) {
   return (req: IncomingMessage, res: ServerResponse): void => {
-    if (req.method !== 'POST') return sendJson(res, 405, { error: 'Use POST with an event envelope as JSON' });
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      return sendJson(res, 405, { detail: 'Method Not Allowed' });
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
@@ -20,16 +23,17 @@ export function devEventInjector(bus: InProcessEventBus) {
       if (size <= MAX_BYTES) chunks.push(chunk);
     });
     req.on('end', () => {
-      if (size > MAX_BYTES) return sendJson(res, 413, { error: `body larger than ${MAX_BYTES} bytes` });
+      if (size > MAX_BYTES) return sendJson(res, 413, { detail: `Request body larger than ${MAX_BYTES} bytes` });
       const body = Buffer.concat(chunks);
       let type: unknown;
       try {
-        type = (JSON.parse(body.toString('utf8')) as { type?: unknown }).type;
+        type = (JSON.parse(body.toString('utf8')) as { type?: unknown } | null)?.type;
       } catch {
-        return sendJson(res, 400, { error: 'body is not JSON' });
+        return sendJson(res, 422, { detail: [{ loc: ['body'], msg: 'Request body is not valid JSON', type: 'json_invalid' }] });
       }
       if (typeof type !== 'string' || !(CONSUMED_EVENT_TYPES as readonly string[]).includes(type)) {
-        return sendJson(res, 422, { error: `type must be one of ${CONSUMED_EVENT_TYPES.join(', ')}` });
+        const msg = `must be one of: ${CONSUMED_EVENT_TYPES.join(', ')}`;
+        return sendJson(res, 422, { detail: [{ loc: ['body', 'type'], msg: type === undefined ? 'Field required' : msg, type: type === undefined ? 'missing' : 'value_error' }] });
       }
       bus.inject(type, body);
       sendJson(res, 202, { accepted: true, routingKey: type });

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
+import { sendJson } from '../http/graphql-http.js';
 
 /** `GET /metrics`: the registry in Prometheus text format (gauges that read a pool or a table collect now). */
 export function metricsHandler(registry: Registry) {
@@ -8,8 +9,7 @@ export function metricsHandler(registry: Registry) {
     try {
       body = await registry.metrics();
     } catch (error) {
-      res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(`metrics collection failed: ${(error as Error).message}\n`);
-      return;
+      return sendJson(res, 500, { detail: `Metrics collection failed: ${(error as Error).message}` });
     }
     res.writeHead(200, { 'content-type': registry.contentType, 'cache-control': 'no-store' });
     res.end(body);

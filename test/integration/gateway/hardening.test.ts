@@ -111,7 +111,16 @@ describe('gateway hardening (development)', () => {
     const url = `${platform.gateway.url}?query=${encodeURIComponent('{__typename}')}`;
     const refused = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
     expect(refused.status).toBe(400);
-    expect(await refused.text()).toMatch(/CSRF|preflight/i);
+    const refusal = (await refused.json()).errors[0];
+    expect(refusal.extensions.code).toBe('BAD_REQUEST');
+    expect(refusal.message).toMatch(/^A GET to \/graphql needs the header `apollo-require-preflight: true` \(or `x-apollo-operation-name: <operation>`\)/);
+
+    const textPost = await fetch(platform.gateway.url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain' }, body: JSON.stringify({ query: '{__typename}' }) });
+    expect(textPost.status).toBe(400);
+    expect((await textPost.json()).errors[0].message).toMatch(/content-type text\/plain .*send `content-type: application\/json`/);
+
+    const named = await fetch(url, { headers: { authorization: `Bearer ${token}`, 'x-apollo-operation-name': 'Ping' } });
+    expect(named.status).toBe(200);
 
     // the same request with the preflight header is allowed, so the 400 above is CSRF prevention
     const allowed = await fetch(url, { headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' } });

@@ -89,6 +89,28 @@ describe('GraphiQL IDE in development', () => {
     });
     afterAll(async () => browser?.close());
 
+    it('when the page opens without a token, then GraphiQL asks for no schema and the bar says to log in to load it, with no error shown', async () => {
+      const graphqlPosts: string[] = [];
+      const record = (request: { url(): string; method(): string }) => {
+        if (request.url() === platform.gateway.url && request.method() === 'POST') graphqlPosts.push(request.url());
+      };
+      page.on('request', record);
+      await page.goto(platform.gateway.url);
+      await page.locator('.graphiql-query-editor .CodeMirror').waitFor();
+      await page.waitForLoadState('networkidle');
+      expect(await page.textContent('#ide-status')).toContain('log in (or paste a token) to load the schema');
+      expect(graphqlPosts).toEqual([]);
+      expect(await page.locator('.result-window').innerText()).not.toMatch(/UNAUTHENTICATED|error/i);
+      page.off('request', record);
+
+      // Logging in loads the schema: the introspection request goes out with the token.
+      const introspection = page.waitForRequest((request) => request.url() === platform.gateway.url && request.method() === 'POST' && (request.postData() ?? '').includes('IntrospectionQuery'));
+      await page.click('#ide-login');
+      expect((await introspection).headers().authorization).toMatch(/^Bearer ey/);
+      await page.click('#ide-logout');
+      await expect.poll(() => page.textContent('#ide-status')).toContain('Not signed in');
+    });
+
     it('when the developer logs in with the prefilled demo user and runs a query, then the result panel shows the answer', async () => {
       await page.goto(platform.gateway.url);
       await page.locator('.graphiql-query-editor .CodeMirror').waitFor();
@@ -128,6 +150,14 @@ describe('GraphiQL IDE in development', () => {
       expect(headers.authorization).toBe(`Bearer ${token}`);
       expect(headers['content-type']).toBe('application/json');
       await expect.poll(() => page.locator('.result-window').innerText(), { timeout: 10_000 }).toContain('"totalCount"');
+    });
+
+    it('when the gateway refuses the token (expired, revoked, forged), then the IDE drops it and says to log in again', async () => {
+      await page.fill('#ide-token', 'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ4In0.bm90LWEtc2lnbmF0dXJl');
+      await page.click('#ide-use-token');
+      await expect.poll(() => page.textContent('#ide-status'), { timeout: 10_000 }).toContain('refused the token');
+      expect(await page.evaluate(() => sessionStorage.getItem('focus-kraliki.graphiql.token'))).toBeNull();
+      expect(await page.isHidden('#ide-logout')).toBe(true);
     });
   });
 });

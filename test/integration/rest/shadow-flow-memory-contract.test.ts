@@ -51,7 +51,7 @@ describe('REST shim: the OpenAPI contract of /shadow and /flow-memory', () => {
     expect(document.components.schemas.BulkInteractionCreate.properties.interactions).toMatchObject({ minItems: 1, maxItems: 50 });
     expect(document.components.schemas.MemoryRetrievalRequest.properties.limit).toMatchObject({ minimum: 1, maximum: 100, default: 10 });
     expect(document.components.schemas.ContextSummaryCreate.properties.summary).toMatchObject({ minLength: 10, maxLength: 2000 });
-    expect(document.tags.map((t: any) => t.name)).toEqual(['tasks', 'projects', 'shadow', 'flow-memory']);
+    expect(document.tags.map((t: any) => t.name)).toEqual(['auth', 'tasks', 'projects', 'shadow', 'flow-memory']);
   });
 
   it('when the examples are read, then every one fits its route\'s schemas', () => {

@@ -63,6 +63,6 @@ export const FLOW_MEMORY_EXAMPLES: Record<string, RestExamples> = {
   updateSettings: {
     request: { enabled: false },
     response: { enabled: false, store_transient: false, updated_at: AT },
-    invalid: { request: { enabled: 'no' }, response: { detail: [{ loc: ['body', 'enabled'], msg: 'Invalid input: expected boolean, received string', type: 'invalid_type' }] } },
+    invalid: { request: { enabled: 'no' }, response: { detail: [{ loc: ['body', 'enabled'], msg: 'must be a boolean', type: 'invalid_type' }] } },
   },
 };
