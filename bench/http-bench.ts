@@ -1,15 +1,17 @@
 /**
  * HTTP bench: the same 20-task page query measured at each layer, in one run, each scenario after a warm-up, with
- * autocannon at fixed concurrency. Runs against real PostgreSQL and Redis (URLs from the environment):
+ * autocannon at fixed concurrency. Runs against real PostgreSQL, Redis and RabbitMQ (URLs from the environment; the
+ * comms example hears the calls S3 reads on RabbitMQ):
  *
- *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379 npm run bench:http
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379 \
+ *     RABBITMQ_URL=amqp://guest:guest@127.0.0.1:5672 npm run bench:http
  *
  *   S0  bare node:http server, fixed JSON body (the machine's ceiling)
  *   S1  the planning subgraph directly (headers trust mode)
  *   S1s the planning subgraph directly in signed mode, with a context signed as our gateway signs it
  *   S2  the same query through our gateway: real token, revocation, rate limit, signed context all on
  *   S2c S2 with the gateway's answer cache on (GATEWAY_CACHE_SECONDS=60; exact invalidation, see docs/gateway.md)
- *   S3  a query spanning planning and the comms example subgraph, through our gateway
+ *   S3  a query spanning planning and the comms example subgraph, through our gateway (one call reported per task)
  *   S4  GET /api/planning/tasks?limit=20 through the REST shim of our gateway (same token)
  *   S5  createTask mutations through our gateway (the write path, outbox row included)
  *   S6  a stock @apollo/gateway (default settings) in front of the same subgraph
@@ -27,6 +29,7 @@ import { cpus, totalmem } from 'node:os';
 import { gunzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
 import { writeDocSection } from './benchmarks-doc.js';
+import { reportOneCallPerTask } from './comms-calls.js';
 import { CLI, createRunDatabase, mintToken, RoleProcesses, rssMb, writeGatewayKey } from './roles.js';
 import { seedBenchData } from './seed.js';
 import { loadConfig } from '../src/config/config.js';
@@ -35,6 +38,7 @@ import { loadKeyRing } from '../src/platform/identity/signing-keys.js';
 
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const rabbitmqUrl = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
@@ -274,6 +278,7 @@ async function main() {
   /** Each scenario's result per round, in round order. */
   const rounds = new Map<string, Result[]>();
   const results: Result[] = [];
+  let deleteCallsExchange = async () => {};
   try {
     await database.migrate();
     console.log('seeding 20 projects + 20,000 tasks (+ 5 noise orgs) ...');
@@ -291,7 +296,12 @@ async function main() {
     const shared = { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: redisKeyPrefix };
     const signedSubgraph = await roles.start([...CLI, 'subgraph'], { ...common, ...shared, PLANNING_PORT: '4101', PLANNING_TRUST_MODE: 'signed' }, 4101);
     const headersSubgraph = await roles.start([...CLI, 'subgraph'], { ...common, PLANNING_PORT: '4102', PLANNING_TRUST_MODE: 'headers' }, 4102);
-    const comms = await roles.start(['src/examples/comms/main.ts'], { COMMS_PORT: '4105', COMMS_HOST: '127.0.0.1', COMMS_CONTEXT_JWKS_URL: 'http://127.0.0.1:4103/.well-known/jwks.json' }, 4105);
+    const callsExchange = `platform.events.bench.${randomBytes(3).toString('hex')}`;
+    const comms = await roles.start(
+      ['src/examples/comms/main.ts'],
+      { COMMS_PORT: '4105', COMMS_HOST: '127.0.0.1', COMMS_CONTEXT_JWKS_URL: 'http://127.0.0.1:4103/.well-known/jwks.json', RABBITMQ_URL: rabbitmqUrl, EVENTS_EXCHANGE: callsExchange },
+      4105,
+    );
     const gatewayEnv = {
       ...common,
       ...shared,
@@ -328,6 +338,7 @@ async function main() {
       }),
     });
     const bearer = { authorization: `Bearer ${token}` };
+    deleteCallsExchange = await reportOneCallPerTask({ rabbitmqUrl, exchange: callsExchange, gatewayUrl: 'http://127.0.0.1:4103/graphql', token, query: SPANNING_QUERY });
     const pid = (child: ChildProcess) => () => [child.pid!];
     const ours = () => [gateway.pid!, signedSubgraph.pid!];
     const scenarios: Scenario[] = [
@@ -361,7 +372,7 @@ async function main() {
       },
       {
         name: 'S3',
-        what: 'our gateway, query spanning planning + comms (`callbacks { id phone }`)',
+        what: 'our gateway, query spanning planning + comms (`callbacks { id phone }`, one reported call per task)',
         url: 'http://127.0.0.1:4103/graphql',
         headers: bearer,
         body: JSON.stringify({ query: SPANNING_QUERY, operationName: 'TaskCallbacks' }),
@@ -406,6 +417,7 @@ async function main() {
     results.push(...[...rounds.values()].map(medianOf).sort((a, b) => a.name.localeCompare(b.name)));
   } finally {
     await roles.stopAll();
+    await deleteCallsExchange();
     await database.drop();
   }
 
@@ -438,12 +450,12 @@ async function main() {
     'bench-http',
     `## HTTP bench
 
-Measured with \`npm run bench:http\` (default settings) on ${date}: ${machine}; PostgreSQL and Redis on the same
+Measured with \`npm run bench:http\` (default settings) on ${date}: ${machine}; PostgreSQL, Redis and RabbitMQ on the same
 machine. autocannon, ${CONNECTIONS} connections, ${WARMUP} s warm-up then ${DURATION} s per scenario, ${ROUNDS} round${ROUNDS > 1 ? 's' : ''} of
 every scenario in turn (one run). Figures are the median over the rounds (peak RSS: the highest; errors: the sum).
 Query of S1, S1s, S2, S2c and S6:
 \`${QUERY}\` over org \`bench\` (20 projects, 20,000 tasks; 5 noise orgs with 2,000 each). S3: \`${SPANNING_QUERY}\`
-(comms example subgraph as its own process). S4: \`GET /api/planning/tasks?limit=20\`, same token. S5: \`${CREATE_MUTATION}\`
+(comms example subgraph as its own process, one call reported per task on RabbitMQ). S4: \`GET /api/planning/tasks?limit=20\`, same token. S5: \`${CREATE_MUTATION}\`
 (its rounds run after those of every read scenario, as each create grows the list). S2w: S2c's query while the same
 mutation runs alongside at ${WRITES_PER_SECOND}/s (\`BENCH_WRITES_PER_SECOND\`) through the same gateway; its req/s counts the reads.
 Peak RSS sums the processes serving the scenario.

@@ -1,6 +1,6 @@
 import { PLANNING_ENTITIES } from '../modules/planning-entities.js';
 import { type Config, ConfigError, loadConfig } from '../config/config.js';
-import { startCommsSubgraph } from '../examples/comms/comms.subgraph.js';
+import { inProcessCallEvents, rabbitMqCallEvents, startCommsSubgraph } from '../examples/comms/comms.subgraph.js';
 import { FederationError } from '../platform/federation/compose-supergraph.js';
 import { openDatabase } from '../platform/db/database.js';
 import { SchemaTooNewError } from '../platform/db/schema-version.js';
@@ -132,7 +132,12 @@ async function runRoles(roles: Role[], config: Config, logger: Logger): Promise<
       bound.planning = reachableUrl(subgraph.url);
     }
     if (roles.includes('comms')) {
-      const comms = await listeningOn(portOf('comms'), () => startCommsSubgraph({ port: config.commsPort, host: config.planningHost, callers: callerResolverFor(config, keys, logger, 'comms') }));
+      // The example learns its calls from the comms.call.ended events on this process's bus (or RabbitMQ's exchange).
+      const events = worker?.bus instanceof InProcessEventBus
+        ? inProcessCallEvents(worker.bus)
+        : config.rabbitmqUrl && rabbitMqCallEvents({ url: config.rabbitmqUrl, exchange: config.events.topology.exchange, logger });
+      const callers = callerResolverFor(config, keys, logger, 'comms');
+      const comms = await listeningOn(portOf('comms'), () => startCommsSubgraph({ port: config.commsPort, host: config.planningHost, callers, events: events || undefined, logger }));
       stoppers.push((deadline) => comms.stop(deadline));
       urls.comms = comms.url;
       bound.comms = reachableUrl(comms.url);

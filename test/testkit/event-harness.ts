@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { randomBytes } from 'node:crypto';
 import amqplib from 'amqplib';
+import { type CallEventSource, inProcessCallEvents, rabbitMqCallEvents } from '../../src/examples/comms/comms.subgraph.js';
 import { createLogger } from '../../src/platform/logging/logger.js';
 import { AmqpEventBus, declareTopology } from '../../src/platform/messaging/amqp-event-bus.js';
 import { type EventBus, type EventTopology, suffixedTopology } from '../../src/platform/messaging/event-bus.js';
@@ -33,6 +34,8 @@ export interface EventHarness {
   topology: EventTopology;
   /** Creates a bus for the code under test (optionally through another URL, e.g. a TCP proxy's). */
   createBus(options?: { url?: string; publishTimeoutMs?: number }): EventBus;
+  /** Where the comms example hears this harness's `comms.call.ended` events (its exchange, or its in-process bus). */
+  callEventSource(): CallEventSource;
   /** Publishes an event as another module would. */
   publishInbound(routingKey: string, body: unknown, options?: { messageId?: string }): Promise<void>;
   observed: ObservedMessage[];
@@ -81,6 +84,7 @@ export async function createEventHarness(): Promise<EventHarness> {
       kind: 'in-process',
       topology,
       createBus: () => bus,
+      callEventSource: () => inProcessCallEvents(bus),
       publishInbound: async (routingKey, body, options) => bus.inject(routingKey, body, options),
       observed,
       waitForObserved,
@@ -121,6 +125,7 @@ export async function createEventHarness(): Promise<EventHarness> {
       buses.push(bus);
       return bus;
     },
+    callEventSource: () => rabbitMqCallEvents({ url: rabbitmqUrl, exchange: topology.exchange, logger }),
     async publishInbound(routingKey, body, options = {}) {
       const content = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
       channel.publish(topology.exchange, routingKey, content, { persistent: true, contentType: 'application/json', messageId: options.messageId });

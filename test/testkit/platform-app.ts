@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { startCommsSubgraph } from '../../src/examples/comms/comms.subgraph.js';
+import { type CallEventSource, startCommsSubgraph } from '../../src/examples/comms/comms.subgraph.js';
 import { LoginAttemptLimiter, LoginService } from '../../src/gateway/auth/login.service.js';
 import { InProcessRevocationStore, RedisRevocationStore, type RevocationStore } from '../../src/gateway/auth/revocation-store.js';
 import { startGateway, type RunningGateway } from '../../src/gateway/gateway-server.js';
@@ -76,6 +76,8 @@ export interface PlatformOptions {
   features?: PlanningFeatures;
   /** The development demo user `/docs` offers (none by default, as on a real database). */
   demoLogin?: { email: string; password: string };
+  /** Where the comms example hears `comms.call.ended` events (an event harness's); none by default, so it knows no call. */
+  commsEvents?: CallEventSource;
 }
 
 export interface GraphQLHttpResult {
@@ -158,7 +160,7 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
     maxTokenAgeSeconds: CONTEXT_TTL_SECONDS,
     localJwks: keys.jwks,
   });
-  const comms = await startCommsSubgraph({ port: 0, callers: new SignedContextCallerResolver(commsVerifier, 'comms') });
+  const comms = await startCommsSubgraph({ port: 0, callers: new SignedContextCallerResolver(commsVerifier, 'comms'), events: options.commsEvents });
   const verifier = new TokenVerifier({
     issuer: TEST_ISSUER,
     audience: TEST_AUDIENCE,

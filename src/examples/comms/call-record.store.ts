@@ -1,74 +1,53 @@
-/** A call that the comms module holds about a planning task (mirrors `CallRecord` in schema/comms.graphql). */
-export interface CallRecord {
-  id: string;
-  taskId: string;
-  phone: string;
-  /** ISO 8601 date-time in UTC. */
-  scheduledAt: string;
-  outcome: string;
-  notes: string | null;
-}
-
-/** What a caller supplies to add a record (for the tasks of one org); the store assigns the id. */
-export type NewCallRecord = Omit<CallRecord, 'id'> & { orgId: string };
-
-const SEED_EPOCH_MS = Date.UTC(2026, 0, 5, 9, 0, 0);
-const HOUR_MS = 60 * 60 * 1000;
-
-/** A small stable hash (FNV-1a, 32 bit) so seeded values depend only on the task id. */
-function hashTaskId(taskId: string): number {
-  let hash = 0x811c9dc5;
-  for (const char of taskId) {
-    hash ^= char.codePointAt(0) ?? 0;
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash;
-}
-
 /**
- * The record every task has before anything is added: derived from the task id alone, so tests can predict it.
- *
- * @example
- * seedCallRecordFor('task-1'); // { id: 'call-task-1-seed', taskId: 'task-1', outcome: 'callback_requested', ... }
+ * A call that ended, as comms reported it in its `comms.call.ended` event, about one planning task (mirrors
+ * `CallRecord` in schema/comms.graphql). Every field is one the event carried; what it did not carry is null.
  */
-export function seedCallRecordFor(taskId: string): CallRecord {
-  const hash = hashTaskId(taskId);
-  return {
-    id: `call-${taskId}-seed`,
-    taskId,
-    phone: `+420${String(600_000_000 + (hash % 100_000_000))}`,
-    scheduledAt: new Date(SEED_EPOCH_MS + (hash % (24 * 7)) * HOUR_MS).toISOString(),
-    outcome: 'callback_requested',
-    notes: `Seeded callback for task ${taskId}`,
-  };
+export interface CallRecord {
+  /** The call's id in comms (`data.call_id`). */
+  id: string;
+  /** The planning task the call was about (`data.task_id`). */
+  taskId: string;
+  outcome: string;
+  /** The event's `timestamp`, ISO 8601 in UTC. */
+  endedAt: string | null;
+  contactName: string | null;
+  phone: string | null;
+  /** `data.callback_time`, ISO 8601 in UTC. */
+  scheduledAt: string | null;
+  campaignId: string | null;
 }
 
 /**
- * In-memory call records for the example comms subgraph, kept per org: an org sees only the records added for it
- * (and every task id's seeded record, which is derived from the id and holds nothing of anyone's). Added records
- * follow the seeded one in insertion order. Example only: state lives in one process.
+ * The calls the example comms subgraph has heard of, kept per org: an org sees only the calls its own events
+ * reported, and a task no event named has none. One record per call id and org, so an event delivered twice is
+ * recorded once (a later event about the same call replaces the record, keeping its place). Example only: the
+ * records live in the memory of one process and are gone after a restart.
  *
  * @example
  * const store = new CallRecordStore();
- * store.add({ orgId: 'org-1', taskId: 't1', phone: '+420777000111', scheduledAt: '2026-02-01T10:00:00.000Z', outcome: 'answered', notes: null });
- * store.listForTask('org-1', 't1'); // [seeded record, added record]
- * store.listForTask('org-2', 't1'); // [seeded record]
+ * store.record('org-1', { id: 'call-1', taskId: 't1', outcome: 'completed', endedAt: null, contactName: null, phone: null, scheduledAt: null, campaignId: null });
+ * store.listForTask('org-1', 't1'); // [the record]
+ * store.listForTask('org-2', 't1'); // []
  */
 export class CallRecordStore {
-  private readonly addedByTask = new Map<string, CallRecord[]>();
-  private addedCount = 0;
+  private readonly byOrg = new Map<string, Map<string, CallRecord>>();
 
-  /** The records of one task as `orgId` sees them: its seeded record first, then the ones added for that org. */
+  /** The calls about one task as `orgId` sees them, in the order they were first heard of; empty when none. */
   listForTask(orgId: string, taskId: string): CallRecord[] {
-    return [seedCallRecordFor(taskId), ...(this.addedByTask.get(`${orgId}|${taskId}`) ?? [])];
+    return [...(this.byOrg.get(orgId)?.values() ?? [])].filter((call) => call.taskId === taskId);
   }
 
-  /** Stores a record for its org and returns it with its assigned id (`call-<n>`). */
-  add({ orgId, ...record }: NewCallRecord): CallRecord {
-    this.addedCount += 1;
-    const stored: CallRecord = { ...record, id: `call-${this.addedCount}` };
-    const key = `${orgId}|${record.taskId}`;
-    this.addedByTask.set(key, [...(this.addedByTask.get(key) ?? []), stored]);
-    return stored;
+  /** Keeps `call` for `orgId`, in place of any record of the same call id. */
+  record(orgId: string, call: CallRecord): void {
+    const calls = this.byOrg.get(orgId) ?? new Map<string, CallRecord>();
+    calls.set(call.id, call);
+    this.byOrg.set(orgId, calls);
+  }
+
+  /** How many calls are kept, over all orgs. */
+  get size(): number {
+    let count = 0;
+    for (const calls of this.byOrg.values()) count += calls.size;
+    return count;
   }
 }

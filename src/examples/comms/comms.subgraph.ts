@@ -6,13 +6,18 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type GraphQLSchema } from 'graphql';
+import type { CallEventSource } from './call-event-sources.js';
+import { recordCallEnded, type CallEventOutcome } from './call-ended.event.js';
 import { CallRecordStore } from './call-record.store.js';
 import { drainHttpServer } from '../../platform/http/drain-http-server.js';
 import { executeGraphQLOverHttp, graphqlParamsOf, sendJson } from '../../platform/http/graphql-http.js';
+import { createLogger, type Logger } from '../../platform/logging/logger.js';
 import type { Caller } from '../../modules/common/caller.js';
 import type { CallerResolver } from '../../subgraph/caller-from-request.js';
 
-export { CallRecordStore, seedCallRecordFor, type CallRecord, type NewCallRecord } from './call-record.store.js';
+export { CallRecordStore, type CallRecord } from './call-record.store.js';
+export { CALL_ENDED_EVENT, recordCallEnded, type CallEventOutcome } from './call-ended.event.js';
+export { inProcessCallEvents, rabbitMqCallEvents, type CallEventSource } from './call-event-sources.js';
 
 /** Location of the comms SDL; resolved from this file so it works from any working directory. */
 export const COMMS_SDL_URL = new URL('../../../schema/comms.graphql', import.meta.url);
@@ -30,8 +35,15 @@ export interface CommsSubgraphOptions {
   port?: number;
   /** Interface to bind; defaults to 127.0.0.1 (use 0.0.0.0 in a container). */
   host?: string;
-  /** Records to serve; a fresh seeded store when omitted. */
+  /** Where the calls are kept; a fresh, empty store when omitted. */
   store?: CallRecordStore;
+  /**
+   * Where the example hears `comms.call.ended` events, the one way a call gets into its store. Without a source it
+   * hears of no call, and every task's `callbacks` stays empty.
+   */
+  events?: CallEventSource;
+  /** Says which events were ignored, and why (debug); silent when omitted. */
+  logger?: Logger;
   /**
    * How the subgraph learns the caller, as the planning subgraph does: in production the gateway-signed context
    * (audience `comms`), as `SignedContextCallerResolver` checks it. A request it refuses gets 401.
@@ -48,22 +60,24 @@ export interface RunningCommsSubgraph {
   /** The W3C `traceparent` of every GraphQL request received (undefined when none came), in arrival order. */
   seenTraceparents: Array<string | undefined>;
   store: CallRecordStore;
-  /** Drains within 10 s, or until `deadline` (epoch ms) when that comes first. */
+  /** How many events it has heard so far: those it recorded a call from, and those it ignored. */
+  heard: Record<CallEventOutcome['kind'], number>;
+  /** Stops listening to events, then drains within 10 s, or until `deadline` (epoch ms) when that comes first. */
   stop(deadline?: number): Promise<void>;
 }
 
-/**
- * Builds the executable comms subgraph schema from schema/comms.graphql: `Task.callbacks` lists the store's records
- * for the task id of each entity representation.
- *
- * @example
- * const schema = buildCommsSchema(new CallRecordStore());
- */
 /** What the comms resolvers get: the established caller. */
 export interface CommsContext {
   caller: Caller;
 }
 
+/**
+ * Builds the executable comms subgraph schema from schema/comms.graphql: `Task.callbacks` lists the calls the store
+ * holds for the caller's org and the task id of each entity representation (none for a task it never heard of).
+ *
+ * @example
+ * const schema = buildCommsSchema(new CallRecordStore());
+ */
 export function buildCommsSchema(store: CallRecordStore = new CallRecordStore()): GraphQLSchema {
   return buildSubgraphSchema({
     typeDefs: parse(readFileSync(COMMS_SDL_URL, 'utf8')),
@@ -101,7 +115,8 @@ function callerOf(headers: IncomingHttpHeaders): SeenCaller {
  * await comms.stop();
  */
 export async function startCommsSubgraph(options: CommsSubgraphOptions): Promise<RunningCommsSubgraph> {
-  const { port = 0, host = '127.0.0.1', store = new CallRecordStore() } = options;
+  const { port = 0, host = '127.0.0.1', store = new CallRecordStore(), logger = createLogger('silent') } = options;
+  const heard: RunningCommsSubgraph['heard'] = { recorded: 0, ignored: 0 };
   const seenCallers: SeenCaller[] = [];
   const seenTraceparents: Array<string | undefined> = [];
   const httpServer = createServer((req, res) => {
@@ -109,7 +124,7 @@ export async function startCommsSubgraph(options: CommsSubgraphOptions): Promise
     res.setHeader('x-content-type-options', 'nosniff');
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
     if (pathname === '/health') return sendJson(res, 200, { status: 'ok' });
-    if (pathname !== '/graphql') return sendJson(res, 404, { error: 'Not found' });
+    if (pathname !== '/graphql') return sendJson(res, 404, { detail: 'Not Found' });
     seenCallers.push(callerOf(req.headers));
     seenTraceparents.push(firstHeader(req.headers, 'traceparent'));
     const context = async (body: unknown): Promise<CommsContext> => ({ caller: await options.callers.resolve({ headers: req.headers, ...graphqlParamsOf(body, req.url) }) });
@@ -137,6 +152,17 @@ export async function startCommsSubgraph(options: CommsSubgraphOptions): Promise
     await apollo.stop(); // e.g. EADDRINUSE: release Apollo before reporting
     throw error;
   });
+  const stopListening = await options.events
+    ?.listen((body) => {
+      const outcome = recordCallEnded(store, body);
+      heard[outcome.kind] += 1;
+      if (outcome.kind === 'ignored') logger.debug({ reason: outcome.reason }, 'comms example: event ignored');
+    })
+    .catch(async (error: unknown) => {
+      await drainHttpServer(httpServer, 1_000);
+      await apollo.stop();
+      throw error;
+    });
   const { port: boundPort } = httpServer.address() as AddressInfo;
   const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   return {
@@ -144,7 +170,9 @@ export async function startCommsSubgraph(options: CommsSubgraphOptions): Promise
     seenCallers,
     seenTraceparents,
     store,
+    heard,
     async stop(deadline?: number) {
+      await stopListening?.();
       await drainHttpServer(httpServer, 10_000, { deadline });
       await apollo.stop();
     },

@@ -62,8 +62,10 @@ describe('one error shape on every non-GraphQL route', () => {
       expect(await answer.json(), path).toEqual({ detail });
       if (status === 405) expect(answer.headers.get('allow'), path).toBeTruthy();
     }
-    const subgraph = await fetch(new URL('/nowhere', platform.planning.url));
-    expect(subgraph.status).toBe(404);
-    expect(await subgraph.json()).toEqual({ detail: 'Not Found' });
+    for (const url of [platform.planning.url, platform.comms.url]) {
+      const subgraph = await fetch(new URL('/nowhere', url));
+      expect(subgraph.status, url).toBe(404);
+      expect(await subgraph.json(), url).toEqual({ detail: 'Not Found' });
+    }
   });
 });

@@ -1,17 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedCallRecordFor } from '../../../src/examples/comms/comms.subgraph.js';
+import { createEventHarness, waitUntil, type EventHarness } from '../../testkit/event-harness.js';
+import { aCallEndedEvent } from '../../testkit/inbound-events.js';
 import { startTestPlatform, type TestPlatform } from '../../testkit/platform-app.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SPANNING_QUERY = '{ tasks { edges { node { id title callbacks { id phone } } } } }';
+const CALLBACKS_OF_TASK = `query($id: ID!) { task(id: $id) { id title callbacks {
+  id taskId outcome endedAt contactName phone scheduledAt campaignId
+} } }`;
 
 describe('federation through the gateway: both subgraphs and the caller context', () => {
   let platform: TestPlatform;
+  let events: EventHarness;
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    events = await createEventHarness();
+    // The comms example hears the comms.call.ended events of this harness (RabbitMQ when RABBITMQ_URL is set).
+    platform = await startTestPlatform({ commsEvents: events.callEventSource() });
   });
-  afterAll(async () => platform?.close());
+  afterAll(async () => {
+    await platform?.close();
+    await events?.close();
+  });
 
   const aMember = () => ({ sub: `user-${randomUUID().slice(0, 8)}`, org_id: `org-${randomUUID().slice(0, 8)}`, roles: ['member' as const] });
 
@@ -21,18 +31,55 @@ describe('federation through the gateway: both subgraphs and the caller context'
     return created.body.data.createTask;
   }
 
-  it('when a query spans planning and comms, then each task carries both subgraphs\' fields', async () => {
-    const member = aMember();
-    const token = await platform.mintToken(member);
+  /** Publishes `event` on the bus as comms would, and waits until the comms example has heard it. */
+  async function reportCall(event: Record<string, unknown>): Promise<void> {
+    const heardBefore = platform.comms.heard.recorded;
+    await events.publishInbound('comms.call.ended', event);
+    await waitUntil(() => platform.comms.heard.recorded > heardBefore, 10_000, 'the comms example to record the call');
+  }
+
+  it('when a query spans planning and comms for a task created a moment ago, then it carries planning\'s fields and no call', async () => {
+    const token = await platform.mintToken(aMember());
     const task = await createTask(token, 'Spanning both');
 
     const result = await platform.gql(token, SPANNING_QUERY);
+
     expect(result.status).toBe(200);
     expect(result.body.errors).toBeUndefined();
-    const seed = seedCallRecordFor(task.id);
-    expect(result.body.data.tasks.edges).toEqual([
-      { node: { id: task.id, title: 'Spanning both', callbacks: [{ id: seed.id, phone: seed.phone }] } },
+    expect(result.body.data.tasks.edges).toEqual([{ node: { id: task.id, title: 'Spanning both', callbacks: [] } }]);
+    const single = await platform.gql(token, CALLBACKS_OF_TASK, { id: task.id });
+    expect(single.body).toEqual({ data: { task: { id: task.id, title: 'Spanning both', callbacks: [] } } });
+  });
+
+  it('when comms reports on the bus a call about the task, then exactly that call comes back on it, and only to its org', async () => {
+    const member = aMember();
+    const token = await platform.mintToken(member);
+    const task = await createTask(token, 'Called about');
+    const other = await createTask(token, 'Not called about');
+    const call = aCallEndedEvent(member.org_id, { data: { task_id: task.id } });
+    // The same call reported to another org, about the same task id: it must not reach this org's task.
+    const elsewhere = aCallEndedEvent(`org-${randomUUID().slice(0, 8)}`, { data: { task_id: task.id, call_id: 'call-of-another-org' } });
+
+    await reportCall(elsewhere);
+    await reportCall(call);
+    await reportCall(call); // delivered twice (at-least-once): recorded once
+
+    const read = await platform.gql(token, CALLBACKS_OF_TASK, { id: task.id });
+    expect(read.body.errors).toBeUndefined();
+    expect(read.body.data.task.callbacks).toEqual([
+      {
+        id: call.data.call_id,
+        taskId: task.id,
+        outcome: 'callback_requested',
+        endedAt: '2026-11-25T10:00:00.000Z',
+        contactName: 'Jana Novak',
+        phone: '+420 777 123 456',
+        scheduledAt: '2026-11-26T08:30:00.000Z',
+        campaignId: 'campaign-42',
+      },
     ]);
+    const untouched = await platform.gql(token, CALLBACKS_OF_TASK, { id: other.id });
+    expect(untouched.body.data.task.callbacks).toEqual([]);
   });
 
   it('when the client sends X-Request-Id, then comms receives it with the token\'s user and org and the response echoes it', async () => {

@@ -4,7 +4,10 @@ import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import amqplib from 'amqplib';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitUntil } from '../../testkit/event-harness.js';
+import { aCallEndedEvent } from '../../testkit/inbound-events.js';
 import { serviceSettings } from '../../testkit/services.js';
 import { createTestDatabase, type TestDatabase } from '../../testkit/test-database.js';
 import { CliChild, freePort } from './cli-child.js';
@@ -28,15 +31,32 @@ async function login(origin: string, email: string, password: string): Promise<s
   return (await response.json()).access_token;
 }
 
-async function graphql(origin: string, token: string, query: string): Promise<any> {
+async function graphql(origin: string, token: string, query: string, variables?: Record<string, unknown>): Promise<any> {
   const response = await fetch(`${origin}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query }),
+    body: JSON.stringify({ query, variables }),
   });
   const body = await response.json();
   expect({ status: response.status, errors: body.errors }).toEqual({ status: 200, errors: undefined });
   return body.data;
+}
+
+/**
+ * Reports a call as comms would: on RabbitMQ's exchange when the stack uses one, else through the stack's own
+ * in-process bus (`POST /dev/events` of its planning subgraph).
+ */
+async function reportCall(stack: { exchange?: string; planning: URL }, event: Record<string, unknown>): Promise<void> {
+  if (!stack.exchange) {
+    const injected = await fetch(new URL('/dev/events', stack.planning), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
+    expect(injected.status).toBe(202);
+    return;
+  }
+  const connection = await amqplib.connect(rabbitmqUrl!);
+  const channel = await connection.createConfirmChannel();
+  channel.publish(stack.exchange, 'comms.call.ended', Buffer.from(JSON.stringify(event)), { persistent: true, contentType: 'application/json' });
+  await channel.waitForConfirms();
+  await connection.close();
 }
 
 /**
@@ -61,16 +81,16 @@ describe('ports of the combined start', () => {
   };
 
   /** Stack A: every port 0 (PORT=0 makes the other roles default to 0 too), on the shared services when they are set. */
-  async function startStackOnAnyPorts(): Promise<{ child: CliChild; email: string; password: string }> {
+  async function startStackOnAnyPorts(): Promise<{ child: CliChild; email: string; password: string; orgId: string; exchange?: string }> {
     const dataDir = await newDataDir();
     const suffix = randomBytes(4).toString('hex');
     const env: Record<string, string> = { PORT: '0', PLANNING_DATA_DIR: dataDir };
-    let credentials = { email: 'test@example.com', password: 'password' };
+    let credentials = { email: 'test@example.com', password: 'password', orgId: 'demo' };
     if (databaseUrl) {
       const database = await createTestDatabase();
       databases.push(database);
       env.DATABASE_URL = database.url;
-      credentials = { email: `a-${suffix}@example.com`, password: 'stack-a-password' };
+      credentials = { email: `a-${suffix}@example.com`, password: 'stack-a-password', orgId: `org-a-${suffix}` };
       const userAdd = new CliChild(['user', 'add', '--email', credentials.email, '--password', credentials.password, '--org', `org-a-${suffix}`, '--roles', 'admin'], env);
       expect((await userAdd.exited).code).toBe(0);
     }
@@ -86,7 +106,7 @@ describe('ports of the combined start', () => {
     }
     const child = new CliChild(['start'], env);
     children.push(child);
-    return { child, ...credentials };
+    return { child, ...credentials, exchange: rabbitmqUrl ? env.EVENTS_EXCHANGE : undefined };
   }
 
   it('when two stacks run side by side with different PORTs and no SUBGRAPH_*_URL, then each gateway routes to its own subgraphs: login, GraphQL (both subgraphs) and REST work on both, each on its own data', async () => {
@@ -98,8 +118,8 @@ describe('ports of the combined start', () => {
     await Promise.all([a.child.waitForStderr('is ready', 120_000), b.waitForStderr('is ready', 120_000)]);
 
     const stacks = [
-      { name: 'A', child: a.child, email: a.email, password: a.password },
-      { name: 'B', child: b, email: 'test@example.com', password: 'password' },
+      { name: 'A', child: a.child, email: a.email, password: a.password, orgId: a.orgId, exchange: a.exchange },
+      { name: 'B', child: b, email: 'test@example.com', password: 'password', orgId: 'demo', exchange: undefined },
     ].map((stack) => ({
       ...stack,
       origin: new URL(bannerUrl(stack.child.stderr, 'gateway')).origin,
@@ -119,7 +139,13 @@ describe('ports of the combined start', () => {
       expect(created.createTask.title).toBe(`made on stack ${stack.name}`);
       // Task.callbacks comes from the comms subgraph: the gateway reaches both subgraphs of its stack.
       const listed = await graphql(stack.origin, token, '{ tasks(first: 5) { totalCount edges { node { title callbacks { phone } } } } }');
-      expect(listed.tasks).toEqual({ totalCount: 1, edges: [{ node: { title: `made on stack ${stack.name}`, callbacks: expect.any(Array) } }] });
+      expect(listed.tasks).toEqual({ totalCount: 1, edges: [{ node: { title: `made on stack ${stack.name}`, callbacks: [] } }] });
+      // The comms example of the stack hears the calls on the stack's bus (RabbitMQ, or the in-process one).
+      const call = aCallEndedEvent(stack.orgId, { data: { task_id: created.createTask.id, outcome: 'completed', callback_time: undefined } });
+      await reportCall({ exchange: stack.exchange, planning: stack.bound[0]! }, call);
+      const callsOf = async () => (await graphql(stack.origin, token, 'query($id: ID!) { task(id: $id) { callbacks { id outcome phone } } }', { id: created.createTask.id })).task.callbacks;
+      await waitUntil(async () => (await callsOf()).length > 0, 10_000, `stack ${stack.name}'s comms example to hear the call`);
+      expect(await callsOf()).toEqual([{ id: call.data.call_id, outcome: 'completed', phone: '+420 777 123 456' }]);
 
       const rest = await fetch(`${stack.origin}/api/planning/tasks`, { headers: { authorization: `Bearer ${token}` } });
       expect(rest.status).toBe(200);
