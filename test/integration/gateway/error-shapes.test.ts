@@ -68,4 +68,29 @@ describe('one error shape on every non-GraphQL route', () => {
       expect(await subgraph.json(), url).toEqual({ detail: 'Not Found' });
     }
   });
+
+  it('when a development caller makes a mistake (bad input, unknown id, stale version, invalid query), then no answer carries a stack trace', async () => {
+    const token = await platform.mintToken({ roles: ['member'] });
+    const created = await platform.gql(token, 'mutation { createTask(input: { title: "traced" }) { id version } }');
+    const { id } = created.body.data.createTask;
+    const mistakes = [
+      'mutation { createTask(input: { title: "" }) { id } }',
+      `{ task(id: "${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}") { id } }`,
+      `mutation { updateTask(id: "${id}", input: { title: "again" }, expectedVersion: 99) { id } }`,
+      '{ tasks(first: 1) { nope } }',
+      '{ tasks(first: "x") { totalCount } }',
+    ];
+    const codes: string[] = [];
+    for (const query of mistakes) {
+      const answer = await platform.gql(token, query);
+      const errors = answer.body.errors ?? [];
+      if (query.startsWith('{ task(')) expect(answer.body.data.task).toBeNull();
+      else expect(errors.length, query).toBeGreaterThan(0);
+      for (const error of errors) {
+        codes.push(error.extensions?.code);
+        expect(error.extensions?.stacktrace, `${query}: ${error.message}`).toBeUndefined();
+      }
+    }
+    expect(codes).toEqual(expect.arrayContaining(['BAD_USER_INPUT', 'CONFLICT', 'GRAPHQL_VALIDATION_FAILED']));
+  });
 });
