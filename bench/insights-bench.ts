@@ -56,8 +56,8 @@ async function addHistory(url: string) {
   await client.connect();
   try {
     // org bench-short: the bench org's first 2,000 tasks copied, the same density over a tenth of the time.
-    await client.query(`insert into planning_tasks (id, org_id, title, status, priority, due_date, tags, position, owner_id, metadata, created_at, updated_at)
-      select gen_random_uuid(), 'bench-short', title, status, priority, due_date, tags, position, owner_id, '{}', created_at, updated_at
+    await client.query(`insert into planning_tasks (id, org_id, title, title_key, status, priority, due_date, tags, position, owner_id, metadata, created_at, updated_at)
+      select gen_random_uuid(), 'bench-short', title, title_key, status, priority, due_date, tags, position, owner_id, '{}', created_at, updated_at
       from planning_tasks where org_id = 'bench' and parent_id is null order by created_at desc limit 2000`);
     await client.query(`with numbered as (select id, row_number() over (partition by org_id order by created_at desc, id) as n from planning_tasks where org_id in ('bench', 'bench-short'))
       update planning_tasks t set created_at = now() - n.n * interval '52 minutes', updated_at = now() - n.n * interval '52 minutes' + interval '1 hour',

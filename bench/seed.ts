@@ -20,8 +20,8 @@ export async function seedBenchData(databaseUrl: string): Promise<void> {
       );
       await client.query(
         `with projects as (select id, row_number() over (order by id) - 1 as n from planning_projects where org_id = $1)
-         insert into planning_tasks (id, org_id, title, status, priority, due_date, tags, position, project_id, owner_id, metadata, created_at, updated_at)
-         select gen_random_uuid(), $1, 'Task ' || g,
+         insert into planning_tasks (id, org_id, title, title_key, status, priority, due_date, tags, position, project_id, owner_id, metadata, created_at, updated_at)
+         select gen_random_uuid(), $1, 'Task ' || g, 'task ' || g,
                 (array['PENDING','IN_PROGRESS','COMPLETED','ARCHIVED'])[1 + g % 4], 1 + g % 4,
                 case when g % 3 = 0 then null else now() + (g % 90) * interval '1 day' end,
                 array['tag-' || (g % 7), 'tag-' || (g % 11)], g / 20, p.id, 'bench-user', '{}', now() - g * interval '1 minute', now()

@@ -789,17 +789,19 @@ export type TaskFilter = {
   withoutProject?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
-/** Tasks without a due date sort after dated ones in ASC order (before them in DESC). Ties break on id. */
+/** Tasks without a due date sort after dated ones in ASC order (before them in DESC). Remaining ties break on id. */
 export type TaskOrder = {
   direction?: OrderDirection;
   field: TaskOrderField;
 };
 
 export type TaskOrderField =
+  /** Creation time. Tasks created together (one createTasks, one inbound event) keep their input order in both directions. */
   | 'CREATED_AT'
   | 'DUE_DATE'
   | 'POSITION'
   | 'PRIORITY'
+  /** The title as a person reads it: case and accents set aside (É as e, ß as ss), then the title as written (Apple before apple). */
   | 'TITLE'
   | 'UPDATED_AT';
 

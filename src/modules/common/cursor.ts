@@ -4,8 +4,8 @@ import { canonicalJson } from '../../platform/json/canonical-json.js';
 
 /** What a keyset cursor holds: the sort key value of the row, its id, and the fingerprint of the list it came from. */
 export interface CursorPayload {
-  /** Sort key value (ISO date, number or string). */
-  k: string | number;
+  /** Sort key value (ISO date, number or string); an array of them when the order has several columns. */
+  k: string | number | Array<string | number>;
   id: string;
   /** Fingerprint of org + filter + order: a cursor only works for the list that produced it. */
   f: string;

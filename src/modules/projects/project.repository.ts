@@ -7,10 +7,10 @@ import type { PageRequest } from '../common/page-args.js';
 import { type Project, ProjectSchema } from './project.entity.js';
 import type { ProjectFilter, ProjectOrder } from './project.inputs.js';
 
-const SORTS: Record<ProjectOrder['field'], Omit<SortKey<Project>, 'direction'>> = {
-  CREATED_AT: { expression: 'created_at', sqlType: 'timestamptz', valueOf: (p) => p.createdAt.toISOString() },
-  UPDATED_AT: { expression: 'updated_at', sqlType: 'timestamptz', valueOf: (p) => p.updatedAt.toISOString() },
-  NAME: { expression: 'name', sqlType: 'text', valueOf: (p) => p.name },
+const SORTS: Record<ProjectOrder['field'], SortKey<Project>['columns']> = {
+  CREATED_AT: [{ expression: 'created_at', sqlType: 'timestamptz', valueOf: (p) => p.createdAt.toISOString() }],
+  UPDATED_AT: [{ expression: 'updated_at', sqlType: 'timestamptz', valueOf: (p) => p.updatedAt.toISOString() }],
+  NAME: [{ expression: 'name', sqlType: 'text', valueOf: (p) => p.name }],
 };
 
 /** All SQL about projects, scoped to one org. */
@@ -40,7 +40,7 @@ export class ProjectRepository {
     return fetchKeysetPage({
       em: this.em,
       filtered: () => this.filtered(orgId, filter),
-      sort: { ...SORTS[order.field], direction: order.direction },
+      sort: { columns: SORTS[order.field], direction: order.direction },
       page,
       codec: this.codec,
       fingerprint: listFingerprint(['project', orgId, filter, order]),

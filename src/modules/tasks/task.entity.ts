@@ -3,7 +3,9 @@ import { PriorityType } from './priority.type.js';
 import type { EnergyLevel, TaskMetadata, TaskPriority, TaskStatus } from './task.values.js';
 
 /**
- * A task of an org. Relations (project, parent) are plain id columns: every traversal goes through a
+ * A task of an org. Its row also has `created_seq`, the order in which tasks were inserted (an identity column the
+ * database fills, so no writer can forget it): not mapped here, the ORM never writes it; reads see it as
+ * `TaskRow.createdSeq` (task.rows.ts). Relations (project, parent) are plain id columns: every traversal goes through a
  * per-request DataLoader, so the ORM never lazy-loads behind a resolver's back.
  */
 export const TaskSchema = defineEntity({
@@ -13,6 +15,8 @@ export const TaskSchema = defineEntity({
     id: p.uuid().primary(),
     orgId: p.string().length(128),
     title: p.string().length(500),
+    /** The title's reading-order key (`readingOrderKey`), written with the title: what TITLE ordering compares. */
+    titleKey: p.text(),
     description: p.text().nullable(),
     status: p.string().length(16).$type<TaskStatus>(),
     priority: p.type(PriorityType).$type<TaskPriority>(),

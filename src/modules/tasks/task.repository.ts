@@ -1,19 +1,18 @@
 import { type Knex, LockMode, type SqlEntityManager } from '@mikro-orm/postgresql';
 import type { Connection } from '../common/connection.js';
 import { type CursorCodec, listFingerprint } from '../common/cursor.js';
-import { fetchKeysetPage, lazyEdges, lazyPageInfo, type SortKey } from '../common/keyset-page.js';
+import { cursorOf, fetchKeysetPage, lazyEdges, lazyPageInfo, orderByOf } from '../common/keyset-page.js';
 import type { PageRequest } from '../common/page-args.js';
 import { type Task, TaskSchema } from './task.entity.js';
 import type { TaskFilter, TaskOrder } from './task.inputs.js';
 import { priorityRank } from './task.values.js';
-import { taskFromRow } from './task.rows.js';
+import { taskFromRow, type TaskRow } from './task.rows.js';
+import { taskSortKey } from './task.sorts.js';
 
 export { taskFromRow } from './task.rows.js';
 import { compareText } from '../common/compare-text.js';
 import type { Project } from '../projects/project.entity.js';
 import { PROJECT_COLUMNS, projectFromRow } from '../projects/project.repository.js';
-
-const iso = (d: Date | null | undefined) => (d ? d.toISOString() : 'infinity');
 
 /**
  * What a page of tasks can read in its own statement, handed over row by row: the task's project (when it has one)
@@ -40,20 +39,6 @@ const positionLockKey = (orgId: string, projectId: string | null) => `planning_t
 /** One string per scope, for maps and sets of scopes. */
 export const positionScopeKey = (scope: PositionScope) => `${scope.orgId}\u0000${scope.projectId ?? ''}`;
 
-const SORTS: Record<TaskOrder['field'], Omit<SortKey<Task>, 'direction'>> = {
-  CREATED_AT: { expression: 'created_at', sqlType: 'timestamptz', valueOf: (t) => iso(t.createdAt) },
-  UPDATED_AT: { expression: 'updated_at', sqlType: 'timestamptz', valueOf: (t) => iso(t.updatedAt) },
-  DUE_DATE: {
-    expression: `coalesce(due_date, 'infinity'::timestamptz)`,
-    sqlType: 'timestamptz',
-    valueOf: (t) => iso(t.dueDate),
-  },
-  PRIORITY: { expression: 'priority', sqlType: 'integer', valueOf: (t) => priorityRank(t.priority) },
-  POSITION: { expression: 'position', sqlType: 'integer', valueOf: (t) => t.position },
-  TITLE: { expression: 'title', sqlType: 'text', valueOf: (t) => t.title },
-};
-
-
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** All SQL about tasks. Every method is scoped to one org. */
@@ -67,7 +52,7 @@ export class TaskRepository {
     return this.em.getKnex();
   }
 
-  private toTask = (raw: Record<string, unknown>): Task => taskFromRow(raw);
+  private toTask = (raw: Record<string, unknown>): TaskRow => taskFromRow(raw);
 
   /** The task, as a plain row, or null when it is not in the org. */
   async findById(orgId: string, id: string): Promise<Task | null> {
@@ -139,7 +124,7 @@ export class TaskRepository {
     return fetchKeysetPage({
       em: this.em,
       filtered: () => this.filtered(orgId, filter),
-      sort: { ...SORTS[order.field], direction: order.direction },
+      sort: taskSortKey(order),
       page,
       codec: this.codec,
       fingerprint: listFingerprint(['task', orgId, filter, order]),
@@ -167,7 +152,7 @@ export class TaskRepository {
     return outer.orderByRaw(orderBy);
   }
 
-  private toTaskWithExtras(raw: Record<string, unknown>, extras: TaskPageExtras): Task {
+  private toTaskWithExtras(raw: Record<string, unknown>, extras: TaskPageExtras): TaskRow {
     const task = this.toTask(raw);
     if (extras.subtaskCount) extras.subtaskCount(task.id, Number(raw[SUBTASK_COUNT]));
     if (extras.project && raw[`${PROJECT_PREFIX}id`] != null) {
@@ -187,15 +172,14 @@ export class TaskRepository {
     order: TaskOrder,
     size: number,
   ): Promise<Map<string, Connection<Task>>> {
-    const sort = SORTS[order.field];
-    const dir = order.direction.toLowerCase();
+    const sort = taskSortKey(order);
     const inner = this.filtered(orgId, filter)
-      .select('*', this.knex.raw(`row_number() over (partition by project_id order by ${sort.expression} ${dir}, id ${dir}) as page_rank`))
+      .select('*', this.knex.raw(`row_number() over (partition by project_id order by ${orderByOf(sort, sort.direction === 'ASC')}) as page_rank`))
       .whereIn('project_id', [...projectIds]);
     const raws = await this.em.execute<Array<Record<string, unknown>>>(
       this.knex.select('*').from(inner.as('ranked')).where('page_rank', '<=', size + 1).orderBy(['project_id', 'page_rank']),
     );
-    const byProject = new Map<string, Task[]>(projectIds.map((id) => [id, []]));
+    const byProject = new Map<string, TaskRow[]>(projectIds.map((id) => [id, []]));
     for (const { page_rank: _rank, ...raw } of raws) byProject.get(raw.project_id as string)?.push(this.toTask(raw));
 
     return new Map(
@@ -203,7 +187,7 @@ export class TaskRepository {
         const tasks = byProject.get(projectId) ?? [];
         const scoped = { ...filter, projectId };
         const fingerprint = listFingerprint(['task', orgId, scoped, order]);
-        const edges = lazyEdges(tasks.slice(0, size), (node) => this.codec.encode({ k: sort.valueOf(node), id: node.id, f: fingerprint }));
+        const edges = lazyEdges(tasks.slice(0, size), (node) => cursorOf(this.codec, sort, node, fingerprint));
         const connection: Connection<Task> = {
           edges,
           pageInfo: lazyPageInfo(edges, { hasNextPage: tasks.length > size, hasPreviousPage: false }),

@@ -155,6 +155,24 @@ describe('a group of inbound events is written as a set', () => {
     expect(await eventsOf(viaGroup)).toHaveLength(4);
   });
 
+  it('when one event creates 12 tasks, then they list in step order by default and by TITLE as a person reads them (every title keyed)', async () => {
+    const orgId = aNewOrg();
+    const steps = Array.from({ length: 12 }, (_, i) => ({ title: i % 2 ? `Étape ${i + 1}` : `step ${i + 1}` }));
+    const results = await applyEventsInOneTransaction(orm, codec, [verbatim(orgId, steps)]);
+    expect(results.map((r) => r.kind)).toEqual(['applied']);
+
+    const tasks = new TaskService(orm.em.fork(), codec);
+    const listed = await tasks.listTasks(member(orgId), { first: 20 });
+    expect(listed.edges.map((e) => e.node.title)).toEqual(steps.map((s) => s.title));
+    const byTitle = await tasks.listTasks(member(orgId), { first: 20, orderBy: { field: 'TITLE' } });
+    expect(byTitle.edges.map((e) => e.node.title)).toEqual([
+      ...['Étape 10', 'Étape 12', 'Étape 2', 'Étape 4', 'Étape 6', 'Étape 8'],
+      ...['step 1', 'step 11', 'step 3', 'step 5', 'step 7', 'step 9'],
+    ]);
+    const keys = await rows('select title, title_key from planning_tasks where org_id = ?', [orgId]);
+    expect(keys.map((r) => r.title_key).sort()).toEqual(keys.map((r) => r.title.replace('Étape', 'etape')).sort());
+  });
+
   it('when a task of the group names a project of another org, then that event alone is refused (NOT_FOUND) and the rest of the group is written', async () => {
     const [mine, theirs] = [aNewOrg(), aNewOrg()];
     const project = await new ProjectService(orm.em.fork(), codec).createProject(member(theirs), { name: 'Not yours' });

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { readingOrderKey } from '../../../src/platform/text/reading-order.js';
 import type { GraphQLResult, TestCaller, TestPlanningApp } from '../../testkit/planning-app.js';
 
 /** Shared by the list, project, tenancy and federation suites: reading task connections and checking errors. */
@@ -81,32 +82,52 @@ export async function walkBackward(app: TestPlanningApp, caller: TestCaller, arg
 
 const PRIORITY_RANK = { LOW: 1, MEDIUM: 2, HIGH: 3, URGENT: 4 } as const;
 
-/** The order the API promises, computed here from the tasks' own field values (ties break on id). */
+/** Code point order (PostgreSQL's "C" collation): UTF-8 byte order. */
+export const compareCodePoints = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+/** `listed` put in the order of `createdIds` (the order the tasks were created in, for {@link sortTasks}). */
+export function inCreationOrder<T extends { id: string }>(listed: T[], createdIds: readonly string[]): T[] {
+  const byId = new Map(listed.map((t) => [t.id, t]));
+  expect(createdIds.length).toBe(listed.length);
+  return createdIds.map((id) => byId.get(id)!);
+}
+
+/**
+ * The order the API promises, computed here from the tasks' own field values. `tasks` must be in the order they were
+ * created: tasks created at the same instant (one bulk batch) keep it in both directions of CREATED_AT. TITLE compares
+ * the titles case- and accent-blind first (readingOrderKey), then as they are (code points); other ties break on id.
+ */
 export function sortTasks<T extends ListedTask>(tasks: T[], field: string, direction: 'ASC' | 'DESC'): T[] {
-  const keyOf = (t: T): number | string => {
+  const keysOf = (t: T): Array<number | string> => {
     switch (field) {
       case 'CREATED_AT':
-        return Date.parse(t.createdAt);
+        return [Date.parse(t.createdAt)];
       case 'UPDATED_AT':
-        return Date.parse(t.updatedAt);
+        return [Date.parse(t.updatedAt)];
       case 'DUE_DATE':
-        return t.dueDate === null ? Number.POSITIVE_INFINITY : Date.parse(t.dueDate);
+        return [t.dueDate === null ? Number.POSITIVE_INFINITY : Date.parse(t.dueDate)];
       case 'PRIORITY':
-        return PRIORITY_RANK[t.priority];
+        return [PRIORITY_RANK[t.priority]];
       case 'POSITION':
-        return t.position;
+        return [t.position];
       case 'TITLE':
-        return t.title;
+        return [readingOrderKey(t.title), t.title];
       default:
         throw new Error(`unknown order field ${field}`);
     }
   };
+  const compare = (a: number | string, b: number | string) =>
+    typeof a === 'string' && typeof b === 'string' ? compareCodePoints(a, b) : a < b ? -1 : a > b ? 1 : 0;
   const sign = direction === 'ASC' ? 1 : -1;
+  const created = new Map(tasks.map((t, i) => [t.id, i]));
   return [...tasks].sort((a, b) => {
-    const ka = keyOf(a);
-    const kb = keyOf(b);
-    const byKey = ka < kb ? -1 : ka > kb ? 1 : 0;
-    return sign * (byKey !== 0 ? byKey : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    const [ka, kb] = [keysOf(a), keysOf(b)];
+    for (let i = 0; i < ka.length; i++) {
+      const byKey = compare(ka[i]!, kb[i]!);
+      if (byKey !== 0) return sign * byKey;
+    }
+    if (field === 'CREATED_AT') return created.get(a.id)! - created.get(b.id)!;
+    return sign * compareCodePoints(a.id, b.id);
   });
 }
 

@@ -27,9 +27,9 @@ describe('prepared reads', () => {
     for (const [org, count] of [['org-a', 3], ['org-b', 2]] as const) {
       for (let i = 0; i < count; i += 1) {
         await em.execute(
-          `insert into planning_tasks (id, org_id, title, status, priority, tags, position, owner_id, metadata, created_at, updated_at)
-           values (?, ?, ?, 'PENDING', 2, array['t']::text[], ?, 'u', '{}', now(), now())`,
-          [randomUUID(), org, `${org} task ${i}`, i],
+          `insert into planning_tasks (id, org_id, title, title_key, status, priority, tags, position, owner_id, metadata, created_at, updated_at)
+           values (?, ?, ?, ?, 'PENDING', 2, array['t']::text[], ?, 'u', '{}', now(), now())`,
+          [randomUUID(), org, `${org} task ${i}`, `${org} task ${i}`, i],
         );
       }
     }
@@ -68,8 +68,8 @@ describe('prepared reads', () => {
   it.runIf(process.env.DATABASE_URL)('when a read runs in a transaction, then it runs there and sees the transaction\'s own rows', async () => {
     await orm.em.fork().transactional(async (em) => {
       await em.execute(
-        `insert into planning_tasks (id, org_id, title, status, priority, tags, position, owner_id, metadata, created_at, updated_at)
-         values (?, 'org-b', 'uncommitted', 'PENDING', 2, '{}', 9, 'u', '{}', now(), now())`,
+        `insert into planning_tasks (id, org_id, title, title_key, status, priority, tags, position, owner_id, metadata, created_at, updated_at)
+         values (?, 'org-b', 'uncommitted', 'uncommitted', 'PENDING', 2, '{}', 9, 'u', '{}', now(), now())`,
         [randomUUID()],
       );
       const inside = await executePrepared<{ title: string }>(em, pageOf('org-b'));

@@ -8,7 +8,7 @@ import {
   type TestCaller,
   type TestPlanningApp,
 } from '../../testkit/planning-app.js';
-import { idsOf, listTasks, sortTasks, walkBackward, walkForward, type ListedTask } from './connection-testing.js';
+import { idsOf, inCreationOrder, listTasks, sortTasks, walkBackward, walkForward, type ListedTask } from './connection-testing.js';
 
 const FIELDS = ['CREATED_AT', 'UPDATED_AT', 'DUE_DATE', 'PRIORITY', 'POSITION', 'TITLE'] as const;
 const DIRECTIONS = ['ASC', 'DESC'] as const;
@@ -16,7 +16,7 @@ const DIRECTIONS = ['ASC', 'DESC'] as const;
 /**
  * Eleven tasks with ties on every sort key: two bulk batches (one creation time each) and singles, shared and
  * missing due dates, repeated priorities and titles, positions repeated across two projects and the no-project
- * scope, and a few updates so updatedAt differs from createdAt for some.
+ * scope, and a few updates so updatedAt differs from createdAt for some. Returned in creation order.
  */
 async function seedOrderedTasks(app: TestPlanningApp, caller: TestCaller): Promise<ListedTask[]> {
   const [alpha, beta] = [await createProject(app, caller), await createProject(app, caller)];
@@ -31,18 +31,18 @@ async function seedOrderedTasks(app: TestPlanningApp, caller: TestCaller): Promi
     projectId: projects[i % projects.length],
   });
 
-  await createTasks(app, caller, 4, (i) => input(i));
-  for (const i of [4, 5, 6]) await createTask(app, caller, input(i));
-  await createTasks(app, caller, 4, (i) => input(7 + i));
+  const created = (await createTasks(app, caller, 4, (i) => input(i))).map((t) => t.id);
+  for (const i of [4, 5, 6]) created.push((await createTask(app, caller, input(i))).id);
+  created.push(...(await createTasks(app, caller, 4, (i) => input(7 + i))).map((t) => t.id));
 
-  const all = (await listTasks(app, caller, { first: 100 })).edges.map((e) => e.node);
+  const all = inCreationOrder((await listTasks(app, caller, { first: 100 })).edges.map((e) => e.node), created);
   const [first, , third] = sortTasks(all, 'CREATED_AT', 'ASC');
   for (const task of [third!, first!]) {
     await app.ok(caller, 'mutation($id: ID!) { updateTask(id: $id, input: { description: "touched" }) { id } }', { id: task.id });
   }
   const tasks = (await listTasks(app, caller, { first: 100 })).edges.map((e) => e.node);
   expect(tasks).toHaveLength(11);
-  return tasks;
+  return inCreationOrder(tasks, created);
 }
 
 describe('task list order', () => {
@@ -56,7 +56,7 @@ describe('task list order', () => {
   });
   afterAll(async () => app?.close());
 
-  it('when the seed is built, then every sort key has ties (so the id tie-break is exercised)', () => {
+  it('when the seed is built, then every sort key has ties (so the tie-breaks are exercised)', () => {
     const hasTie = (key: (t: ListedTask) => unknown) => new Set(tasks.map(key)).size < tasks.length;
     expect(hasTie((t) => t.createdAt)).toBe(true);
     expect(hasTie((t) => t.updatedAt)).toBe(true);

@@ -3,6 +3,7 @@ import { aCaller, createTask, createTasks, startTestPlanningApp, type TestPlanni
 import {
   expectBadInput,
   idsOf,
+  inCreationOrder,
   listTasks,
   sortTasks,
   TASKS_QUERY,
@@ -11,18 +12,21 @@ import {
   type ListedTask,
 } from './connection-testing.js';
 
-/** Seeds `count` tasks with distinct and tied creation times: bulk batches share one timestamp, singles do not. */
+/**
+ * Seeds `count` tasks with distinct and tied creation times: bulk batches share one timestamp, singles do not.
+ * Returned in creation order.
+ */
 async function seedTasks(app: TestPlanningApp, caller: ReturnType<typeof aCaller>, count: number): Promise<ListedTask[]> {
-  let made = 0;
-  while (made < count) {
+  const created: string[] = [];
+  while (created.length < count) {
+    const made = created.length;
     const batch = Math.min(made % 2 === 0 ? 4 : 1, count - made);
-    if (batch === 1) await createTask(app, caller, { title: `task ${made}` });
-    else await createTasks(app, caller, batch, (i) => ({ title: `task ${made + i}` }));
-    made += batch;
+    if (batch === 1) created.push((await createTask(app, caller, { title: `task ${made}` })).id);
+    else created.push(...(await createTasks(app, caller, batch, (i) => ({ title: `task ${made + i}` }))).map((t) => t.id));
   }
   const all = await listTasks(app, caller, { first: 100 });
   expect(all.edges).toHaveLength(count);
-  return all.edges.map((e) => e.node);
+  return inCreationOrder(all.edges.map((e) => e.node), created);
 }
 
 /** Flips one character of `cursor` at `index` to another base64url character. */
@@ -36,7 +40,7 @@ describe('task list paging', () => {
   });
   afterAll(async () => app?.close());
 
-  it('when no order is given, then tasks come newest first (CREATED_AT DESC, ties on id DESC)', async () => {
+  it('when no order is given, then tasks come newest first (CREATED_AT DESC), the tasks of one batch in input order', async () => {
     const caller = aCaller();
     const tasks = await seedTasks(app, caller, 9);
     const page = await listTasks(app, caller, {});

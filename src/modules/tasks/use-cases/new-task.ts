@@ -1,3 +1,4 @@
+import { readingOrderKey } from '../../../platform/text/reading-order.js';
 import type { Task } from '../task.entity.js';
 import type { CreateTaskInput } from '../task.inputs.js';
 
@@ -17,6 +18,7 @@ export function newTaskData(input: CreateTaskInput, placed: NewTaskPlacement): T
     id: placed.id,
     orgId: placed.orgId,
     title: input.title,
+    titleKey: readingOrderKey(input.title),
     description: input.description ?? null,
     status: input.status ?? 'PENDING',
     priority: input.priority ?? 'MEDIUM',

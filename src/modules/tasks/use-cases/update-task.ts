@@ -1,4 +1,5 @@
 import type { SqlEntityManager } from '@mikro-orm/postgresql';
+import { readingOrderKey } from '../../../platform/text/reading-order.js';
 import { assertCanWrite, type Caller } from '../../common/caller.js';
 import type { UseCaseContext } from '../../common/service-options.js';
 import { parseInput } from '../../common/validators.js';
@@ -21,6 +22,7 @@ export async function updateTask(uc: UseCaseContext, caller: Caller, id: string,
     for (const [name, value] of Object.entries(plain)) {
       if (value !== undefined) (task as Record<string, unknown>)[name] = value;
     }
+    if (plain.title !== undefined) task.titleKey = readingOrderKey(plain.title);
     if (status) applyStatus(task, status, uc.now());
     if (parentId !== undefined && parentId !== task.parentId) {
       if (parentId !== null) await assertParentAllowed(repository, caller.orgId, task.id, parentId, 'input.parentId');
