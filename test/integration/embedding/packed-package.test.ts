@@ -131,7 +131,10 @@ async function writeHostProject(hostDir: string, tarball: string): Promise<void>
     [`node_modules/${manifest.name}`]: { version: manifest.version, resolved: `file:../${tarball}`, dependencies: manifest.dependencies, bin: manifest.bin, engines: manifest.engines },
   };
   for (const [path, entry] of Object.entries<Record<string, unknown>>(lock.packages)) if (path !== '' && !entry.dev) packages[path] = entry;
-  await writeFile(join(hostDir, 'package.json'), JSON.stringify({ name: 'host-platform', private: true, type: 'module', dependencies: dependency }, null, 2));
+  // The overrides of production packages, as docs/embedding.md tells a host on Node 20 (no EBADENGINE warning).
+  const installed = new Set(Object.keys(packages).map((path) => path.replace(/^.*node_modules\//, '')));
+  const overrides = Object.fromEntries(Object.entries<string>(manifest.overrides ?? {}).filter(([name]) => installed.has(name)));
+  await writeFile(join(hostDir, 'package.json'), JSON.stringify({ name: 'host-platform', private: true, type: 'module', dependencies: dependency, overrides }, null, 2));
   await writeFile(join(hostDir, 'package-lock.json'), JSON.stringify({ name: 'host-platform', lockfileVersion: 3, requires: true, packages }, null, 2));
 }
 
