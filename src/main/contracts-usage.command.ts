@@ -25,7 +25,7 @@ export interface UsageRow {
  * gateways': every replica's, since the gateways started counting) or, with `--metrics-url`, from one gateway's
  * `/metrics` (that replica since its start; METRICS_TOKEN is sent as its bearer token when set).
  */
-export async function contractsUsage(args: string[], config: () => Config, logger: () => Logger): Promise<number> {
+export async function contractsUsage(args: string[], config: () => Config, logger: () => Logger, out: (text: string) => void = (text) => process.stdout.write(text)): Promise<number> {
   let values;
   try {
     values = parseArgs({ args, strict: true, options: { 'metrics-url': { type: 'string' }, supergraph: { type: 'string' }, json: { type: 'boolean' } } }).values;
@@ -36,7 +36,7 @@ export async function contractsUsage(args: string[], config: () => Config, logge
   const reasons = new Map(deprecatedMembersOf(schema).map((coordinate) => [coordinate, reasonOf(schema, coordinate)]));
   const counts = values['metrics-url'] ? await countsFromMetrics(values['metrics-url'], config().metricsToken) : await countsFromRedis(config(), logger());
   const rows = usageRows(reasons, counts);
-  process.stdout.write(values.json ? `${JSON.stringify(rows, null, 2)}\n` : usageTable(rows));
+  out(values.json ? `${JSON.stringify(rows, null, 2)}\n` : usageTable(rows));
   return 0;
 }
 
