@@ -78,8 +78,8 @@ export function graphqlRoute(deps: {
     const params = graphqlParamsOf(body, req.url);
     const trust = deps.trusted?.decide({ ...params, documentId: documentIdOf(body) }, (text) => pricing.documentOf(text));
     const untrusted = trust && 'refusal' in trust ? trust.refusal : undefined;
-    if (trust && 'query' in trust && trust.query !== params.query) {
-      // Sent by documentId: Apollo runs the manifest's document.
+    if (trust && 'query' in trust && trust.query !== params.query && req.method === 'POST') {
+      // Sent by hash in a POST body: Apollo runs the manifest's document (a GET one is in its pinned APQ store).
       const { documentId: _documentId, ...rest } = body as Record<string, unknown>;
       body = { ...rest, query: trust.query };
       params.query = trust.query;

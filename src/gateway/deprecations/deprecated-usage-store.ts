@@ -60,7 +60,8 @@ export const DEFAULT_USAGE_FLUSH_MS = 10_000;
  * {@link close}; a flush that fails keeps its counts for the next one.
  */
 export class DeprecatedUsageRecorder {
-  private pending = new Map<string, number>();
+  /** By coordinate, then client (no key string is built on the request path). */
+  private pending = new Map<string, Map<string, number>>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
 
@@ -70,19 +71,28 @@ export class DeprecatedUsageRecorder {
   ) {}
 
   record(coordinate: string, client: string): void {
-    const key = usageKeyOf(coordinate, client);
-    this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
+    this.add(coordinate, client, 1);
     this.timer ??= setInterval(() => void this.flush(), this.options.flushIntervalMs ?? DEFAULT_USAGE_FLUSH_MS).unref();
+  }
+
+  private add(coordinate: string, client: string, count: number): void {
+    let byClient = this.pending.get(coordinate);
+    if (!byClient) this.pending.set(coordinate, (byClient = new Map()));
+    byClient.set(client, (byClient.get(client) ?? 0) + count);
   }
 
   /** Adds the counts so far to the store. */
   async flush(): Promise<void> {
     await this.flushing;
     if (this.pending.size === 0) return;
-    const batch = this.pending;
+    const batch = new Map<string, number>();
+    for (const [coordinate, byClient] of this.pending) for (const [client, count] of byClient) batch.set(usageKeyOf(coordinate, client), count);
     this.pending = new Map();
     this.flushing = this.store.add(batch).catch((err: unknown) => {
-      for (const [key, count] of batch) this.pending.set(key, (this.pending.get(key) ?? 0) + count);
+      for (const [key, count] of batch) {
+        const { coordinate, client } = parseUsageKey(key);
+        this.add(coordinate, client, count);
+      }
       this.options.logger?.warn({ err }, 'gateway: deprecated-usage counts not stored yet (kept for the next flush)');
     });
     await this.flushing;

@@ -22,6 +22,11 @@ export class GatewayMetrics {
   private readonly cacheLookups: Counter<'subgraph' | 'outcome'>;
   private readonly singleFetches: Counter<'subgraph'>;
   private readonly deprecatedUsage: Counter<'coordinate' | 'client'>;
+  /**
+   * Its increments since the last scrape, by coordinate and client (bounded: the schema's members times the bounded
+   * clients): prom-client's labelled `inc` costs about 0.9 µs, so requests add here and a scrape adds these up.
+   */
+  private readonly deprecatedUsagePending = new Map<string, Map<string, number>>();
   private readonly http: HttpMetrics;
   readonly graphqlPlugin: ApolloServerPlugin<BaseContext>;
   /** The `/metrics` route. */
@@ -60,12 +65,18 @@ export class GatewayMetrics {
       help: 'Operations using a deprecated field, argument, input field or enum value, by schema coordinate and client',
       labelNames: ['coordinate', 'client'],
       registers: [registry],
+      collect: () => {
+        for (const [coordinate, byClient] of this.deprecatedUsagePending) for (const [client, count] of byClient) this.deprecatedUsage.inc({ coordinate, client }, count);
+        this.deprecatedUsagePending.clear();
+      },
     });
   }
 
   /** `coordinate` comes from the schema and `client` from a bounded set (ClientNames), never from a raw header. */
   readonly deprecatedUse = (coordinate: string, client: string): void => {
-    this.deprecatedUsage.inc({ coordinate, client });
+    let byClient = this.deprecatedUsagePending.get(coordinate);
+    if (!byClient) this.deprecatedUsagePending.set(coordinate, (byClient = new Map()));
+    byClient.set(client, (byClient.get(client) ?? 0) + 1);
   };
 
   readonly singleFetch = (subgraph: string): void => {

@@ -66,6 +66,14 @@ describe('GATEWAY_TRUSTED_DOCUMENTS_ONLY=on', () => {
     }
   });
 
+  it('when a known operation is asked by GET with only its hash, then it runs from the pinned store, unregistered', async () => {
+    const search = new URLSearchParams({ extensions: JSON.stringify({ persistedQuery: { version: 1, sha256Hash: listPageHash } }), variables: '{"first":1}' });
+    const response = await fetch(`${platform.gateway.url}?${search}`, { headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' } });
+    const body = await response.json();
+    expect({ status: response.status, errors: body.errors }).toEqual({ status: 200, errors: undefined });
+    expect(body.data.tasks.totalCount).toBeGreaterThanOrEqual(0);
+  });
+
   it('when the REST shim runs its operations, then they are trusted: reads and writes answer as without the mode', async () => {
     const created = await rest(platform, 'POST', '/api/planning/tasks', { token, body: { title: 'over REST' } });
     expect(created.status).toBe(200);
