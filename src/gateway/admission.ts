@@ -100,6 +100,7 @@ export function createAdmission(deps: { authenticator: Authenticator; limits: Re
       requestId: requestIdOf(req),
       tokenId: claims.jti,
       tokenExpiresAt: claims.exp,
+      ...(claims.client === undefined ? {} : { client: claims.client }),
       trace: requestTraceOf(req).context,
       logFields,
     };

@@ -2,10 +2,11 @@ import type { Server } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import type { GraphQLFormattedError } from 'graphql';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { SERVICE_UNAVAILABLE, serviceUnavailableError, serviceUnavailableStatusPlugin } from '../platform/errors/service-unavailable.js';
 import { withoutSuggestions } from '../platform/errors/suggestions.js';
 import type { GatewayMetrics } from '../platform/metrics/gateway-metrics.js';
+import { deprecationUsagePlugin } from './deprecations/deprecation-usage.plugin.js';
 import type { GatewayContext } from './gateway-context.js';
 import type { GatewayOptions } from './gateway-options.js';
 import { graphqlHardening } from './graphql-hardening.js';
@@ -25,6 +26,8 @@ export function createGatewayApollo(deps: {
   httpServer: Server;
   fetcher: SubgraphFetcher;
   persistedDocuments: PersistedDocuments;
+  /** The API schema built with this package's graphql-js (the deprecated-usage counts read it). */
+  apiSchema: GraphQLSchema;
   metrics?: GatewayMetrics;
 }): ApolloServer<GatewayContext> {
   const { options, metrics } = deps;
@@ -59,6 +62,7 @@ export function createGatewayApollo(deps: {
       ApolloServerPluginInlineTraceDisabled(),
       serviceUnavailableStatusPlugin(),
       ...(metrics ? [metrics.graphqlPlugin] : []),
+      ...(metrics || options.deprecationUsage ? [deprecationUsagePlugin({ schema: deps.apiSchema, metrics, recorder: options.deprecationUsage })] : []),
     ],
     formatError: (formatted) => {
       // A subgraph answering 503 (its database is down) becomes SERVICE_UNAVAILABLE here, without its response body.

@@ -9,6 +9,8 @@ export interface GatewayContext {
   /** The access token's id and expiry (logout revokes it). */
   tokenId: string;
   tokenExpiresAt: number;
+  /** The token's `client` claim, when it has one (the deprecated-usage counts' client, after the header). */
+  client?: string;
   /** The request's trace (W3C); each subgraph fetch carries it on as `traceparent`. */
   trace?: TraceContext;
   /** The request's log line fields (operation name, caller), filled in along the way. */

@@ -7,6 +7,7 @@ import type { KeyRing } from '../platform/identity/signing-keys.js';
 import type { AccessClaims, TokenVerifier } from '../platform/identity/token-verifier.js';
 import type { Logger } from '../platform/logging/logger.js';
 import type { LoginService } from './auth/login.service.js';
+import type { DeprecatedUsageRecorder } from './deprecations/deprecated-usage-store.js';
 import type { RevocationStore } from './auth/revocation-store.js';
 import type { GatewayContext } from './gateway-context.js';
 import type { AnswerStyle } from './http-answers.js';
@@ -54,6 +55,16 @@ export interface GatewayOptions {
    * stalled database (DATABASE_STATEMENT_TIMEOUT_MS), so that the subgraph's own 503 arrives first.
    */
   subgraphTimeoutMs?: number;
+  /**
+   * Trusted-documents mode (GATEWAY_TRUSTED_DOCUMENTS_ONLY): only the product's own operations run (the typed
+   * frontend documents and the REST shim's), by hash or as full text; anything else is refused with 400. Default off.
+   */
+  trustedDocumentsOnly?: boolean;
+  /**
+   * Where the counts of deprecated members used go, shared by every replica (`contracts:usage` reads them); the
+   * Prometheus counter `gateway_deprecated_usage_total` is kept with `metrics` either way. Flushed on `stop()`.
+   */
+  deprecationUsage?: DeprecatedUsageRecorder;
   /** How long a token's verification result is reused (default 0: verify on every request). */
   verifiedTokenCacheSeconds?: number;
   logger: Logger;

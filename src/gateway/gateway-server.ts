@@ -13,6 +13,7 @@ import { graphiqlRoutes } from './ide/graphiql-ide.js';
 import { operationalRoutes } from './operational.routes.js';
 import { gatewayHttpServer } from './gateway-http.js';
 import { createSubgraphFetcher } from './subgraph-fetcher.js';
+import { TrustedDocuments } from './trusted-documents/trusted-documents.js';
 
 export { DEFAULT_REQUEST_TIMEOUT_MS, GATEWAY_MAX_BODY_BYTES, type GatewayOptions, type GatewayPipeline, type RouteHandler, type RunningGateway } from './gateway-options.js';
 export { clientIp, requestIdOf } from './admission.js';
@@ -32,21 +33,24 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const fetcher = createSubgraphFetcher({ timeoutMs: options.subgraphTimeoutMs });
   const admission = createAdmission({ authenticator, limits: options.limits, revocations: options.revocations, metrics });
   const pricing = new RequestPricing(options.supergraphSdl);
+  const trusted = options.trustedDocumentsOnly ? new TrustedDocuments() : undefined;
+  // A request sending only a known operation's hash runs it, on every replica, without registering it first.
+  for (const [hash, operation] of trusted?.operations ?? []) pricing.persistedDocuments.pin(hash, operation.document);
   // Routes reach Apollo through this: it is made after the HTTP server its drain plugin needs.
   const made: { apollo?: ApolloServer<GatewayContext> } = {};
   const server = () => made.apollo!;
 
-  const graphql = graphqlRoute({ apollo: server, admission, pricing, compressionMinBytes: options.compressionMinBytes ?? 0 });
+  const graphql = graphqlRoute({ apollo: server, admission, pricing, trusted, compressionMinBytes: options.compressionMinBytes ?? 0 });
   const routes: Record<string, RouteHandler> = {
     '/graphql': graphql,
     // Development only: a browser opening /graphql gets the GraphiQL IDE (docs/operations.md, "GraphQL IDE").
     ...(options.isProduction ? {} : graphiqlRoutes(graphql)),
     ...authRoutes({ ...options, authenticator, metrics }),
     ...operationalRoutes(options, metrics),
-    ...options.extraRoutes?.(gatewayPipeline({ apollo: server, admission, pricing })),
+    ...options.extraRoutes?.(gatewayPipeline({ apollo: server, admission, pricing, trusted })),
   };
   const { httpServer, handlers } = gatewayHttpServer({ routes, templates: options.metrics?.routeTemplates, logger, metrics });
-  const apollo = (made.apollo = createGatewayApollo({ options, httpServer, fetcher, persistedDocuments: pricing.persistedDocuments, metrics }));
+  const apollo = (made.apollo = createGatewayApollo({ options, httpServer, fetcher, persistedDocuments: pricing.persistedDocuments, apiSchema: pricing.schema, metrics }));
   await apollo.start();
   // A request (headers and body) must arrive within this, so a slow sender cannot hold a socket for minutes.
   httpServer.requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -58,6 +62,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     if (unfinished > 0) logger.warn({ unfinished }, 'gateway: requests still running at the shutdown timeout are cut off');
     await apollo.stop();
     await fetcher.close();
+    await options.deprecationUsage?.close();
   };
   return { url: `${origin}/graphql`, origin, apollo, stop };
 }

@@ -13,6 +13,7 @@ import type { GatewayContext } from './gateway-context.js';
 import { GATEWAY_MAX_BODY_BYTES, type GatewayPipeline, type RouteHandler } from './gateway-options.js';
 import { documentSizeCost, MAX_OPERATION_COST, operationCost } from './limits/operation-cost.js';
 import { PersistedDocuments } from './persisted-documents.js';
+import { NOT_IN_SAFELIST, type TrustedDocuments } from './trusted-documents/trusted-documents.js';
 
 /** Documents parsed for pricing, remembered at most (a gateway sees a bounded set of documents). */
 const MAX_PARSED_DOCUMENTS = 1000;
@@ -20,7 +21,8 @@ const MAX_PARSED_DOCUMENTS = 1000;
 /** What a request's document costs, and the documents behind persisted-query hashes. */
 export class RequestPricing {
   readonly persistedDocuments = new PersistedDocuments();
-  private readonly schema;
+  /** The API schema, built with this package's graphql-js. */
+  readonly schema;
   private readonly parsed = new LRUCache<string, { document: DocumentNode | null }>({ max: MAX_PARSED_DOCUMENTS });
 
   constructor(supergraphSdl: string) {
@@ -52,7 +54,14 @@ export class RequestPricing {
  * `/graphql`: the token first (a request without a valid one is answered before its body is read), then the body,
  * its cost charged, the client mistakes Apollo's gateway would answer with 500 refused, and Apollo runs the rest.
  */
-export function graphqlRoute(deps: { apollo: () => ApolloServer<GatewayContext>; admission: Admission; pricing: RequestPricing; compressionMinBytes: number }): RouteHandler {
+export function graphqlRoute(deps: {
+  apollo: () => ApolloServer<GatewayContext>;
+  admission: Admission;
+  pricing: RequestPricing;
+  compressionMinBytes: number;
+  /** Trusted-documents mode: only these operations run (see trusted-documents.ts). */
+  trusted?: TrustedDocuments;
+}): RouteHandler {
   const { admission, pricing } = deps;
   return async (req: IncomingMessage, res: ServerResponse) => {
     const claims = await admission.authenticate(req, res);
@@ -67,6 +76,14 @@ export function graphqlRoute(deps: { apollo: () => ApolloServer<GatewayContext>;
       return sendJson(res, status, { errors: [{ message: (error as Error).message, extensions: { code: 'BAD_REQUEST' } }] });
     }
     const params = graphqlParamsOf(body, req.url);
+    const trust = deps.trusted?.decide({ ...params, documentId: documentIdOf(body) }, (text) => pricing.documentOf(text));
+    const untrusted = trust && 'refusal' in trust ? trust.refusal : undefined;
+    if (trust && 'query' in trust && trust.query !== params.query && req.method === 'POST') {
+      // Sent by hash in a POST body: Apollo runs the manifest's document (a GET one is in its pinned APQ store).
+      const { documentId: _documentId, ...rest } = body as Record<string, unknown>;
+      body = { ...rest, query: trust.query };
+      params.query = trust.query;
+    }
     // A persisted query sent by its hash alone costs what the document it stands for costs.
     const query = params.query ?? (params.persistedQueryHash ? pricing.persistedDocuments.documentOf(params.persistedQueryHash) : undefined);
     // Variables set page sizes (GET carries them as JSON in the URL), so the cost must see them.
@@ -74,8 +91,9 @@ export function graphqlRoute(deps: { apollo: () => ApolloServer<GatewayContext>;
     const operationName = operationNameOf(body, req.url);
     const document = query ? pricing.documentOf(query) : null;
     requestLogFields(req).operationName = boundedLogText(operationName ?? singleOperationName(document));
-    const context = await admission.admit(req, res, () => (query ? pricing.costOf(query, variables, operationName) : 1), 'graphql', claims);
+    const context = await admission.admit(req, res, () => (query && !untrusted ? pricing.costOf(query, variables, operationName) : 1), 'graphql', claims);
     if (!context) return;
+    if (untrusted) return sendJson(res, 400, { errors: [untrusted] });
     const refusal = operationRefusal(document, operationName) ?? tooDeepVariables(variables);
     if (refusal) return sendJson(res, 400, { errors: [refusal] });
     await respondWithGraphQL(deps.apollo(), req, res, body, async () => context, {}, { compressionMinBytes: deps.compressionMinBytes });
@@ -83,13 +101,17 @@ export function graphqlRoute(deps: { apollo: () => ApolloServer<GatewayContext>;
 }
 
 /** The request path for other entry points (the REST shim): the same admission, checks and Apollo server. */
-export function gatewayPipeline(deps: { apollo: () => ApolloServer<GatewayContext>; admission: Admission; pricing: RequestPricing }): GatewayPipeline {
+export function gatewayPipeline(deps: { apollo: () => ApolloServer<GatewayContext>; admission: Admission; pricing: RequestPricing; trusted?: TrustedDocuments }): GatewayPipeline {
   return {
     authenticate: deps.admission.authenticate,
     admit: deps.admission.admit,
     costOf: deps.pricing.costOf,
     async execute(context, request) {
       if (context.logFields && request.operationName) context.logFields.operationName = boundedLogText(request.operationName);
+      // The shim's operations are in the manifest; one that is not is refused as any client's would be.
+      if (deps.trusted && !deps.trusted.isKnownText(request.query)) {
+        return { errors: [{ message: `Only trusted documents are accepted here: ${boundedLogText(request.operationName ?? 'this operation')} is not in the manifest`, extensions: { code: NOT_IN_SAFELIST } }] };
+      }
       const refusal = operationRefusal(deps.pricing.documentOf(request.query), request.operationName) ?? tooDeepVariables(request.variables ?? {});
       if (refusal) return { errors: [refusal] };
       const response = await deps.apollo().executeOperation(request, { contextValue: context });
@@ -125,6 +147,12 @@ function operationRefusal(document: DocumentNode | null, operationName: string |
   else if (!operationName && chosen.length > 1) message = 'The document holds several operations: name the one to run in operationName';
   else if (chosen[0]!.operation === 'subscription') message = 'Subscriptions are not served here';
   return message ? { message, extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } } : undefined;
+}
+
+/** The `documentId` of a POST body (GraphQL-over-HTTP persisted documents), when it is a string. */
+function documentIdOf(body: unknown): string | undefined {
+  const id = body && typeof body === 'object' ? (body as { documentId?: unknown }).documentId : undefined;
+  return typeof id === 'string' ? id : undefined;
 }
 
 /** The name of the document's operation when it holds exactly one named operation. */

@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '../platform/logging/logger.js';
 import { startTelemetry } from '../platform/telemetry/telemetry.js';
 import { devEventInjector } from '../platform/messaging/dev-event-injector.js';
 import { InProcessEventBus } from '../platform/messaging/in-process-event-bus.js';
+import { contractsUsage } from './contracts-usage.command.js';
 import { compose, keysGenerate, outboxStatus, tokenMint, UsageError, userAdd } from './commands.js';
 import { DEMO_USER, startGatewayRole } from './gateway-role.js';
 import { keyRingFor } from './identity-setup.js';
@@ -38,6 +39,9 @@ Commands:
   user add --email E --password P --org ORG --roles r1,r2
                         a user who can log in at POST /auth/login
   outbox                the outbox lag (unsent events, age of the oldest) as JSON
+  contracts usage [--metrics-url URL] [--supergraph FILE] [--json]
+                        operations using each deprecated field, argument or enum value, by client (0 when unused),
+                        from the gateways' Redis (REDIS_URL) or one gateway's /metrics
 
 Configuration comes from the environment; see README.md.`;
 
@@ -60,6 +64,7 @@ const COMMANDS: Record<string, Run> = {
   keys: (rest) => subcommand(rest, { generate: (args) => keysGenerate(args) }),
   token: (rest, config) => subcommand(rest, { mint: (args) => tokenMint(args, config()) }),
   user: (rest, config, logger) => subcommand(rest, { add: (args) => userAdd(args, config(), logger()) }),
+  contracts: (rest, config, logger) => subcommand(rest, { usage: (args) => contractsUsage(args, config, logger) }),
 };
 
 async function noArgs(rest: string[], run: () => Promise<number>): Promise<number> {

@@ -15,6 +15,7 @@ import type { Logger } from '../platform/logging/logger.js';
 import { accessTokenVerifier, redisFor, revocationStoreFor } from './identity-setup.js';
 import { dependencyReadiness } from './readiness-checks.js';
 import type { SubgraphAnswerStore } from '../platform/cache/planning-data-cache.js';
+import { DeprecatedUsageRecorder, InProcessDeprecatedUsageStore, RedisDeprecatedUsageStore } from '../gateway/deprecations/deprecated-usage-store.js';
 
 /** The committed supergraph (`focus-kraliki compose` writes it). */
 export const SUPERGRAPH_FILE = new URL('../../schema/supergraph.graphql', import.meta.url);
@@ -67,6 +68,9 @@ export async function startGatewayRole(
     requestTimeoutMs: config.gatewayRequestTimeoutMs,
     verifiedTokenCacheSeconds: config.auth.verifiedTokenCacheSeconds,
     singleFetchPassthrough: config.gatewaySingleFetchPassthrough,
+    trustedDocumentsOnly: config.gatewayTrustedDocumentsOnly,
+    // Every replica adds its counts to one Redis hash, which `contracts:usage` prints.
+    deprecationUsage: new DeprecatedUsageRecorder(redis ? new RedisDeprecatedUsageStore(redis) : new InProcessDeprecatedUsageStore(), { logger }),
     compressionMinBytes: config.gatewayCompressionMinBytes,
     answerCache: answers && config.gatewayCacheSeconds > 0 ? { store: answers, ttlSeconds: config.gatewayCacheSeconds } : undefined,
     logger,

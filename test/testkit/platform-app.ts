@@ -33,6 +33,11 @@ import { CONTEXT_CLOCK_TOLERANCE_SECONDS, CONTEXT_TTL_SECONDS } from '../../src/
 import { InProcessContextReplayGuard, RedisContextReplayGuard } from '../../src/subgraph/context-replay-guard.js';
 import { RedisFlowMemoryStore } from '../../src/modules/flow-memory/redis-flow-memory.store.js';
 import type { PlanningFeatures } from '../../src/subgraph/planning-features.js';
+import {
+  DeprecatedUsageRecorder,
+  InProcessDeprecatedUsageStore,
+  RedisDeprecatedUsageStore,
+} from '../../src/gateway/deprecations/deprecated-usage-store.js';
 
 export const TEST_ISSUER = 'focus-kraliki';
 export const TEST_AUDIENCE = 'ocelot-platform';
@@ -76,6 +81,10 @@ export interface PlatformOptions {
   features?: PlanningFeatures;
   /** The development demo user `/docs` offers (none by default, as on a real database). */
   demoLogin?: { email: string; password: string };
+  /** The supergraph the gateway serves (default: the committed one). */
+  supergraphSdl?: string;
+  /** The gateway's trusted-documents mode (default off). */
+  trustedDocumentsOnly?: boolean;
   /** Where the comms example hears `comms.call.ended` events (an event harness's); none by default, so it knows no call. */
   commsEvents?: CallEventSource;
 }
@@ -100,10 +109,14 @@ export interface TestPlatform {
   database: TestDatabase;
   redis: Redis | undefined;
   revocations: RevocationStore;
+  /** The key prefix of this platform's Redis keys. */
+  redisPrefix: string;
+  /** The gateway's deprecated-usage counts (Redis under this platform's prefix, or in-process); `flush()` stores them. */
+  deprecationUsage: DeprecatedUsageRecorder;
   /** The planning data versions and cached answers (Redis under this platform's prefix, or in-process). */
   dataCache: PlanningDataCache;
   /** Signs an access token with the gateway's key (claims overridable; `null` drops a claim). */
-  mintToken(claims?: Partial<{ sub: string | null; org_id: string | null; roles: Role[]; ttl: number }>): Promise<string>;
+  mintToken(claims?: Partial<{ sub: string | null; org_id: string | null; roles: Role[]; ttl: number; client: string }>): Promise<string>;
   /** POSTs a GraphQL request to the gateway with `Authorization: Bearer <token>` (none when token is null). */
   gql(token: string | null, query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLHttpResult>;
   addUser(user: { email: string; password: string; orgId: string; roles: Role[] }): Promise<void>;
@@ -133,6 +146,7 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
   const revocations: RevocationStore = redis ? new RedisRevocationStore(redis) : new InProcessRevocationStore();
   const dataCache: PlanningDataCache = redis ? new RedisPlanningDataCache(redis, `test:${randomUUID()}`) : new InProcessPlanningDataCache();
   const answerCacheSeconds = options.answerCacheSeconds ?? 60;
+  const deprecationUsage = new DeprecatedUsageRecorder(redis ? new RedisDeprecatedUsageStore(redis) : new InProcessDeprecatedUsageStore(), { logger });
 
   const contextVerifier = new TokenVerifier({
     issuer: TEST_ISSUER,
@@ -171,7 +185,7 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
   const users = new UserRepository(orm);
   const issuer = new TokenIssuer(keys.current, TEST_ISSUER, TEST_AUDIENCE);
   const gateway = await startGateway({
-    supergraphSdl: await readFile(SUPERGRAPH_FILE, 'utf8'),
+    supergraphSdl: options.supergraphSdl ?? (await readFile(SUPERGRAPH_FILE, 'utf8')),
     subgraphUrls: { planning: planning.url, comms: comms.url },
     keys,
     issuer: TEST_ISSUER,
@@ -198,6 +212,8 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
     // The production default: every gateway suite runs with verified tokens reused (revocation still per request).
     verifiedTokenCacheSeconds: 60,
     singleFetchPassthrough: options.singleFetchPassthrough,
+    trustedDocumentsOnly: options.trustedDocumentsOnly,
+    deprecationUsage,
     compressionMinBytes: options.compressionMinBytes ?? 1024,
     answerCache: answerCacheSeconds > 0 ? { store: dataCache, ttlSeconds: answerCacheSeconds } : undefined,
     subgraphTimeoutMs: options.subgraphTimeoutMs,
@@ -218,6 +234,8 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
     orm,
     database,
     redis,
+    redisPrefix,
+    deprecationUsage,
     revocations,
     dataCache,
     async mintToken(claims = {}) {
@@ -226,6 +244,7 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
         orgId: claims.org_id === undefined ? `org-${randomUUID().slice(0, 8)}` : (claims.org_id as string),
         roles: claims.roles ?? ['member'],
         ttlSeconds: claims.ttl ?? 900,
+        client: claims.client,
       });
       return token;
     },

@@ -8,6 +8,8 @@ export interface IssueTokenInput {
   orgId: string;
   roles: Role[];
   ttlSeconds: number;
+  /** The calling application's name (`client` claim), counted by the gateway's deprecated-usage counts. */
+  client?: string;
 }
 
 /** Signs access tokens (login, `focus-kraliki token mint`) with the gateway's current key. */
@@ -21,7 +23,7 @@ export class TokenIssuer {
   async issue(input: IssueTokenInput, now = new Date()): Promise<{ token: string; jti: string; expiresIn: number }> {
     const jti = randomUUID();
     const iat = Math.floor(now.getTime() / 1000);
-    const token = await new SignJWT({ org_id: input.orgId, roles: input.roles })
+    const token = await new SignJWT({ org_id: input.orgId, roles: input.roles, ...(input.client ? { client: input.client } : {}) })
       .setProtectedHeader({ alg: 'EdDSA', kid: this.key.kid, typ: 'JWT' })
       .setIssuer(this.issuer)
       .setAudience(this.audience)

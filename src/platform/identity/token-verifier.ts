@@ -24,6 +24,8 @@ export interface AccessClaims {
   jti: string;
   exp: number;
   iat: number;
+  /** The `client` claim (the calling application's name, for usage counts), when it is a string. */
+  client?: string;
 }
 
 const claimsSchema = z.object({
@@ -33,6 +35,7 @@ const claimsSchema = z.object({
   exp: z.number(),
   iat: z.number(),
   roles: z.array(z.string()).max(50).default([]),
+  client: z.unknown().optional(),
 });
 
 export interface TokenVerifierOptions {
@@ -162,7 +165,8 @@ export class TokenVerifier {
     }
     const c = parsed.data;
     const roles = c.roles.map((r) => r.toLowerCase()).filter((r): r is Role => (ROLES as readonly string[]).includes(r));
-    return { sub: c.sub, orgId: c.org_id, roles, jti: c.jti, exp: c.exp, iat: c.iat };
+    const client = typeof c.client === 'string' ? c.client : undefined;
+    return { sub: c.sub, orgId: c.org_id, roles, jti: c.jti, exp: c.exp, iat: c.iat, ...(client === undefined ? {} : { client }) };
   }
 }
 
