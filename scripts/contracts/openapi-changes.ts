@@ -48,7 +48,8 @@ function describeDiff(diff: { action: string; before?: unknown; after?: unknown;
  * every route that uses it. An enum value added to a response is dangerous, not breaking (as GraphQL classes it).
  */
 export function openapiChanges(released: JsonObject, current: JsonObject): ContractChange[] {
-  const { diffs } = apiCompare(released, current);
+  // apiCompare normalizes the documents it is given in place (defaults dropped, nullable forms rewritten): give it copies.
+  const { diffs } = apiCompare(structuredClone(released), structuredClone(current));
   const changes: ContractChange[] = [];
   for (const diff of diffs) {
     const path = diff.path.map(String);

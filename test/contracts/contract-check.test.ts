@@ -13,6 +13,15 @@ describe('contracts:check', () => {
     expect(result.failures).toEqual([]);
   });
 
+  it('when contracts are checked, then the documents given are left as they were (refresh writes what was compared)', async () => {
+    const [released, current] = [await releasedContracts(), await releasedContracts()];
+    delete current.openapi.paths['/api/planning/tasks/{id}/complete'];
+    const [releasedCopy, currentCopy] = [structuredClone(released), structuredClone(current)];
+    await checkContracts(released, current, intent());
+    expect(released).toEqual(releasedCopy);
+    expect(current).toEqual(currentCopy);
+  });
+
   it('when a GraphQL field is removed, then the check fails naming the field and the file, and every known operation that used it', async () => {
     const released = await releasedContracts();
     const current = await withPlanningSdl(released, (sdl) => sdl.replace(/(type Task @key\(fields: "id"\) \{\n  id: ID!\n)  title: String!\n/, '$1'));
