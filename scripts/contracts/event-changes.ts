@@ -35,7 +35,7 @@ const UPPER_BOUNDS = ['maximum', 'maxLength', 'maxItems', 'maxProperties'];
 function compareNode(before: JsonObject, after: JsonObject, direction: Direction, at: string, report: Report): void {
   const [old, now] = [normalize(before), normalize(after)];
   const [oldTypes, newTypes] = [typesOf(old), typesOf(now)];
-  const [narrowed, widened] = [notIn(oldTypes, newTypes).filter((t) => !newTypes.includes('any')), notIn(newTypes, oldTypes).filter((t) => !oldTypes.includes('any'))];
+  const [narrowed, widened] = [notIn(oldTypes, newTypes).filter(() => !newTypes.includes('any')), notIn(newTypes, oldTypes).filter(() => !oldTypes.includes('any'))];
   const retyped = direction === 'published' ? widened.length > 0 : narrowed.length > 0;
   if (retyped) report('breaking', `\`${at}\` was retyped from ${oldTypes.join('|')} to ${newTypes.join('|')}`);
   else if (narrowed.length || widened.length) report('safe', `\`${at}\` type ${oldTypes.join('|')} -> ${newTypes.join('|')}`);
