@@ -50,16 +50,17 @@ function operationsToCheck(released: KnownOperation[], current: KnownOperation[]
  * if (result.failures.length) process.exitCode = 1;
  */
 export async function checkContracts(released: ContractSet, current: ContractSet, intent: ReleaseIntent): Promise<ContractCheckResult> {
-  const changes = [
-    ...(await graphqlChanges(released, current)),
-    ...openapiChanges(released.openapi, current.openapi),
-    ...eventChanges(released.asyncapi, current.asyncapi),
-    ...brokenOperations(operationsToCheck(released.operations, current.operations), current.supergraphSdl),
-  ];
   const [releasedTexts, currentTexts] = [serializeContracts(released), serializeContracts(current)];
-  const staleFiles = (Object.keys(CONTRACT_FILES) as Array<keyof ContractSet>)
-    .filter((key) => releasedTexts[key] !== currentTexts[key])
-    .map((key) => `contracts/${CONTRACT_FILES[key]}`);
+  const changed = (Object.keys(CONTRACT_FILES) as Array<keyof ContractSet>).filter((key) => releasedTexts[key] !== currentTexts[key]);
+  const differs = (...keys: Array<keyof ContractSet>) => keys.some((key) => changed.includes(key));
+  // Identical documents have no changes: the diffs (seconds for the OpenAPI one) run only on what differs.
+  const changes = [
+    ...(differs('subgraphSdl', 'supergraphSdl') ? await graphqlChanges(released, current) : []),
+    ...(differs('openapi') ? openapiChanges(released.openapi, current.openapi) : []),
+    ...(differs('asyncapi') ? eventChanges(released.asyncapi, current.asyncapi) : []),
+    ...(differs('supergraphSdl', 'operations') ? brokenOperations(operationsToCheck(released.operations, current.operations), current.supergraphSdl) : []),
+  ];
+  const staleFiles = changed.map((key) => `contracts/${CONTRACT_FILES[key]}`);
   const breakingAnnounced = intent.pendingBumps.includes('major') || majorReleased(intent);
   const breaking = changes.filter((c) => c.severity === 'breaking');
   const failures = breakingAnnounced ? [] : breaking.map(describeChange);
