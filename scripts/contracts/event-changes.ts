@@ -37,8 +37,12 @@ function compareNode(before: JsonObject, after: JsonObject, direction: Direction
   const [oldTypes, newTypes] = [typesOf(old), typesOf(now)];
   const [narrowed, widened] = [notIn(oldTypes, newTypes).filter(() => !newTypes.includes('any')), notIn(newTypes, oldTypes).filter(() => !oldTypes.includes('any'))];
   const retyped = direction === 'published' ? widened.length > 0 : narrowed.length > 0;
-  if (retyped) report('breaking', `\`${at}\` was retyped from ${oldTypes.join('|')} to ${newTypes.join('|')}`);
-  else if (narrowed.length || widened.length) report('safe', `\`${at}\` type ${oldTypes.join('|')} -> ${newTypes.join('|')}`);
+  if (retyped) {
+    // The rest (bounds, enums, fields) of a retyped node says nothing more to a reader.
+    report('breaking', `\`${at}\` was retyped from ${oldTypes.join('|')} to ${newTypes.join('|')}`);
+    return;
+  }
+  if (narrowed.length || widened.length) report('safe', `\`${at}\` type ${oldTypes.join('|')} -> ${newTypes.join('|')}`);
 
   const [oldValues, newValues] = [valuesOf(old), valuesOf(now)];
   if (oldValues) {
