@@ -9,5 +9,7 @@ export default defineConfig({
     // Each file gets its own database, so files run in parallel on the shared server.
     fileParallelism: true,
     maxWorkers: 2,
+    // graphql 16 ships CJS and ESM: run the inspector through vite as well, so it shares the test's copy of graphql.
+    server: { deps: { inline: ['@graphql-inspector/core'] } },
   },
 });

@@ -133,7 +133,8 @@ async function writeHostProject(hostDir: string, tarball: string): Promise<void>
   for (const [path, entry] of Object.entries<Record<string, unknown>>(lock.packages)) if (path !== '' && !entry.dev) packages[path] = entry;
   // The overrides of production packages, as docs/embedding.md tells a host on Node 20 (no EBADENGINE warning).
   const installed = new Set(Object.keys(packages).map((path) => path.replace(/^.*node_modules\//, '')));
-  const overrides = Object.fromEntries(Object.entries<string>(manifest.overrides ?? {}).filter(([name]) => installed.has(name)));
+  // A key may carry a range (`ajv@~8.13.0`): it names the package before the range.
+  const overrides = Object.fromEntries(Object.entries<string>(manifest.overrides ?? {}).filter(([key]) => installed.has(key.replace(/(?<=.)@.*$/, ''))));
   await writeFile(join(hostDir, 'package.json'), JSON.stringify({ name: 'host-platform', private: true, type: 'module', dependencies: dependency, overrides }, null, 2));
   await writeFile(join(hostDir, 'package-lock.json'), JSON.stringify({ name: 'host-platform', lockfileVersion: 3, requires: true, packages }, null, 2));
 }
