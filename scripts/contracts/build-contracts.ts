@@ -1,47 +1,22 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Kind, parse, print, visit, type DefinitionNode, type FragmentDefinitionNode } from 'graphql';
 import { buildEventContract } from '../../src/consumers/event-contract.js';
-import { REST_OPERATIONS } from '../../src/gateway/rest/rest-operations.js';
+import { knownOperations as gatewayKnownOperations } from '../../src/gateway/trusted-documents/known-operations.js';
 import { restOpenApiDocument } from '../../src/gateway/rest/rest-shim.js';
 import { composeSupergraph, loadSupergraphConfig } from '../../src/platform/federation/compose-supergraph.js';
 import type { ContractSet, KnownOperation } from './contract-set.js';
 
 const FRONTEND_OPERATIONS_DIR = 'src/components/operations';
+const REST_OPERATIONS_FILE = 'src/gateway/rest/rest-operations.ts';
 
-/** Splits a document into one self-contained document per operation: the operation and the fragments it uses. */
-export function splitOperations(source: string, file: string): KnownOperation[] {
-  const definitions = parse(source).definitions;
-  const fragments = new Map(definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
-  const spreadsOf = (node: DefinitionNode) => {
-    const names: string[] = [];
-    visit(node, { FragmentSpread: (spread) => void names.push(spread.name.value) });
-    return names;
-  };
-  return definitions.flatMap((definition) => {
-    if (definition.kind !== Kind.OPERATION_DEFINITION || !definition.name) return [];
-    const used = new Set<string>();
-    const pending = spreadsOf(definition);
-    while (pending.length > 0) {
-      const name = pending.pop()!;
-      const fragment = fragments.get(name);
-      if (used.has(name) || !fragment) continue;
-      used.add(name);
-      pending.push(...spreadsOf(fragment));
-    }
-    const parts = [definition, ...[...used].sort().map((name) => fragments.get(name)!)];
-    return [{ name: definition.name.value, file, document: parts.map((p) => print(p)).join('\n\n') }];
-  });
-}
-
-async function knownOperations(root: string): Promise<KnownOperation[]> {
-  const frontend: KnownOperation[] = [];
-  for (const name of (await readdir(join(root, FRONTEND_OPERATIONS_DIR))).filter((n) => n.endsWith('.graphql')).sort()) {
-    const file = `${FRONTEND_OPERATIONS_DIR}/${name}`;
-    frontend.push(...splitOperations(await readFile(join(root, file), 'utf8'), file));
-  }
-  const rest = Object.values(REST_OPERATIONS).flatMap((document) => splitOperations(document, 'src/gateway/rest (REST_OPERATIONS)'));
-  return [...frontend, ...rest].sort((a, b) => a.name.localeCompare(b.name));
+/**
+ * The known operations are the trusted-documents manifest of the gateway (`GATEWAY_TRUSTED_DOCUMENTS_ONLY`): the same
+ * documents, by the same hashes, so `contracts/operations.json` is also the list a frontend can send by hash.
+ */
+function knownOperations(): KnownOperation[] {
+  return gatewayKnownOperations()
+    .map((op) => ({ name: op.name, file: op.source === 'rest' ? REST_OPERATIONS_FILE : FRONTEND_OPERATIONS_DIR, document: op.document, sha256: op.sha256 }))
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /**
@@ -55,6 +30,6 @@ export async function buildCurrentContracts(root: string, version: string): Prom
     supergraphSdl: composeSupergraph(subgraphs),
     openapi: restOpenApiDocument(),
     asyncapi: buildEventContract(version),
-    operations: await knownOperations(root),
+    operations: knownOperations(),
   };
 }

@@ -8,6 +8,8 @@ export interface KnownOperation {
   name: string;
   file: string;
   document: string;
+  /** The hex SHA-256 of `document`: its id as a trusted document (`extensions.persistedQuery.sha256Hash`). */
+  sha256?: string;
 }
 
 /** The four contracts and the known operations, as released in contracts/ or as the working tree builds them. */

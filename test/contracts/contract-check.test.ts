@@ -28,7 +28,7 @@ describe('contracts:check', () => {
     const { failures } = await checkContracts(released, current, intent());
     expect(failures).toContain("GraphQL breaking: Field 'title' was removed from object type 'Task' (schema/planning.graphql, Task.title)");
     expect(failures).toContain("GraphQL breaking: Field 'title' was removed from object type 'Task' (supergraph, Task.title)");
-    expect(failures).toContain('Operation breaking: operation \'TaskListPage\' no longer validates: Cannot query field "title" on type "Task". (src/components/operations/tasks.graphql)');
+    expect(failures).toContain('Operation breaking: operation \'TaskListPage\' no longer validates: Cannot query field "title" on type "Task". (src/components/operations)');
     expect(failures.some((f) => f.startsWith("Operation breaking: operation 'RestGetTask' no longer validates"))).toBe(true);
     expect(failures.at(-1)).toMatch(/breaking change\(s\): announce them with a major changeset/);
   });
@@ -46,7 +46,7 @@ describe('contracts:check', () => {
     const current = await withPlanningSdl(released, (sdl) => sdl.replace('  project(id: ID!): Project\n', '  project(id: ID!, archived: Boolean!): Project\n'));
     const { failures } = await checkContracts(released, current, intent());
     expect(failures).toContain(
-      'Operation breaking: operation \'RestGetProject\' no longer validates: Field "project" argument "archived" of type "Boolean!" is required, but it was not provided. (src/gateway/rest (REST_OPERATIONS))',
+      'Operation breaking: operation \'RestGetProject\' no longer validates: Field "project" argument "archived" of type "Boolean!" is required, but it was not provided. (src/gateway/rest/rest-operations.ts)',
     );
   });
 
