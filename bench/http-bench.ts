@@ -15,6 +15,8 @@
  *   S4  GET /api/planning/tasks?limit=20 through the REST shim of our gateway (same token)
  *   S5  createTask mutations through our gateway (the write path, outbox row included)
  *   S6  a stock @apollo/gateway (default settings) in front of the same subgraph
+ *   S7  @graphql-hive/gateway (default settings, caller headers propagated) in front of the same subgraph
+ *   S7nd S7 with its sharing of identical in-flight subgraph fetches off (`deduplicateInflightRequests: false`)
  *   S2cz S2c with `Accept-Encoding: gzip, deflate, br` as browsers send it (answers gzipped): the cost and gain of compression
  *   S2w S2c while createTask mutations run alongside in the same org at BENCH_WRITES_PER_SECOND (default 20): every
  *       write changes the org's data version, so the cache is measured with its invalidation at work
@@ -313,6 +315,8 @@ async function main() {
     const gateway = await roles.start([...CLI, 'gateway'], { ...gatewayEnv, PORT: '4103' }, 4103);
     const cachingGateway = await roles.start([...CLI, 'gateway'], { ...gatewayEnv, PORT: '4106', GATEWAY_CACHE_SECONDS: '60' }, 4106);
     const stock = await roles.start(['bench/servers/stock-gateway.ts'], { PORT: '4104', SUBGRAPH_PLANNING_URL: 'http://127.0.0.1:4102/graphql' }, 4104);
+    const hive = await roles.start(['bench/servers/hive-gateway.ts'], { PORT: '4107', SUBGRAPH_PLANNING_URL: 'http://127.0.0.1:4102/graphql' }, 4107);
+    const hiveNoDedupe = await roles.start(['bench/servers/hive-gateway.ts'], { PORT: '4108', SUBGRAPH_PLANNING_URL: 'http://127.0.0.1:4102/graphql', HIVE_DEDUPLICATE_INFLIGHT: 'false' }, 4108);
     for (const [child, name] of [
       [bare, 'bare server'],
       [signedSubgraph, 'planning (signed)'],
@@ -321,6 +325,8 @@ async function main() {
       [gateway, 'our gateway'],
       [cachingGateway, 'our caching gateway'],
       [stock, 'stock gateway'],
+      [hive, 'hive gateway'],
+      [hiveNoDedupe, 'hive gateway (no dedupe)'],
     ] as const) roleNames.set(child.pid!, name);
 
     const caller = { 'x-user-id': 'bench-user', 'x-org-id': 'bench', 'x-roles': 'member' };
@@ -380,6 +386,14 @@ async function main() {
       },
       { name: 'S4', what: 'REST shim `GET /api/planning/tasks?limit=20`', url: 'http://127.0.0.1:4103/api/planning/tasks?limit=20', method: 'GET', headers: bearer, pids: ours },
       { name: 'S6', what: 'stock @apollo/gateway, default settings', url: 'http://127.0.0.1:4104/graphql', headers: {}, pids: () => [stock.pid!, headersSubgraph.pid!] },
+      { name: 'S7', what: '@graphql-hive/gateway, default settings (caller headers propagated)', url: 'http://127.0.0.1:4107/graphql', headers: caller, pids: () => [hive.pid!, headersSubgraph.pid!] },
+      {
+        name: 'S7nd',
+        what: 'S7 with `deduplicateInflightRequests: false` (no sharing of identical in-flight subgraph fetches)',
+        url: 'http://127.0.0.1:4108/graphql',
+        headers: caller,
+        pids: () => [hiveNoDedupe.pid!, headersSubgraph.pid!],
+      },
       // Its rounds run after every read scenario's: each create adds a task to the list the reads page and count.
       {
         writes: true,
@@ -436,7 +450,7 @@ async function main() {
         `| ${r.name} | ${r.what} | ${Math.round(r.rps)} | ${rounds.get(r.name)!.map((x) => Math.round(x.rps)).join(', ')} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} | ${r.peakRssMb} | ${r.cpuMsPerRequest.toFixed(2)} | ${r.postgresCpuMsPerRequest.toFixed(2)} | ${r.redisCpuMsPerRequest.toFixed(2)} |`,
     ),
   ].join('\n');
-  const ratios = [ratio('S2', 'S1'), ratio('S2', 'S1s'), ratio('S2', 'S6'), ratio('S2c', 'S6'), ratio('S2w', 'S6'), ratio('S1', 'S0')].join('; ');
+  const ratios = [ratio('S2', 'S1'), ratio('S2', 'S1s'), ratio('S2', 'S6'), ratio('S2', 'S7'), ratio('S2', 'S7nd'), ratio('S2c', 'S6'), ratio('S2w', 'S6'), ratio('S1', 'S0')].join('; ');
   const details = results.filter((r) => r.detail).map((r) => `- ${r.name}: ${r.detail}`).join('\n');
   const split = [
     '| scenario | CPU ms/req by process (medians) |',
@@ -453,7 +467,7 @@ async function main() {
 Measured with \`npm run bench:http\` (default settings) on ${date}: ${machine}; PostgreSQL, Redis and RabbitMQ on the same
 machine. autocannon, ${CONNECTIONS} connections, ${WARMUP} s warm-up then ${DURATION} s per scenario, ${ROUNDS} round${ROUNDS > 1 ? 's' : ''} of
 every scenario in turn (one run). Figures are the median over the rounds (peak RSS: the highest; errors: the sum).
-Query of S1, S1s, S2, S2c and S6:
+Query of S1, S1s, S2, S2c, S6, S7 and S7nd:
 \`${QUERY}\` over org \`bench\` (20 projects, 20,000 tasks; 5 noise orgs with 2,000 each). S3: \`${SPANNING_QUERY}\`
 (comms example subgraph as its own process, one call reported per task on RabbitMQ). S4: \`GET /api/planning/tasks?limit=20\`, same token. S5: \`${CREATE_MUTATION}\`
 (its rounds run after those of every read scenario, as each create grows the list). S2w: S2c's query while the same

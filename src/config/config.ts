@@ -92,6 +92,9 @@ const envSchema = z.object({
   GATEWAY_SINGLE_FETCH_PASSTHROUGH: z
     .enum(['on', 'off'], { message: "must be 'on' or 'off'" })
     .default('on'),
+  GATEWAY_SHARED_READS: z
+    .enum(['on', 'off'], { message: "must be 'on' or 'off'" })
+    .default('on'),
   RATE_LIMIT_USER_PER_MIN: z.coerce.number().int().min(0).default(600),
   RATE_LIMIT_IP_PER_MIN: z.coerce.number().int().min(0).default(1200),
   LOGIN_ATTEMPTS_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
@@ -179,6 +182,8 @@ export interface Config {
   shadowReportCacheSeconds: number;
   /** Whether operations planned as one subgraph fetch skip the gateway's re-execution (single-fetch-passthrough.ts). */
   gatewaySingleFetchPassthrough: boolean;
+  /** Identical reads of one caller in flight together share one subgraph fetch (GATEWAY_SHARED_READS). */
+  gatewaySharedReads: boolean;
   /** GraphQL answers of at least this many bytes go out compressed (br or gzip) to clients accepting it; 0 = never. */
   gatewayCompressionMinBytes: number;
   rateLimits: { userPerMinute: number; ipPerMinute: number; loginPerAccount: number; loginPerIp: number; loginPerAccountAllAddresses: number };
@@ -284,6 +289,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     gatewayCacheSeconds: e.GATEWAY_CACHE_SECONDS,
     shadowReportCacheSeconds: e.SHADOW_REPORT_CACHE_SECONDS,
     gatewaySingleFetchPassthrough: e.GATEWAY_SINGLE_FETCH_PASSTHROUGH === 'on',
+    gatewaySharedReads: e.GATEWAY_SHARED_READS === 'on',
     gatewayCompressionMinBytes: e.GATEWAY_COMPRESSION_MIN_BYTES,
     rateLimits: {
       userPerMinute: e.RATE_LIMIT_USER_PER_MIN,

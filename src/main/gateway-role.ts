@@ -67,6 +67,7 @@ export async function startGatewayRole(
     requestTimeoutMs: config.gatewayRequestTimeoutMs,
     verifiedTokenCacheSeconds: config.auth.verifiedTokenCacheSeconds,
     singleFetchPassthrough: config.gatewaySingleFetchPassthrough,
+    sharedReads: config.gatewaySharedReads,
     compressionMinBytes: config.gatewayCompressionMinBytes,
     answerCache: answers && config.gatewayCacheSeconds > 0 ? { store: answers, ttlSeconds: config.gatewayCacheSeconds } : undefined,
     logger,
