@@ -10,6 +10,7 @@
  *   S1  the planning subgraph directly (headers trust mode)
  *   S1s the planning subgraph directly in signed mode, with a context signed as our gateway signs it
  *   S2  the same query through our gateway: real token, revocation, rate limit, signed context all on
+ *   S2nd S2 with the gateway's sharing of identical in-flight reads off (GATEWAY_SHARED_READS=off), to compare with S7nd
  *   S2c S2 with the gateway's answer cache on (GATEWAY_CACHE_SECONDS=60; exact invalidation, see docs/gateway.md)
  *   S3  a query spanning planning and the comms example subgraph, through our gateway (one call reported per task)
  *   S4  GET /api/planning/tasks?limit=20 through the REST shim of our gateway (same token)
@@ -313,6 +314,7 @@ async function main() {
       RATE_LIMIT_IP_PER_MIN: '100000000',
     };
     const gateway = await roles.start([...CLI, 'gateway'], { ...gatewayEnv, PORT: '4103' }, 4103);
+    const unsharedGateway = await roles.start([...CLI, 'gateway'], { ...gatewayEnv, PORT: '4109', GATEWAY_SHARED_READS: 'off' }, 4109);
     const cachingGateway = await roles.start([...CLI, 'gateway'], { ...gatewayEnv, PORT: '4106', GATEWAY_CACHE_SECONDS: '60' }, 4106);
     const stock = await roles.start(['bench/servers/stock-gateway.ts'], { PORT: '4104', SUBGRAPH_PLANNING_URL: 'http://127.0.0.1:4102/graphql' }, 4104);
     const hive = await roles.start(['bench/servers/hive-gateway.ts'], { PORT: '4107', SUBGRAPH_PLANNING_URL: 'http://127.0.0.1:4102/graphql' }, 4107);
@@ -324,6 +326,7 @@ async function main() {
       [comms, 'comms'],
       [gateway, 'our gateway'],
       [cachingGateway, 'our caching gateway'],
+      [unsharedGateway, 'our gateway (no shared reads)'],
       [stock, 'stock gateway'],
       [hive, 'hive gateway'],
       [hiveNoDedupe, 'hive gateway (no dedupe)'],
@@ -358,6 +361,13 @@ async function main() {
         pids: pid(signedSubgraph),
       },
       { name: 'S2', what: 'our gateway (auth, revocation, rate limit, signed context)', url: 'http://127.0.0.1:4103/graphql', headers: bearer, pids: ours },
+      {
+        name: 'S2nd',
+        what: 'S2 with its sharing of identical in-flight reads off (`GATEWAY_SHARED_READS=off`)',
+        url: 'http://127.0.0.1:4109/graphql',
+        headers: bearer,
+        pids: () => [unsharedGateway.pid!, signedSubgraph.pid!],
+      },
       {
         name: 'S2c',
         what: 'S2 with the answer cache on (`GATEWAY_CACHE_SECONDS=60`)',
@@ -450,7 +460,7 @@ async function main() {
         `| ${r.name} | ${r.what} | ${Math.round(r.rps)} | ${rounds.get(r.name)!.map((x) => Math.round(x.rps)).join(', ')} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} | ${r.peakRssMb} | ${r.cpuMsPerRequest.toFixed(2)} | ${r.postgresCpuMsPerRequest.toFixed(2)} | ${r.redisCpuMsPerRequest.toFixed(2)} |`,
     ),
   ].join('\n');
-  const ratios = [ratio('S2', 'S1'), ratio('S2', 'S1s'), ratio('S2', 'S6'), ratio('S2', 'S7'), ratio('S2', 'S7nd'), ratio('S2c', 'S6'), ratio('S2w', 'S6'), ratio('S1', 'S0')].join('; ');
+  const ratios = [ratio('S2', 'S1'), ratio('S2', 'S1s'), ratio('S2', 'S6'), ratio('S2nd', 'S6'), ratio('S2', 'S7'), ratio('S2', 'S7nd'), ratio('S2nd', 'S7nd'), ratio('S2c', 'S6'), ratio('S2w', 'S6'), ratio('S1', 'S0')].join('; ');
   const details = results.filter((r) => r.detail).map((r) => `- ${r.name}: ${r.detail}`).join('\n');
   const split = [
     '| scenario | CPU ms/req by process (medians) |',
@@ -467,7 +477,7 @@ async function main() {
 Measured with \`npm run bench:http\` (default settings) on ${date}: ${machine}; PostgreSQL, Redis and RabbitMQ on the same
 machine. autocannon, ${CONNECTIONS} connections, ${WARMUP} s warm-up then ${DURATION} s per scenario, ${ROUNDS} round${ROUNDS > 1 ? 's' : ''} of
 every scenario in turn (one run). Figures are the median over the rounds (peak RSS: the highest; errors: the sum).
-Query of S1, S1s, S2, S2c, S6, S7 and S7nd:
+Query of S1, S1s, S2, S2nd, S2c, S6, S7 and S7nd:
 \`${QUERY}\` over org \`bench\` (20 projects, 20,000 tasks; 5 noise orgs with 2,000 each). S3: \`${SPANNING_QUERY}\`
 (comms example subgraph as its own process, one call reported per task on RabbitMQ). S4: \`GET /api/planning/tasks?limit=20\`, same token. S5: \`${CREATE_MUTATION}\`
 (its rounds run after those of every read scenario, as each create grows the list). S2w: S2c's query while the same
