@@ -10,16 +10,20 @@
  *   S1  the planning subgraph directly (headers trust mode)
  *   S1s the planning subgraph directly in signed mode, with a context signed as our gateway signs it
  *   S2  the same query through our gateway: real token, revocation, rate limit, signed context all on
+ *   S2nd S2 with the gateway's sharing of identical in-flight reads off (GATEWAY_SHARED_READS=off), to compare with S7nd
  *   S2c S2 with the gateway's answer cache on (GATEWAY_CACHE_SECONDS=60; exact invalidation, see docs/gateway.md)
  *   S3  a query spanning planning and the comms example subgraph, through our gateway (one call reported per task)
  *   S4  GET /api/planning/tasks?limit=20 through the REST shim of our gateway (same token)
  *   S5  createTask mutations through our gateway (the write path, outbox row included)
  *   S6  a stock @apollo/gateway (default settings) in front of the same subgraph
+ *   S7  @graphql-hive/gateway (default settings, caller headers propagated) in front of the same subgraph
+ *   S7nd S7 with its sharing of identical in-flight subgraph fetches off (`deduplicateInflightRequests: false`)
  *   S2cz S2c with `Accept-Encoding: gzip, deflate, br` as browsers send it (answers gzipped): the cost and gain of compression
  *   S2w S2c while createTask mutations run alongside in the same org at BENCH_WRITES_PER_SECOND (default 20): every
  *       write changes the org's data version, so the cache is measured with its invalidation at work
  *
- * Every scenario runs BENCH_ROUNDS times (default 3), in turn; the figures are medians over the rounds.
+ * Every scenario runs BENCH_ROUNDS times (default 3), in turn; the figures are medians over the rounds. The roles
+ * listen on BENCH_PORT_BASE (default 4100) and the next nine ports.
  * Non-2xx answers or GraphQL errors make the bench fail. Writes docs/benchmarks.md.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -46,6 +50,8 @@ const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** S2w's rate of writes alongside the reads. */
 const WRITES_PER_SECOND = Number(process.env.BENCH_WRITES_PER_SECOND ?? 20);
+/** The roles listen on this port and the next ones (`BENCH_PORT_BASE`, default 4100). */
+const PORT_BASE = Number(process.env.BENCH_PORT_BASE ?? 4100);
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -290,29 +296,32 @@ async function main() {
       PLANNING_CURSOR_SECRET: 'bench-cursor-secret-0123456789',
       AUTH_PRIVATE_KEY_FILE: await writeGatewayKey(),
     };
-    const bare = await roles.start(['bench/servers/bare-server.ts'], { PORT: '4100' }, 4100);
+    const bare = await roles.start(['bench/servers/bare-server.ts'], { PORT: String(PORT_BASE) }, PORT_BASE);
     // The planning subgraph announces its changes in the Redis store the gateways read (answer cache of S2c).
     const redisKeyPrefix = `bench-${randomBytes(3).toString('hex')}:`;
     const shared = { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: redisKeyPrefix };
-    const signedSubgraph = await roles.start([...CLI, 'subgraph'], { ...common, ...shared, PLANNING_PORT: '4101', PLANNING_TRUST_MODE: 'signed' }, 4101);
-    const headersSubgraph = await roles.start([...CLI, 'subgraph'], { ...common, PLANNING_PORT: '4102', PLANNING_TRUST_MODE: 'headers' }, 4102);
+    const signedSubgraph = await roles.start([...CLI, 'subgraph'], { ...common, ...shared, PLANNING_PORT: `${PORT_BASE + 1}`, PLANNING_TRUST_MODE: 'signed' }, PORT_BASE + 1);
+    const headersSubgraph = await roles.start([...CLI, 'subgraph'], { ...common, PLANNING_PORT: `${PORT_BASE + 2}`, PLANNING_TRUST_MODE: 'headers' }, PORT_BASE + 2);
     const callsExchange = `platform.events.bench.${randomBytes(3).toString('hex')}`;
     const comms = await roles.start(
       ['src/examples/comms/main.ts'],
-      { COMMS_PORT: '4105', COMMS_HOST: '127.0.0.1', COMMS_CONTEXT_JWKS_URL: 'http://127.0.0.1:4103/.well-known/jwks.json', RABBITMQ_URL: rabbitmqUrl, EVENTS_EXCHANGE: callsExchange },
-      4105,
+      { COMMS_PORT: `${PORT_BASE + 5}`, COMMS_HOST: '127.0.0.1', COMMS_CONTEXT_JWKS_URL: `http://127.0.0.1:${PORT_BASE + 3}/.well-known/jwks.json`, RABBITMQ_URL: rabbitmqUrl, EVENTS_EXCHANGE: callsExchange },
+      PORT_BASE + 5,
     );
     const gatewayEnv = {
       ...common,
       ...shared,
-      SUBGRAPH_PLANNING_URL: 'http://127.0.0.1:4101/graphql',
-      SUBGRAPH_COMMS_URL: 'http://127.0.0.1:4105/graphql',
+      SUBGRAPH_PLANNING_URL: `http://127.0.0.1:${PORT_BASE + 1}/graphql`,
+      SUBGRAPH_COMMS_URL: `http://127.0.0.1:${PORT_BASE + 5}/graphql`,
       RATE_LIMIT_USER_PER_MIN: '100000000',
       RATE_LIMIT_IP_PER_MIN: '100000000',
     };
-    const gateway = await roles.start([...CLI, 'gateway'], { ...gatewayEnv, PORT: '4103' }, 4103);
-    const cachingGateway = await roles.start([...CLI, 'gateway'], { ...gatewayEnv, PORT: '4106', GATEWAY_CACHE_SECONDS: '60' }, 4106);
-    const stock = await roles.start(['bench/servers/stock-gateway.ts'], { PORT: '4104', SUBGRAPH_PLANNING_URL: 'http://127.0.0.1:4102/graphql' }, 4104);
+    const gateway = await roles.start([...CLI, 'gateway'], { ...gatewayEnv, PORT: `${PORT_BASE + 3}` }, PORT_BASE + 3);
+    const unsharedGateway = await roles.start([...CLI, 'gateway'], { ...gatewayEnv, PORT: `${PORT_BASE + 9}`, GATEWAY_SHARED_READS: 'off' }, PORT_BASE + 9);
+    const cachingGateway = await roles.start([...CLI, 'gateway'], { ...gatewayEnv, PORT: `${PORT_BASE + 6}`, GATEWAY_CACHE_SECONDS: '60' }, PORT_BASE + 6);
+    const stock = await roles.start(['bench/servers/stock-gateway.ts'], { PORT: `${PORT_BASE + 4}`, SUBGRAPH_PLANNING_URL: `http://127.0.0.1:${PORT_BASE + 2}/graphql` }, PORT_BASE + 4);
+    const hive = await roles.start(['bench/servers/hive-gateway.ts'], { PORT: `${PORT_BASE + 7}`, SUBGRAPH_PLANNING_URL: `http://127.0.0.1:${PORT_BASE + 2}/graphql` }, PORT_BASE + 7);
+    const hiveNoDedupe = await roles.start(['bench/servers/hive-gateway.ts'], { PORT: `${PORT_BASE + 8}`, SUBGRAPH_PLANNING_URL: `http://127.0.0.1:${PORT_BASE + 2}/graphql`, HIVE_DEDUPLICATE_INFLIGHT: 'false' }, PORT_BASE + 8);
     for (const [child, name] of [
       [bare, 'bare server'],
       [signedSubgraph, 'planning (signed)'],
@@ -320,7 +329,10 @@ async function main() {
       [comms, 'comms'],
       [gateway, 'our gateway'],
       [cachingGateway, 'our caching gateway'],
+      [unsharedGateway, 'our gateway (no shared reads)'],
       [stock, 'stock gateway'],
+      [hive, 'hive gateway'],
+      [hiveNoDedupe, 'hive gateway (no dedupe)'],
     ] as const) roleNames.set(child.pid!, name);
 
     const caller = { 'x-user-id': 'bench-user', 'x-org-id': 'bench', 'x-roles': 'member' };
@@ -338,24 +350,31 @@ async function main() {
       }),
     });
     const bearer = { authorization: `Bearer ${token}` };
-    deleteCallsExchange = await reportOneCallPerTask({ rabbitmqUrl, exchange: callsExchange, gatewayUrl: 'http://127.0.0.1:4103/graphql', token, query: SPANNING_QUERY });
+    deleteCallsExchange = await reportOneCallPerTask({ rabbitmqUrl, exchange: callsExchange, gatewayUrl: `http://127.0.0.1:${PORT_BASE + 3}/graphql`, token, query: SPANNING_QUERY });
     const pid = (child: ChildProcess) => () => [child.pid!];
     const ours = () => [gateway.pid!, signedSubgraph.pid!];
     const scenarios: Scenario[] = [
-      { name: 'S0', what: 'bare node:http, fixed JSON', url: 'http://127.0.0.1:4100/', headers: {}, pids: pid(bare) },
-      { name: 'S1', what: 'planning subgraph directly', url: 'http://127.0.0.1:4102/graphql', headers: caller, pids: pid(headersSubgraph) },
+      { name: 'S0', what: 'bare node:http, fixed JSON', url: `http://127.0.0.1:${PORT_BASE}/`, headers: {}, pids: pid(bare) },
+      { name: 'S1', what: 'planning subgraph directly', url: `http://127.0.0.1:${PORT_BASE + 2}/graphql`, headers: caller, pids: pid(headersSubgraph) },
       {
         name: 'S1s',
         what: 'planning subgraph directly, signed mode (contexts signed as our gateway signs them)',
-        url: 'http://127.0.0.1:4101/graphql',
+        url: `http://127.0.0.1:${PORT_BASE + 1}/graphql`,
         headers: signedContext,
         pids: pid(signedSubgraph),
       },
-      { name: 'S2', what: 'our gateway (auth, revocation, rate limit, signed context)', url: 'http://127.0.0.1:4103/graphql', headers: bearer, pids: ours },
+      { name: 'S2', what: 'our gateway (auth, revocation, rate limit, signed context)', url: `http://127.0.0.1:${PORT_BASE + 3}/graphql`, headers: bearer, pids: ours },
+      {
+        name: 'S2nd',
+        what: 'S2 with its sharing of identical in-flight reads off (`GATEWAY_SHARED_READS=off`)',
+        url: `http://127.0.0.1:${PORT_BASE + 9}/graphql`,
+        headers: bearer,
+        pids: () => [unsharedGateway.pid!, signedSubgraph.pid!],
+      },
       {
         name: 'S2c',
         what: 'S2 with the answer cache on (`GATEWAY_CACHE_SECONDS=60`)',
-        url: 'http://127.0.0.1:4106/graphql',
+        url: `http://127.0.0.1:${PORT_BASE + 6}/graphql`,
         headers: bearer,
         reportBytes: true,
         pids: () => [cachingGateway.pid!, signedSubgraph.pid!],
@@ -363,7 +382,7 @@ async function main() {
       {
         name: 'S2cz',
         what: 'S2c with `Accept-Encoding: gzip, deflate, br` as browsers send it (answers gzipped)',
-        url: 'http://127.0.0.1:4106/graphql',
+        url: `http://127.0.0.1:${PORT_BASE + 6}/graphql`,
         headers: { ...bearer, 'accept-encoding': 'gzip, deflate, br' },
         // A gzip stream (magic bytes 1f 8b) is decoded; an answer sent plain (small, or refused) is checked as it is.
         decode: (body) => (body[0] === 0x1f && body[1] === 0x8b ? gunzipSync(body) : body),
@@ -373,19 +392,27 @@ async function main() {
       {
         name: 'S3',
         what: 'our gateway, query spanning planning + comms (`callbacks { id phone }`, one reported call per task)',
-        url: 'http://127.0.0.1:4103/graphql',
+        url: `http://127.0.0.1:${PORT_BASE + 3}/graphql`,
         headers: bearer,
         body: JSON.stringify({ query: SPANNING_QUERY, operationName: 'TaskCallbacks' }),
         pids: () => [...ours(), comms.pid!],
       },
-      { name: 'S4', what: 'REST shim `GET /api/planning/tasks?limit=20`', url: 'http://127.0.0.1:4103/api/planning/tasks?limit=20', method: 'GET', headers: bearer, pids: ours },
-      { name: 'S6', what: 'stock @apollo/gateway, default settings', url: 'http://127.0.0.1:4104/graphql', headers: {}, pids: () => [stock.pid!, headersSubgraph.pid!] },
+      { name: 'S4', what: 'REST shim `GET /api/planning/tasks?limit=20`', url: `http://127.0.0.1:${PORT_BASE + 3}/api/planning/tasks?limit=20`, method: 'GET', headers: bearer, pids: ours },
+      { name: 'S6', what: 'stock @apollo/gateway, default settings', url: `http://127.0.0.1:${PORT_BASE + 4}/graphql`, headers: {}, pids: () => [stock.pid!, headersSubgraph.pid!] },
+      { name: 'S7', what: '@graphql-hive/gateway, default settings (caller headers propagated)', url: `http://127.0.0.1:${PORT_BASE + 7}/graphql`, headers: caller, pids: () => [hive.pid!, headersSubgraph.pid!] },
+      {
+        name: 'S7nd',
+        what: 'S7 with `deduplicateInflightRequests: false` (no sharing of identical in-flight subgraph fetches)',
+        url: `http://127.0.0.1:${PORT_BASE + 8}/graphql`,
+        headers: caller,
+        pids: () => [hiveNoDedupe.pid!, headersSubgraph.pid!],
+      },
       // Its rounds run after every read scenario's: each create adds a task to the list the reads page and count.
       {
         writes: true,
         name: 'S5',
         what: 'our gateway, `createTask` mutations (write path + outbox)',
-        url: 'http://127.0.0.1:4103/graphql',
+        url: `http://127.0.0.1:${PORT_BASE + 3}/graphql`,
         headers: bearer,
         body: JSON.stringify({ query: CREATE_MUTATION, operationName: 'CreateTask' }),
         pids: ours,
@@ -394,10 +421,10 @@ async function main() {
         writes: true,
         name: 'S2w',
         what: `S2c while \`createTask\` runs alongside in the same org at ${WRITES_PER_SECOND}/s (each write invalidates the org's answers)`,
-        url: 'http://127.0.0.1:4106/graphql',
+        url: `http://127.0.0.1:${PORT_BASE + 6}/graphql`,
         headers: bearer,
-        alongside: { url: 'http://127.0.0.1:4106/graphql', headers: bearer, body: JSON.stringify({ query: CREATE_MUTATION, operationName: 'CreateTask' }), perSecond: WRITES_PER_SECOND },
-        cacheMetricsUrl: 'http://127.0.0.1:4106/metrics',
+        alongside: { url: `http://127.0.0.1:${PORT_BASE + 6}/graphql`, headers: bearer, body: JSON.stringify({ query: CREATE_MUTATION, operationName: 'CreateTask' }), perSecond: WRITES_PER_SECOND },
+        cacheMetricsUrl: `http://127.0.0.1:${PORT_BASE + 6}/metrics`,
         pids: () => [cachingGateway.pid!, signedSubgraph.pid!],
       },
     ];
@@ -436,7 +463,7 @@ async function main() {
         `| ${r.name} | ${r.what} | ${Math.round(r.rps)} | ${rounds.get(r.name)!.map((x) => Math.round(x.rps)).join(', ')} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} | ${r.peakRssMb} | ${r.cpuMsPerRequest.toFixed(2)} | ${r.postgresCpuMsPerRequest.toFixed(2)} | ${r.redisCpuMsPerRequest.toFixed(2)} |`,
     ),
   ].join('\n');
-  const ratios = [ratio('S2', 'S1'), ratio('S2', 'S1s'), ratio('S2', 'S6'), ratio('S2c', 'S6'), ratio('S2w', 'S6'), ratio('S1', 'S0')].join('; ');
+  const ratios = [ratio('S2', 'S1'), ratio('S2', 'S1s'), ratio('S2', 'S6'), ratio('S2nd', 'S6'), ratio('S2', 'S7'), ratio('S2', 'S7nd'), ratio('S2nd', 'S7nd'), ratio('S2c', 'S6'), ratio('S2w', 'S6'), ratio('S1', 'S0')].join('; ');
   const details = results.filter((r) => r.detail).map((r) => `- ${r.name}: ${r.detail}`).join('\n');
   const split = [
     '| scenario | CPU ms/req by process (medians) |',
@@ -453,7 +480,7 @@ async function main() {
 Measured with \`npm run bench:http\` (default settings) on ${date}: ${machine}; PostgreSQL, Redis and RabbitMQ on the same
 machine. autocannon, ${CONNECTIONS} connections, ${WARMUP} s warm-up then ${DURATION} s per scenario, ${ROUNDS} round${ROUNDS > 1 ? 's' : ''} of
 every scenario in turn (one run). Figures are the median over the rounds (peak RSS: the highest; errors: the sum).
-Query of S1, S1s, S2, S2c and S6:
+Query of S1, S1s, S2, S2nd, S2c, S6, S7 and S7nd:
 \`${QUERY}\` over org \`bench\` (20 projects, 20,000 tasks; 5 noise orgs with 2,000 each). S3: \`${SPANNING_QUERY}\`
 (comms example subgraph as its own process, one call reported per task on RabbitMQ). S4: \`GET /api/planning/tasks?limit=20\`, same token. S5: \`${CREATE_MUTATION}\`
 (its rounds run after those of every read scenario, as each create grows the list). S2w: S2c's query while the same

@@ -95,6 +95,9 @@ const envSchema = z.object({
   GATEWAY_TRUSTED_DOCUMENTS_ONLY: z
     .enum(['on', 'off'], { message: "must be 'on' or 'off'" })
     .default('off'),
+  GATEWAY_SHARED_READS: z
+    .enum(['on', 'off'], { message: "must be 'on' or 'off'" })
+    .default('on'),
   RATE_LIMIT_USER_PER_MIN: z.coerce.number().int().min(0).default(600),
   RATE_LIMIT_IP_PER_MIN: z.coerce.number().int().min(0).default(1200),
   LOGIN_ATTEMPTS_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
@@ -184,6 +187,8 @@ export interface Config {
   gatewaySingleFetchPassthrough: boolean;
   /** Only the product's own operations run through the gateway (docs/gateway.md, "Trusted documents"). */
   gatewayTrustedDocumentsOnly: boolean;
+  /** Identical reads of one caller in flight together share one subgraph fetch (GATEWAY_SHARED_READS). */
+  gatewaySharedReads: boolean;
   /** GraphQL answers of at least this many bytes go out compressed (br or gzip) to clients accepting it; 0 = never. */
   gatewayCompressionMinBytes: number;
   rateLimits: { userPerMinute: number; ipPerMinute: number; loginPerAccount: number; loginPerIp: number; loginPerAccountAllAddresses: number };
@@ -290,6 +295,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shadowReportCacheSeconds: e.SHADOW_REPORT_CACHE_SECONDS,
     gatewaySingleFetchPassthrough: e.GATEWAY_SINGLE_FETCH_PASSTHROUGH === 'on',
     gatewayTrustedDocumentsOnly: e.GATEWAY_TRUSTED_DOCUMENTS_ONLY === 'on',
+    gatewaySharedReads: e.GATEWAY_SHARED_READS === 'on',
     gatewayCompressionMinBytes: e.GATEWAY_COMPRESSION_MIN_BYTES,
     rateLimits: {
       userPerMinute: e.RATE_LIMIT_USER_PER_MIN,

@@ -12,6 +12,7 @@ import type { GatewayOptions } from './gateway-options.js';
 import { graphqlHardening } from './graphql-hardening.js';
 import type { PersistedDocuments } from './persisted-documents.js';
 import { createApolloGateway } from './single-fetch-passthrough.js';
+import { SharedReads } from './shared-reads.js';
 import { ContextForwardingDataSource } from './subgraph-data-source.js';
 import type { SubgraphFetcher } from './subgraph-fetcher.js';
 
@@ -31,6 +32,8 @@ export function createGatewayApollo(deps: {
   metrics?: GatewayMetrics;
 }): ApolloServer<GatewayContext> {
   const { options, metrics } = deps;
+  // One for all subgraphs: a write to any of them takes its org's reads in flight out of reach.
+  const sharedReads = options.sharedReads === false ? undefined : new SharedReads();
   const gateway = createApolloGateway(
     {
       supergraphSdl: options.supergraphSdl,
@@ -40,6 +43,7 @@ export function createGatewayApollo(deps: {
           { key: options.keys.current, issuer: options.issuer },
           // Only the subgraph of this product announces its changes; other modules' answers are never cached.
           name === 'planning' && options.answerCache ? { ...options.answerCache, onLookup: metrics?.cacheLookup } : undefined,
+          sharedReads,
         ),
     },
     { singleFetchPassthrough: options.singleFetchPassthrough, onSingleFetch: metrics?.singleFetch },

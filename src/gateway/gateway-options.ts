@@ -41,6 +41,11 @@ export interface GatewayOptions {
    */
   singleFetchPassthrough?: boolean;
   /**
+   * Identical subgraph reads of one caller in flight at the same time share one fetch (see shared-reads.ts; with
+   * the answer cache on, its own sharing does this). Default on.
+   */
+  sharedReads?: boolean;
+  /**
    * `/graphql` answers of at least this many bytes are compressed (br or gzip, as the client's Accept-Encoding
    * allows); 0 = never (the default here; the gateway role sets GATEWAY_COMPRESSION_MIN_BYTES, 1024).
    */

@@ -7,6 +7,7 @@ import { requestBodyHash, signPlatformContext } from '../platform/identity/platf
 import { formatTraceparent } from '../platform/telemetry/trace-context.js';
 import type { SigningKey } from '../platform/identity/signing-keys.js';
 import type { GatewayContext } from './gateway-context.js';
+import type { SharedReads } from './shared-reads.js';
 
 type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
 
@@ -27,6 +28,8 @@ export class ContextForwardingDataSource extends RemoteGraphQLDataSource<Gateway
     private readonly signing: { key: SigningKey; issuer: string },
     /** The answer cache, when on: see {@link process}. */
     private readonly cache?: { store: SubgraphAnswerStore; ttlSeconds: number; onLookup?: (subgraph: string, outcome: CacheOutcome) => void },
+    /** Identical reads of one caller in flight together share one fetch when the answer cache is off (see shared-reads.ts). */
+    private readonly sharedReads?: SharedReads,
   ) {
     super({ url: options.url, ...(options.fetcher ? { fetcher: options.fetcher } : {}) });
     this.subgraphName = options.name;
@@ -46,6 +49,9 @@ export class ContextForwardingDataSource extends RemoteGraphQLDataSource<Gateway
   private subgraphAnnounces = true;
 
   /**
+   * With the cache off, identical reads of one caller in flight together share one fetch, and a write takes its org's
+   * fetches out of reach when it starts and ends (see shared-reads.ts).
+   *
    * With the cache on, a fetch made for a query operation is answered from the cache when an answer for the same
    * caller (org, user, roles), subgraph, fetch document and variables was stored under the org's current data
    * version. Otherwise the subgraph is asked, and its answer stored under the version read before asking, when it
@@ -55,6 +61,25 @@ export class ContextForwardingDataSource extends RemoteGraphQLDataSource<Gateway
    * its answer, errors included (stored only without errors), or its failure.
    */
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const shared = this.sharedReads;
+    const { caller } = options.context as Partial<GatewayContext>;
+    if (!shared || !caller || options.kind !== 'incoming operation') return this.answered(options);
+    if (options.incomingRequestContext.operation?.operation === 'query') {
+      // With the answer cache on, its own sharing (under the org's data version) does this.
+      if (this.cache) return this.answered(options);
+      return shared.read(this.subgraphName, caller.orgId, shared.keyOf(this.subgraphName, caller, options.request), () => super.process(options));
+    }
+    // A write: no read starting while it runs or after it shares a fetch made before.
+    shared.writing(caller.orgId);
+    try {
+      return await this.answered(options);
+    } finally {
+      shared.writing(caller.orgId);
+    }
+  }
+
+  /** The answer from the cache when it is on (see {@link process}), else from the subgraph. */
+  private async answered(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     const cache = this.cache;
     if (!cache || options.kind !== 'incoming operation' || options.incomingRequestContext.operation?.operation !== 'query') return super.process(options);
     const { caller } = options.context as Partial<GatewayContext>;

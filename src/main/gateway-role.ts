@@ -71,6 +71,7 @@ export async function startGatewayRole(
     trustedDocumentsOnly: config.gatewayTrustedDocumentsOnly,
     // Every replica adds its counts to one Redis hash, which `contracts:usage` prints.
     deprecationUsage: new DeprecatedUsageRecorder(redis ? new RedisDeprecatedUsageStore(redis) : new InProcessDeprecatedUsageStore(), { logger }),
+    sharedReads: config.gatewaySharedReads,
     compressionMinBytes: config.gatewayCompressionMinBytes,
     answerCache: answers && config.gatewayCacheSeconds > 0 ? { store: answers, ttlSeconds: config.gatewayCacheSeconds } : undefined,
     logger,
