@@ -8,6 +8,7 @@ import type { TaskFilter, TaskOrder } from './task.inputs.js';
 import { priorityRank } from './task.values.js';
 import { taskFromRow, type TaskRow } from './task.rows.js';
 import { taskSortKey } from './task.sorts.js';
+import { isCountedFilter, TaskCounts } from './task.counts.js';
 
 export { taskFromRow } from './task.rows.js';
 import { compareText } from '../common/compare-text.js';
@@ -38,6 +39,9 @@ const positionLockKey = (orgId: string, projectId: string | null) => `planning_t
 
 /** One string per scope, for maps and sets of scopes. */
 export const positionScopeKey = (scope: PositionScope) => `${scope.orgId}\u0000${scope.projectId ?? ''}`;
+
+/** The due-date order's expression (TASK_SORTS.DUE_DATE), as its indexes hold it. */
+const DUE = `coalesce(due_date, 'infinity'::timestamptz)`;
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -104,15 +108,9 @@ export class TaskRepository {
     return new Map(rows.map((r) => [r.parent_id, Number(r.count)]));
   }
 
-  /** Counts (all, completed) of several projects in one statement. */
+  /** Counts (all, completed) of several projects in one statement, from the kept counts ({@link TaskCounts}). */
   async countByProject(orgId: string, projectIds: readonly string[]): Promise<Map<string, { total: number; completed: number }>> {
-    // em.execute inlines an array parameter as a comma list, hence `array[?]` rather than `?::uuid[]`.
-    const rows = await this.em.execute<Array<{ project_id: string; total: string; completed: string }>>(
-      `select project_id, count(*) as total, count(*) filter (where status = 'COMPLETED') as completed
-       from planning_tasks where org_id = ? and project_id = any(array[?]::uuid[]) group by project_id`,
-      [orgId, [...projectIds]],
-    );
-    return new Map(rows.map((r) => [r.project_id, { total: Number(r.total), completed: Number(r.completed) }]));
+    return new TaskCounts(this.em).totalAndCompletedByProject(orgId, projectIds);
   }
 
   /**
@@ -130,6 +128,7 @@ export class TaskRepository {
       fingerprint: listFingerprint(['task', orgId, filter, order]),
       toRow: wanted ? (raw) => this.toTaskWithExtras(raw, wanted) : this.toTask,
       around: wanted ? (pageQuery, orderBy) => this.withExtras(pageQuery, orderBy, wanted) : undefined,
+      count: isCountedFilter(filter) ? () => new TaskCounts(this.em).count(orgId, filter) : undefined,
     });
   }
 
@@ -200,6 +199,7 @@ export class TaskRepository {
 
   /** How many tasks matching `filter` each project has, in one statement. */
   async countMatching(orgId: string, filter: TaskFilter, projectIds: readonly string[]): Promise<Map<string, number>> {
+    if (isCountedFilter(filter)) return new TaskCounts(this.em).countByProject(orgId, filter, projectIds);
     const rows = await this.em.execute<Array<{ project_id: string; count: string }>>(
       this.filtered(orgId, filter).select('project_id').count({ count: '*' }).whereIn('project_id', [...projectIds]).groupBy('project_id'),
     );
@@ -219,8 +219,9 @@ export class TaskRepository {
     if (filter.tag) q.whereRaw('tags @> array[?]::text[]', [filter.tag]);
     if (filter.assigneeId) q.where('assignee_id', filter.assigneeId);
     if (filter.ownerId) q.where('owner_id', filter.ownerId);
-    if (filter.dueBefore) q.where('due_date', '<', filter.dueBefore);
-    if (filter.dueAfter) q.where('due_date', '>=', filter.dueAfter);
+    // On the due-date order's expression, so a due range is a range of its index (a task without one never matches).
+    if (filter.dueBefore) q.whereRaw(`${DUE} < ?::timestamptz`, [filter.dueBefore]);
+    if (filter.dueAfter) q.whereRaw(`${DUE} >= ?::timestamptz and ${DUE} < 'infinity'::timestamptz`, [filter.dueAfter]);
     if (filter.search) q.whereRaw(`title ilike ? escape '\\'`, [`%${escapeLike(filter.search)}%`]);
     return q;
   }
