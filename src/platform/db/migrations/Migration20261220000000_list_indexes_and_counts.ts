@@ -14,9 +14,10 @@ const applyDeltas = (deltas: string) => `
  * - Indexes that lead with the filter's equality columns and then the list's order, so a filtered page reads its 20
  *   rows in order instead of walking the org's rows in the order's index and filtering them (a project + status
  *   filter ordered by due date walked all 1,000,000 rows of the org when few matched). Which shapes get one is
- *   reasoned in docs/data.md ("List indexes"): project + status by creation and due date, project by creation,
- *   assignee and owner by creation. The other orders of a filtered list read the rows of the most selective indexed
- *   filter and sort them.
+ *   reasoned in docs/data.md ("List indexes"): project + status by creation and due date, project by creation and
+ *   due date, assignee and owner by creation, and the org by position (the one order without an index). The other
+ *   orders of a project's list either read the project's rows and sort them or walk the order's index past other
+ *   projects' rows, whichever the planner finds cheaper: bounded by the project, not the org.
  * - `planning_task_counts`: the number of tasks per (org, project or none, status), kept by statement triggers on
  *   `planning_tasks` in the same transaction as every write (inserts, updates, deletes, cascades, referential
  *   actions), so `totalCount` and the project counts read a few rows instead of counting the org's tasks. Exact under
@@ -27,8 +28,11 @@ export class Migration20261220000000_list_indexes_and_counts extends Migration {
   override async up(): Promise<void> {
     await this.execute(`create index planning_tasks_project_status_due_idx on planning_tasks (org_id, project_id, status, (coalesce(due_date, 'infinity'::timestamptz)), id)`);
     await this.execute('create index planning_tasks_project_status_created_idx on planning_tasks (org_id, project_id, status, created_at desc, created_seq, id)');
+    await this.execute(`create index planning_tasks_project_due_idx on planning_tasks (org_id, project_id, (coalesce(due_date, 'infinity'::timestamptz)), id)`);
     await this.execute('create index planning_tasks_project_created_idx on planning_tasks (org_id, project_id, created_at desc, created_seq, id)');
     await this.execute('create index planning_tasks_assignee_created_idx on planning_tasks (org_id, assignee_id, created_at desc, created_seq, id) where assignee_id is not null');
+    // POSITION without a project filter (positions count within a project) was the one order of the API without one.
+    await this.execute('create index planning_tasks_org_position_idx on planning_tasks (org_id, position, id)');
     await this.execute('create index planning_tasks_owner_created_idx on planning_tasks (org_id, owner_id, created_at desc, created_seq, id)');
 
     await this.execute(`
@@ -75,8 +79,10 @@ export class Migration20261220000000_list_indexes_and_counts extends Migration {
     this.addSql('drop function if exists planning_task_counts_follow()');
     this.addSql('drop table if exists planning_task_counts');
     this.addSql('drop index if exists planning_tasks_owner_created_idx');
+    this.addSql('drop index if exists planning_tasks_org_position_idx');
     this.addSql('drop index if exists planning_tasks_assignee_created_idx');
     this.addSql('drop index if exists planning_tasks_project_created_idx');
+    this.addSql('drop index if exists planning_tasks_project_due_idx');
     this.addSql('drop index if exists planning_tasks_project_status_created_idx');
     this.addSql('drop index if exists planning_tasks_project_status_due_idx');
   }
