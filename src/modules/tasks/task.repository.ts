@@ -2,7 +2,7 @@ import { type Knex, LockMode, type SqlEntityManager } from '@mikro-orm/postgresq
 import type { Connection } from '../common/connection.js';
 import { type CursorCodec, listFingerprint } from '../common/cursor.js';
 import { cursorOf, fetchKeysetPage, lazyEdges, lazyPageInfo, orderByOf } from '../common/keyset-page.js';
-import type { PageRequest } from '../common/page-args.js';
+import { MAX_SUBTASKS, type PageRequest } from '../common/page-args.js';
 import { type Task, TaskSchema } from './task.entity.js';
 import type { TaskFilter, TaskOrder } from './task.inputs.js';
 import { priorityRank } from './task.values.js';
@@ -22,10 +22,13 @@ import { PROJECT_COLUMNS, projectFromRow } from '../projects/project.repository.
 export interface TaskPageExtras {
   project?: (project: Project) => void;
   subtaskCount?: (taskId: string, count: number) => void;
+  /** The ids of the task's first {@link MAX_SUBTASKS} direct subtasks, in position order. */
+  subtaskIds?: (taskId: string, ids: string[]) => void;
 }
 
 /** Column names of the extras; the prefix keeps them apart from the task's own columns. */
 const SUBTASK_COUNT = '__subtask_count';
+const SUBTASK_IDS = '__subtask_ids';
 const PROJECT_PREFIX = '__project_';
 
 /** Where positions are handed out: the tasks of one project of an org, or its tasks outside any project. */
@@ -118,7 +121,7 @@ export class TaskRepository {
    * task's project and/or subtask count and hands them over, row by row; with none, the page is read alone.
    */
   async list(orgId: string, filter: TaskFilter, order: TaskOrder, page: PageRequest, extras?: TaskPageExtras): Promise<Connection<Task>> {
-    const wanted = extras?.project || extras?.subtaskCount ? extras : undefined;
+    const wanted = extras?.project || extras?.subtaskCount || extras?.subtaskIds ? extras : undefined;
     return fetchKeysetPage({
       em: this.em,
       filtered: () => this.filtered(orgId, filter),
@@ -134,12 +137,19 @@ export class TaskRepository {
 
   /**
    * The page's statement inside one that adds, for the page's rows only, the subtask count (a correlated count on
-   * the parent index) and the project's columns (a lateral lookup by primary key), both within the task's org.
+   * the parent index), the ids of its first subtasks (the same index) and the project's columns (a lateral lookup by primary key), both within the task's org.
    */
   private withExtras(pageQuery: Knex.QueryBuilder, orderBy: string, extras: TaskPageExtras): Knex.QueryBuilder {
     const outer = this.knex.select('page.*').from(pageQuery.as('page'));
     if (extras.subtaskCount) {
       outer.select(this.knex.raw(`(select count(*) from planning_tasks s where s.org_id = page.org_id and s.parent_id = page.id)::int as ${SUBTASK_COUNT}`));
+    }
+    if (extras.subtaskIds) {
+      outer.select(
+        this.knex.raw(
+          `array(select s.id::text from planning_tasks s where s.org_id = page.org_id and s.parent_id = page.id order by s.position, s.id limit ${MAX_SUBTASKS}) as ${SUBTASK_IDS}`,
+        ),
+      );
     }
     if (extras.project) {
       const columns = PROJECT_COLUMNS.map((c) => `p.${c} as ${PROJECT_PREFIX}${c}`).join(', ');
@@ -154,6 +164,7 @@ export class TaskRepository {
   private toTaskWithExtras(raw: Record<string, unknown>, extras: TaskPageExtras): TaskRow {
     const task = this.toTask(raw);
     if (extras.subtaskCount) extras.subtaskCount(task.id, Number(raw[SUBTASK_COUNT]));
+    if (extras.subtaskIds) extras.subtaskIds(task.id, raw[SUBTASK_IDS] as string[]);
     if (extras.project && raw[`${PROJECT_PREFIX}id`] != null) {
       extras.project(projectFromRow(Object.fromEntries(PROJECT_COLUMNS.map((c) => [c, raw[`${PROJECT_PREFIX}${c}`]]))));
     }

@@ -17,7 +17,7 @@ export const Task: TaskResolvers = {
     const subtasks = await ctx.loaders.subtasksByParent.load(task.id);
     return ctx.answerSize.take(subtasks.length > size ? subtasks.slice(0, size) : subtasks);
   },
-  subtaskIds: async (task, _args, ctx) => ctx.answerSize.take((await ctx.loaders.subtasksByParent.load(task.id)).map((subtask) => subtask.id)),
+  subtaskIds: async (task, _args, ctx) => ctx.answerSize.take(await ctx.loaders.subtaskIdsByParent.load(task.id)),
   subtaskCount: (task, _args, ctx) => ctx.loaders.subtaskCountByParent.load(task.id),
   owner: (task) => ({ id: task.ownerId }),
   assignee: (task) => (task.assigneeId ? { id: task.assigneeId } : null),
