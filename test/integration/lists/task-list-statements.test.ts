@@ -125,6 +125,26 @@ describe('task list SQL statements', () => {
     }
   });
 
+  it('when subtasks are listed with parent { id } only, then the parent is not read (one statement); with more of it, then it is', async () => {
+    const parentOf = new Map([...subtasksOf].flatMap(([parent, subs]) => subs.map((sub) => [sub, parent] as const)));
+    app.queries.reset();
+    const ids = await app.ok<{ tasks: { edges: Array<{ node: { id: string; parent: { id: string } } }> } }>(
+      caller,
+      '{ tasks(first: 50, filter: { topLevel: false }) { edges { node { id parent { id } } } } }',
+    );
+    expect(app.queries.count).toBe(1);
+    expect(ids.tasks.edges).toHaveLength(50);
+    for (const { node } of ids.tasks.edges) expect(node.parent.id).toBe(parentOf.get(node.id));
+
+    app.queries.reset();
+    const titled = await app.ok<{ tasks: { edges: Array<{ node: { id: string; parent: { id: string; title: string } } }> } }>(
+      caller,
+      '{ tasks(first: 50, filter: { topLevel: false }) { edges { node { id parent { id title } } } } }',
+    );
+    expect(app.queries.count).toBe(2);
+    for (const { node } of titled.tasks.edges) expect(node.parent).toEqual({ id: parentOf.get(node.id), title: expect.any(String) });
+  });
+
   it('when project and subtaskCount come through fragments and aliases, then they are still read in the page statement', async () => {
     app.queries.reset();
     const page = await app.ok<{ tasks: { edges: Array<{ node: { id: string; p: { name: string } | null; n: number } }> } }>(
