@@ -6,7 +6,7 @@
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379 npm run bench:scale
  *
- * Each read is timed one request at a time (BENCH_SCALE_REQUESTS, default 200, after a tenth as many, at most 20,
+ * Each read is measured in both orgs in turn. It is timed one request at a time (BENCH_SCALE_REQUESTS, default 200, after a tenth as many, at most 20,
  * unmeasured: the latency of a list), then run at BENCH_SCALE_CONNECTIONS (default 10) for BENCH_SCALE_SECONDS (default 5) with autocannon (its
  * req/s and the CPU per request of the serving processes and of PostgreSQL). Writes the scale section of
  * docs/benchmarks.md; a non-2xx answer or a GraphQL error fails the run.
@@ -140,11 +140,13 @@ async function main() {
       gatewayPort,
     );
 
-    for (const { org } of [SMALL, BIG]) {
-      const { project, status, absent } = await filterValuesOf(database.url, org);
-      const token = await signToken(common, org);
-      const byRead = new Map<string, Measured>();
-      for (const read of readsOf(project, status, absent)) {
+    // Read by read, each in both orgs one after the other, so the drift of a shared machine hits both sizes alike.
+    const orgs = [];
+    for (const { org } of [SMALL, BIG]) orgs.push({ org, ...(await filterValuesOf(database.url, org)), token: await signToken(common, org) });
+    const names = readsOf('', '', '').map((read) => read.name);
+    for (const name of names) {
+      for (const { org, project, status, absent, token } of orgs) {
+        const read = readsOf(project, status, absent).find((r) => r.name === name)!;
         console.log(`${org}: ${read.name} ...`);
         const measured = read.graphql
           ? await measure(
@@ -153,9 +155,8 @@ async function main() {
               () => [headersSubgraph.pid!],
             )
           : await measure(`http://127.0.0.1:${gatewayPort}${read.rest}`, { headers: { authorization: `Bearer ${token}` } }, () => [gateway.pid!, signedSubgraph.pid!]);
-        byRead.set(read.name, measured);
+        results.set(org, (results.get(org) ?? new Map<string, Measured>()).set(read.name, measured));
       }
-      results.set(org, byRead);
     }
   } finally {
     await roles.stopAll();
@@ -183,7 +184,7 @@ Measured with \`npm run bench:scale\` on ${new Date().toISOString().slice(0, 10)
 database holding org \`bench\` (20 projects, 20,000 tasks), org \`${BIG.org}\` (20 projects, ${BIG.tasks.toLocaleString('en-US')} tasks, the same shape) and
 5 noise orgs of 2,000 tasks, vacuumed. Latency: ${REQUESTS} requests one at a time (after ${WARMUP_REQUESTS} unmeasured); req/s and CPU:
 autocannon, ${CONNECTIONS} connections, ${SECONDS} s. S1 reads go to the planning subgraph directly (headers mode), S4 reads through
-our gateway's REST shim (signed subgraph behind it; CPU of both). "status + project" filters on the org's first
+our gateway's REST shim (signed subgraph behind it; CPU of both). Each read runs in both orgs in turn. "status + project" filters on the org's first
 project and a status its tasks have (a twentieth of the org); "no match" on a status they lack.
 
 ${table}`,
