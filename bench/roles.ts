@@ -134,14 +134,14 @@ export function mintToken(env: Record<string, string>): Promise<string> {
 }
 
 /**
- * The same token as {@link mintToken}, signed in this process with the key and issuer settings of `env` over this
+ * The same token as {@link mintToken} (or one for `orgId`), signed in this process with the key and issuer settings of `env` over this
  * process's environment, as a child would see them (saves starting a child, the main cost where a test starts roles).
  */
-export async function signToken(env: Record<string, string>): Promise<string> {
+export async function signToken(env: Record<string, string>, orgId = 'bench'): Promise<string> {
   const config = loadConfig({ ...process.env, ...env });
   const keys = await loadKeyRing({ privateKeyFile: env.AUTH_PRIVATE_KEY_FILE, privateKey: env.AUTH_PRIVATE_KEY });
   const issuer = new TokenIssuer(keys.current, config.auth.issuer, config.auth.audience);
-  const { token } = await issuer.issue({ sub: 'bench-user', orgId: 'bench', roles: ['member'], ttlSeconds: 7200 });
+  const { token } = await issuer.issue({ sub: 'bench-user', orgId, roles: ['member'], ttlSeconds: 7200 });
   return token;
 }
 

@@ -31,6 +31,21 @@ export function createPlanningLoaders(em: SqlEntityManager, orgId: string, codec
   const projectTaskPages = new Map<string, DataLoader<string, Connection<Task>>>();
 
   const projectById = byIdLoader<Project>((ids) => projects.findByIds(orgId, ids));
+  /** The first {@link MAX_SUBTASKS} direct subtasks of each parent (`Task.subtasks` answers a prefix of them). */
+  const subtasksByParent = new DataLoader<string, Task[]>(async (parentIds) => {
+    const found = await tasks.findSubtasks(orgId, parentIds, MAX_SUBTASKS);
+    const byParent = new Map<string, Task[]>();
+    for (const task of found) {
+      const list = byParent.get(task.parentId!);
+      if (list) list.push(task);
+      else byParent.set(task.parentId!, [task]);
+    }
+    return parentIds.map((id) => byParent.get(id) ?? []);
+  });
+  /** The ids of {@link subtasksByParent}'s subtasks; a task page primes them from its own statement. */
+  const subtaskIdsByParent = new DataLoader<string, string[]>(async (parentIds) =>
+    (await subtasksByParent.loadMany(parentIds)).map((found) => (found instanceof Error ? found : found.map((subtask) => subtask.id))),
+  );
   const subtaskCountByParent = new DataLoader<string, number>(async (parentIds) => {
     const counts = await tasks.countSubtasks(orgId, parentIds);
     return parentIds.map((id) => counts.get(id) ?? 0);
@@ -39,31 +54,23 @@ export function createPlanningLoaders(em: SqlEntityManager, orgId: string, codec
   return {
     taskById: byIdLoader((ids) => tasks.findByIds(orgId, ids)),
     projectById,
-    /** The first {@link MAX_SUBTASKS} direct subtasks of each parent (`Task.subtasks` answers a prefix of them). */
-    subtasksByParent: new DataLoader<string, Task[]>(async (parentIds) => {
-      const found = await tasks.findSubtasks(orgId, parentIds, MAX_SUBTASKS);
-      const byParent = new Map<string, Task[]>();
-      for (const task of found) {
-        const list = byParent.get(task.parentId!);
-        if (list) list.push(task);
-        else byParent.set(task.parentId!, [task]);
-      }
-      return parentIds.map((id) => byParent.get(id) ?? []);
-    }),
+    subtasksByParent,
     subtaskCountByParent,
+    subtaskIdsByParent,
     taskCountsByProject: new DataLoader<string, { total: number; completed: number }>(async (projectIds) => {
       const counts = await tasks.countByProject(orgId, projectIds);
       return projectIds.map((id) => counts.get(id) ?? { total: 0, completed: 0 });
     }),
     /**
      * What a page of tasks should read in its own statement for a response selecting `nodeFields` on its nodes:
-     * the rows go straight into {@link projectById} and {@link subtaskCountByParent}, whose loads then cost no
+     * the rows go straight into {@link projectById}, {@link subtaskCountByParent} and {@link subtaskIdsByParent}, whose loads then cost no
      * statement of their own.
      */
     taskPageExtras(nodeFields: ReadonlySet<string>): TaskPageExtras {
       return {
         project: nodeFields.has('project') ? (project) => void projectById.prime(project.id, project) : undefined,
         subtaskCount: nodeFields.has('subtaskCount') ? (taskId, count) => void subtaskCountByParent.prime(taskId, count) : undefined,
+        subtaskIds: nodeFields.has('subtaskIds') ? (taskId, ids) => void subtaskIdsByParent.prime(taskId, ids) : undefined,
       };
     },
     /** First pages of `Project.tasks` for every project in the response, one statement per distinct argument set. */

@@ -39,6 +39,8 @@ export interface KeysetPageOptions<Row extends { id: string }> {
    * rows the response will ask for: the outer statement must keep the page's rows and order them by `orderBy`.
    */
   around?: (page: Knex.QueryBuilder, orderBy: string) => Knex.QueryBuilder;
+  /** How `totalCount` is answered, when not by counting the filtered rows (an exact count kept elsewhere). */
+  count?: () => Promise<number>;
 }
 
 /**
@@ -73,10 +75,13 @@ export async function fetchKeysetPage<Row extends { id: string }>(options: Keyse
   return {
     edges,
     pageInfo: lazyPageInfo(edges, { hasNextPage: forward ? hasMore : page.cursor !== undefined, hasPreviousPage: forward ? page.cursor !== undefined : hasMore }),
-    totalCount: memoize(async () => {
-      const [result] = await executePrepared<{ count: string }>(em, options.filtered().count({ count: '*' }));
-      return Number(result?.count ?? 0);
-    }),
+    totalCount: memoize(
+      options.count ??
+        (async () => {
+          const [result] = await executePrepared<{ count: string }>(em, options.filtered().count({ count: '*' }));
+          return Number(result?.count ?? 0);
+        }),
+    ),
   };
 }
 

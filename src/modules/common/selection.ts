@@ -17,6 +17,20 @@ export function connectionNodeFields(info: Pick<GraphQLResolveInfo, 'fieldNodes'
   return names;
 }
 
+/**
+ * Names of the fields a query selects on the object being resolved, through fragments, under any alias (`@skip` and
+ * `@include` not evaluated, as in {@link connectionNodeFields}).
+ *
+ * @example
+ * // task(id: $id) { parent { id } }, resolving `parent`
+ * selectedFields(info) // Set { 'id' }
+ */
+export function selectedFields(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>): Set<string> {
+  const names = new Set<string>();
+  for (const field of info.fieldNodes) if (field.selectionSet) forEachField(field.selectionSet, info.fragments, (child) => names.add(child.name.value));
+  return names;
+}
+
 /** The selection sets of the fields called `name` within `sets`. */
 function childSelections(sets: SelectionSetNode[], name: string, fragments: Record<string, FragmentDefinitionNode>): SelectionSetNode[] {
   const children: SelectionSetNode[] = [];

@@ -2,12 +2,13 @@ import { type Knex, LockMode, type SqlEntityManager } from '@mikro-orm/postgresq
 import type { Connection } from '../common/connection.js';
 import { type CursorCodec, listFingerprint } from '../common/cursor.js';
 import { cursorOf, fetchKeysetPage, lazyEdges, lazyPageInfo, orderByOf } from '../common/keyset-page.js';
-import type { PageRequest } from '../common/page-args.js';
+import { MAX_SUBTASKS, type PageRequest } from '../common/page-args.js';
 import { type Task, TaskSchema } from './task.entity.js';
 import type { TaskFilter, TaskOrder } from './task.inputs.js';
 import { priorityRank } from './task.values.js';
 import { taskFromRow, type TaskRow } from './task.rows.js';
 import { taskSortKey } from './task.sorts.js';
+import { isCountedFilter, TaskCounts } from './task.counts.js';
 
 export { taskFromRow } from './task.rows.js';
 import { compareText } from '../common/compare-text.js';
@@ -21,10 +22,13 @@ import { PROJECT_COLUMNS, projectFromRow } from '../projects/project.repository.
 export interface TaskPageExtras {
   project?: (project: Project) => void;
   subtaskCount?: (taskId: string, count: number) => void;
+  /** The ids of the task's first {@link MAX_SUBTASKS} direct subtasks, in position order. */
+  subtaskIds?: (taskId: string, ids: string[]) => void;
 }
 
 /** Column names of the extras; the prefix keeps them apart from the task's own columns. */
 const SUBTASK_COUNT = '__subtask_count';
+const SUBTASK_IDS = '__subtask_ids';
 const PROJECT_PREFIX = '__project_';
 
 /** Where positions are handed out: the tasks of one project of an org, or its tasks outside any project. */
@@ -38,6 +42,9 @@ const positionLockKey = (orgId: string, projectId: string | null) => `planning_t
 
 /** One string per scope, for maps and sets of scopes. */
 export const positionScopeKey = (scope: PositionScope) => `${scope.orgId}\u0000${scope.projectId ?? ''}`;
+
+/** The due-date order's expression (TASK_SORTS.DUE_DATE), as its indexes hold it. */
+const DUE = `coalesce(due_date, 'infinity'::timestamptz)`;
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -104,15 +111,9 @@ export class TaskRepository {
     return new Map(rows.map((r) => [r.parent_id, Number(r.count)]));
   }
 
-  /** Counts (all, completed) of several projects in one statement. */
+  /** Counts (all, completed) of several projects in one statement, from the kept counts ({@link TaskCounts}). */
   async countByProject(orgId: string, projectIds: readonly string[]): Promise<Map<string, { total: number; completed: number }>> {
-    // em.execute inlines an array parameter as a comma list, hence `array[?]` rather than `?::uuid[]`.
-    const rows = await this.em.execute<Array<{ project_id: string; total: string; completed: string }>>(
-      `select project_id, count(*) as total, count(*) filter (where status = 'COMPLETED') as completed
-       from planning_tasks where org_id = ? and project_id = any(array[?]::uuid[]) group by project_id`,
-      [orgId, [...projectIds]],
-    );
-    return new Map(rows.map((r) => [r.project_id, { total: Number(r.total), completed: Number(r.completed) }]));
+    return new TaskCounts(this.em).totalAndCompletedByProject(orgId, projectIds);
   }
 
   /**
@@ -120,7 +121,7 @@ export class TaskRepository {
    * task's project and/or subtask count and hands them over, row by row; with none, the page is read alone.
    */
   async list(orgId: string, filter: TaskFilter, order: TaskOrder, page: PageRequest, extras?: TaskPageExtras): Promise<Connection<Task>> {
-    const wanted = extras?.project || extras?.subtaskCount ? extras : undefined;
+    const wanted = extras?.project || extras?.subtaskCount || extras?.subtaskIds ? extras : undefined;
     return fetchKeysetPage({
       em: this.em,
       filtered: () => this.filtered(orgId, filter),
@@ -130,17 +131,25 @@ export class TaskRepository {
       fingerprint: listFingerprint(['task', orgId, filter, order]),
       toRow: wanted ? (raw) => this.toTaskWithExtras(raw, wanted) : this.toTask,
       around: wanted ? (pageQuery, orderBy) => this.withExtras(pageQuery, orderBy, wanted) : undefined,
+      count: isCountedFilter(filter) ? () => new TaskCounts(this.em).count(orgId, filter) : undefined,
     });
   }
 
   /**
    * The page's statement inside one that adds, for the page's rows only, the subtask count (a correlated count on
-   * the parent index) and the project's columns (a lateral lookup by primary key), both within the task's org.
+   * the parent index), the ids of its first subtasks (the same index) and the project's columns (a lateral lookup by primary key), both within the task's org.
    */
   private withExtras(pageQuery: Knex.QueryBuilder, orderBy: string, extras: TaskPageExtras): Knex.QueryBuilder {
     const outer = this.knex.select('page.*').from(pageQuery.as('page'));
     if (extras.subtaskCount) {
       outer.select(this.knex.raw(`(select count(*) from planning_tasks s where s.org_id = page.org_id and s.parent_id = page.id)::int as ${SUBTASK_COUNT}`));
+    }
+    if (extras.subtaskIds) {
+      outer.select(
+        this.knex.raw(
+          `array(select s.id::text from planning_tasks s where s.org_id = page.org_id and s.parent_id = page.id order by s.position, s.id limit ${MAX_SUBTASKS}) as ${SUBTASK_IDS}`,
+        ),
+      );
     }
     if (extras.project) {
       const columns = PROJECT_COLUMNS.map((c) => `p.${c} as ${PROJECT_PREFIX}${c}`).join(', ');
@@ -155,6 +164,7 @@ export class TaskRepository {
   private toTaskWithExtras(raw: Record<string, unknown>, extras: TaskPageExtras): TaskRow {
     const task = this.toTask(raw);
     if (extras.subtaskCount) extras.subtaskCount(task.id, Number(raw[SUBTASK_COUNT]));
+    if (extras.subtaskIds) extras.subtaskIds(task.id, raw[SUBTASK_IDS] as string[]);
     if (extras.project && raw[`${PROJECT_PREFIX}id`] != null) {
       extras.project(projectFromRow(Object.fromEntries(PROJECT_COLUMNS.map((c) => [c, raw[`${PROJECT_PREFIX}${c}`]]))));
     }
@@ -200,6 +210,7 @@ export class TaskRepository {
 
   /** How many tasks matching `filter` each project has, in one statement. */
   async countMatching(orgId: string, filter: TaskFilter, projectIds: readonly string[]): Promise<Map<string, number>> {
+    if (isCountedFilter(filter)) return new TaskCounts(this.em).countByProject(orgId, filter, projectIds);
     const rows = await this.em.execute<Array<{ project_id: string; count: string }>>(
       this.filtered(orgId, filter).select('project_id').count({ count: '*' }).whereIn('project_id', [...projectIds]).groupBy('project_id'),
     );
@@ -219,8 +230,9 @@ export class TaskRepository {
     if (filter.tag) q.whereRaw('tags @> array[?]::text[]', [filter.tag]);
     if (filter.assigneeId) q.where('assignee_id', filter.assigneeId);
     if (filter.ownerId) q.where('owner_id', filter.ownerId);
-    if (filter.dueBefore) q.where('due_date', '<', filter.dueBefore);
-    if (filter.dueAfter) q.where('due_date', '>=', filter.dueAfter);
+    // On the due-date order's expression, so a due range is a range of its index (a task without one never matches).
+    if (filter.dueBefore) q.whereRaw(`${DUE} < ?::timestamptz`, [filter.dueBefore]);
+    if (filter.dueAfter) q.whereRaw(`${DUE} >= ?::timestamptz and ${DUE} < 'infinity'::timestamptz`, [filter.dueAfter]);
     if (filter.search) q.whereRaw(`title ilike ? escape '\\'`, [`%${escapeLike(filter.search)}%`]);
     return q;
   }

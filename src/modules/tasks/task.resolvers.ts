@@ -1,7 +1,11 @@
 import type { MutationResolvers, QueryResolvers, TaskResolvers } from '../../generated/planning-resolvers.js';
 import { assertCanRead } from '../common/caller.js';
 import { parseSubtaskCount } from '../common/page-args.js';
-import { connectionNodeFields } from '../common/selection.js';
+import { connectionNodeFields, selectedFields } from '../common/selection.js';
+import type { Task as TaskEntity } from './task.entity.js';
+
+/** True when a query asks nothing of an object but its id (a REST task's `parent { id }`). */
+const onlyIdOf = (info: Parameters<typeof selectedFields>[0]) => [...selectedFields(info)].every((name) => name === 'id' || name === '__typename');
 
 /** Task fields that are not plain columns; every traversal is batched through the request's loaders. */
 export const Task: TaskResolvers = {
@@ -11,13 +15,18 @@ export const Task: TaskResolvers = {
     return ctx.loaders.taskById.load(reference.id);
   },
   project: (task, _args, ctx) => (task.projectId ? ctx.loaders.projectById.load(task.projectId) : null),
-  parent: (task, _args, ctx) => (task.parentId ? ctx.loaders.taskById.load(task.parentId) : null),
+  // The parent is in the task's org and exists while the task does (the (org_id, parent_id) foreign key, deleting
+  // subtasks with it): its id needs no read of its row.
+  parent: (task, _args, ctx, info) => {
+    if (!task.parentId) return null;
+    return onlyIdOf(info) ? ({ id: task.parentId } as TaskEntity) : ctx.loaders.taskById.load(task.parentId);
+  },
   subtasks: async (task, { first }, ctx) => {
     const size = parseSubtaskCount(first);
     const subtasks = await ctx.loaders.subtasksByParent.load(task.id);
     return ctx.answerSize.take(subtasks.length > size ? subtasks.slice(0, size) : subtasks);
   },
-  subtaskIds: async (task, _args, ctx) => ctx.answerSize.take((await ctx.loaders.subtasksByParent.load(task.id)).map((subtask) => subtask.id)),
+  subtaskIds: async (task, _args, ctx) => ctx.answerSize.take(await ctx.loaders.subtaskIdsByParent.load(task.id)),
   subtaskCount: (task, _args, ctx) => ctx.loaders.subtaskCountByParent.load(task.id),
   owner: (task) => ({ id: task.ownerId }),
   assignee: (task) => (task.assigneeId ? { id: task.assigneeId } : null),

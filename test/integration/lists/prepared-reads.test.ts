@@ -145,7 +145,8 @@ describe('prepared reads', () => {
       await embedded.close();
       await rm(dataDir, { recursive: true, force: true });
     }
-  });
+    // Starting an embedded PGlite and migrating it takes 20 to 30 s on a loaded 2-core host.
+  }, 90_000);
 
   it('when the ORM is not allowed named statements (the embedded database), then reads run unnamed with the same rows', async () => {
     const plainOrm = await openOrm({ entities: PLANNING_ENTITIES, clientUrl: database.url, poolMax: 1 });

@@ -105,6 +105,46 @@ describe('task list SQL statements', () => {
     }
   });
 
+  it('when a page asks for subtaskIds with project and subtaskCount (the REST list), then it is still one statement, the ids those of Task.subtasks in order', async () => {
+    app.queries.reset();
+    const page = await app.ok<{ tasks: { edges: Array<{ node: { id: string; subtaskIds: string[]; subtaskCount: number; project: { id: string } | null } }> } }>(
+      caller,
+      '{ tasks(first: 50, filter: { topLevel: true }) { edges { node { id subtaskIds subtaskCount project { id } } } } }',
+    );
+    expect(app.queries.count).toBe(1);
+    expect(page.tasks.edges).toHaveLength(50);
+    const single = await app.ok<{ tasks: { edges: Array<{ node: { id: string; subtasks: Array<{ id: string }> } }> } }>(
+      caller,
+      '{ tasks(first: 50, filter: { topLevel: true }) { edges { node { id subtasks { id } } } } }',
+    );
+    const subtasksInOrder = new Map(single.tasks.edges.map(({ node }) => [node.id, node.subtasks.map((s) => s.id)]));
+    for (const { node } of page.tasks.edges) {
+      expect(node.subtaskIds).toEqual(subtasksInOrder.get(node.id));
+      expect([...node.subtaskIds].sort()).toEqual([...subtasksOf.get(node.id)!].sort());
+      expect(node.subtaskCount).toBe(node.subtaskIds.length);
+    }
+  });
+
+  it('when subtasks are listed with parent { id } only, then the parent is not read (one statement); with more of it, then it is', async () => {
+    const parentOf = new Map([...subtasksOf].flatMap(([parent, subs]) => subs.map((sub) => [sub, parent] as const)));
+    app.queries.reset();
+    const ids = await app.ok<{ tasks: { edges: Array<{ node: { id: string; parent: { id: string } } }> } }>(
+      caller,
+      '{ tasks(first: 50, filter: { topLevel: false }) { edges { node { id parent { id } } } } }',
+    );
+    expect(app.queries.count).toBe(1);
+    expect(ids.tasks.edges).toHaveLength(50);
+    for (const { node } of ids.tasks.edges) expect(node.parent.id).toBe(parentOf.get(node.id));
+
+    app.queries.reset();
+    const titled = await app.ok<{ tasks: { edges: Array<{ node: { id: string; parent: { id: string; title: string } } }> } }>(
+      caller,
+      '{ tasks(first: 50, filter: { topLevel: false }) { edges { node { id parent { id title } } } } }',
+    );
+    expect(app.queries.count).toBe(2);
+    for (const { node } of titled.tasks.edges) expect(node.parent).toEqual({ id: parentOf.get(node.id), title: expect.any(String) });
+  });
+
   it('when project and subtaskCount come through fragments and aliases, then they are still read in the page statement', async () => {
     app.queries.reset();
     const page = await app.ok<{ tasks: { edges: Array<{ node: { id: string; p: { name: string } | null; n: number } }> } }>(

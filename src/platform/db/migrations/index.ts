@@ -7,6 +7,7 @@ import { Migration20261126000000_inbox_key_length } from './Migration20261126000
 import { Migration20261203000000_inbox_key_org } from './Migration20261203000000_inbox_key_org.js';
 import { Migration20261203100000_shadow_and_flow_memory } from './Migration20261203100000_shadow_and_flow_memory.js';
 import { Migration20261211000000_task_reading_order } from './Migration20261211000000_task_reading_order.js';
+import { Migration20261220000000_list_indexes_and_counts } from './Migration20261220000000_list_indexes_and_counts.js';
 
 /**
  * Every committed migration, in order. Listed explicitly (not globbed) so the same code runs under tsx, vitest and
@@ -21,4 +22,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261203000000_inbox_key_org', class: Migration20261203000000_inbox_key_org },
   { name: 'Migration20261203100000_shadow_and_flow_memory', class: Migration20261203100000_shadow_and_flow_memory },
   { name: 'Migration20261211000000_task_reading_order', class: Migration20261211000000_task_reading_order },
+  { name: 'Migration20261220000000_list_indexes_and_counts', class: Migration20261220000000_list_indexes_and_counts },
 ];
