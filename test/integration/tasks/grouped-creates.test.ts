@@ -117,9 +117,10 @@ describe('concurrent creates, committed in groups', () => {
 
   it('when the database refuses one plan of a group (a task id already taken), then that plan alone fails and the others of the group commit with their events', async () => {
     const caller = aCaller();
+    const actor = { ...caller, roles: ['member' as const] };
     const queue = new TaskCreationQueue(app.orm, new CursorCodec('test-cursor-secret-0123456789'));
-    const plan = (title: string, id = randomUUID()): PlannedTasks => ({
-      actor: caller,
+    const plan = (title: string, id: string = randomUUID()): PlannedTasks => ({
+      actor,
       inputs: [{ title }],
       ids: [id],
       source: 'api',
