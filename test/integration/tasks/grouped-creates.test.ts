@@ -115,6 +115,21 @@ describe('concurrent creates, committed in groups', () => {
     }
   });
 
+  it('when 40 createTasks of 100 tasks each arrive at once, then all 4,000 commit', async () => {
+    const caller = aCaller();
+    app.queries.reset();
+
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, c) => app.gql<{ createTasks: Array<{ id: string }> }>(caller, CREATE_TASKS, { inputs: Array.from({ length: 100 }, (_, i) => ({ title: `${c}.${i}` })) })),
+    );
+
+    expect(answers.filter((r) => r.errors)).toEqual([]);
+    const [count] = await sql<{ n: string }>('select count(*) as n from planning_tasks where org_id = ?', [caller.orgId]);
+    expect(Number(count!.n)).toBe(4000);
+    // In groups, not one transaction per call.
+    expect(app.queries.statements.filter((s) => s === 'begin').length).toBeLessThan(40);
+  }, 60_000);
+
   it('when the database refuses one plan of a group (a task id already taken), then that plan alone fails and the others of the group commit with their events', async () => {
     const caller = aCaller();
     const actor = { ...caller, roles: ['member' as const] };
