@@ -52,6 +52,8 @@ export interface PlanningSubgraphOptions {
   dataVersions?: PlanningDataVersions;
   /** Shadow AI and Flow Memory: their stores, cache and clock (in-process memory, no report cache when unset). */
   features?: PlanningFeatures;
+  /** How long a create may wait for the creates written before it (`DATABASE_ACQUIRE_TIMEOUT_MS`); no bound when unset. */
+  createWaitMs?: number;
 }
 
 export interface RunningPlanningSubgraph {
@@ -84,7 +86,7 @@ export async function startPlanningSubgraph(options: PlanningSubgraphOptions): P
 
   const features = featureDepsFor(options.features, logger);
   // The API's concurrent creates, committed in groups (see TaskCreationQueue).
-  const taskCreations = new TaskCreationQueue(orm, codec);
+  const taskCreations = new TaskCreationQueue(orm, codec, { maxWaitMs: options.createWaitMs });
   const contextFor = async (request: CallerRequest): Promise<PlanningContext> => {
     const caller = await callers.resolve(request);
     const em = orm.em.fork();

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CursorCodec } from '../../../src/modules/common/cursor.js';
 import type { PlannedTasks } from '../../../src/modules/tasks/use-cases/insert-planned-tasks.js';
-import { TaskCreationQueue } from '../../../src/modules/tasks/use-cases/task-creation-queue.js';
+import { CreateQueueTimeoutError, TaskCreationQueue } from '../../../src/modules/tasks/use-cases/task-creation-queue.js';
+import { isDatabaseUnavailable } from '../../../src/platform/errors/service-unavailable.js';
 import { aCaller, createProject, startTestPlanningApp, type TestCaller, type TestPlanningApp } from '../../testkit/planning-app.js';
 import { TcpProxy } from '../../testkit/tcp-proxy.js';
 import { CREATE_TASK, CREATE_TASKS } from './task-api.js';
@@ -209,6 +210,49 @@ describe('concurrent creates while the database connection is cut', () => {
     // Every committed task has its one event (none without, none twice), answered or not.
     expect(events.map((e) => e.aggregate_id).sort()).toEqual([...committed].sort());
   }, 60_000);
+});
+
+describe('creates waiting behind a stalled group', () => {
+  let app: TestPlanningApp;
+  let proxy: TcpProxy;
+  beforeAll(async () => {
+    app = await startTestPlanningApp({
+      databaseUrlOverride: async (url) => {
+        const target = new URL(url);
+        proxy = await new TcpProxy(target.hostname, Number(target.port || 5432)).start();
+        return proxy.urlFor(url);
+      },
+    });
+  });
+  afterAll(async () => {
+    proxy?.resume();
+    await app?.close();
+    await proxy?.stop();
+  });
+
+  it('when creates wait longer than maxWaitMs for the group before theirs, then they are refused unwritten as unavailable, and the group before commits', async () => {
+    const caller = aCaller();
+    const actor = { ...caller, roles: ['member' as const] };
+    const queue = new TaskCreationQueue(app.orm, new CursorCodec('test-cursor-secret-0123456789'), { maxWaitMs: 300 });
+    const plan = (title: string): PlannedTasks => ({ actor, inputs: [{ title }], ids: [randomUUID()], source: 'api', at: new Date(), pathOf: () => 'input' });
+
+    proxy.stall();
+    const first = queue.submit(plan('first'));
+    await new Promise((resolve) => setImmediate(resolve));
+    const waiting = [queue.submit(plan('late 1')), queue.submit(plan('late 2'))].map((p) => p.then(() => undefined, (error: unknown) => error));
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    proxy.resume();
+
+    const [created] = await first;
+    const refusals = await Promise.all(waiting);
+    for (const refusal of refusals) {
+      expect(refusal).toBeInstanceOf(CreateQueueTimeoutError);
+      expect(isDatabaseUnavailable(refusal)).toBe(true);
+    }
+    const rows = await app.orm.em.fork().execute<Array<{ title: string }>>('select title from planning_tasks where org_id = ?', [caller.orgId]);
+    expect(rows.map((r) => r.title)).toEqual(['first']);
+    expect(created!.title).toBe('first');
+  });
 });
 
 /** `read` once it succeeds (the pool reconnects after a cut), for at most 20 s. */

@@ -10,6 +10,34 @@ export const DEFAULT_CREATE_GROUP_MAX = 64;
 
 type Outcome = { tasks: Task[] } | { error: unknown };
 
+interface Waiting {
+  plan: PlannedTasks;
+  submittedAt: number;
+}
+
+/**
+ * A create that waited longer than the queue's `maxWaitMs` for the groups before its own, refused unwritten. Its
+ * message is the driver's for a pool that hands out no connection, so it is answered as such (503, retryable).
+ */
+export class CreateQueueTimeoutError extends Error {
+  constructor(waitedMs: number) {
+    super(`Timeout acquiring a connection: the create waited ${waitedMs} ms for the writes before it`);
+    this.name = 'CreateQueueTimeoutError';
+  }
+}
+
+export interface TaskCreationQueueOptions {
+  /** The most creates one transaction takes ({@link DEFAULT_CREATE_GROUP_MAX} when unset). */
+  maxGroupSize?: number;
+  /**
+   * How long a create may wait for the groups before its own (a stalled database holds them) before it is refused
+   * unwritten, like a request waiting for a pooled connection (`DATABASE_ACQUIRE_TIMEOUT_MS`). No bound when unset.
+   */
+  maxWaitMs?: number;
+  /** The clock, in ms. */
+  now?: () => number;
+}
+
 /**
  * Group commit of the API's creates: the `createTask` and `createTasks` calls (without idempotency key) that arrive
  * while a group is being written go together in the next transaction, written by {@link insertPlannedTasks} in its
@@ -26,27 +54,40 @@ type Outcome = { tasks: Task[] } | { error: unknown };
  * Creates go into one group in the order they were submitted, so their tasks' `created_seq` follows that order.
  *
  * @example
- * const creations = new TaskCreationQueue(orm, codec);
+ * const creations = new TaskCreationQueue(orm, codec, { maxWaitMs: 5000 });
  * const [tasks] = await creations.submit(plan);
  */
 export class TaskCreationQueue {
-  private readonly queue: GroupCommitQueue<PlannedTasks, Outcome>;
+  private readonly queue: GroupCommitQueue<Waiting, Outcome>;
+  private readonly maxWaitMs: number;
+  private readonly now: () => number;
   /** Transactions committed and creates answered by them so far (tests and benches read it). */
   readonly committed = { groups: 0, creates: 0 };
 
   constructor(
     private readonly orm: MikroORM,
     private readonly codec: CursorCodec,
-    maxGroupSize = DEFAULT_CREATE_GROUP_MAX,
+    options: TaskCreationQueueOptions = {},
   ) {
-    this.queue = new GroupCommitQueue((plans) => this.writeGroup(plans), maxGroupSize);
+    this.maxWaitMs = options.maxWaitMs ?? Number.POSITIVE_INFINITY;
+    this.now = options.now ?? Date.now;
+    this.queue = new GroupCommitQueue((waiting) => this.startGroup(waiting), options.maxGroupSize ?? DEFAULT_CREATE_GROUP_MAX);
   }
 
   /** Writes the plan's tasks in the next group; resolves with them once that group has committed. */
   async submit(plan: PlannedTasks): Promise<Task[]> {
-    const outcome = await this.queue.submit(plan);
+    const outcome = await this.queue.submit({ plan, submittedAt: this.now() });
     if ('error' in outcome) throw outcome.error;
     return outcome.tasks;
+  }
+
+  /** Refuses the creates that waited too long; writes the others. */
+  private async startGroup(waiting: Waiting[]): Promise<Outcome[]> {
+    const startedAt = this.now();
+    const timely = waiting.filter((w) => startedAt - w.submittedAt <= this.maxWaitMs);
+    const written = timely.length > 0 ? await this.writeGroup(timely.map((w) => w.plan)) : [];
+    let next = 0;
+    return waiting.map((w) => (startedAt - w.submittedAt <= this.maxWaitMs ? written[next++]! : { error: new CreateQueueTimeoutError(startedAt - w.submittedAt) }));
   }
 
   private async writeGroup(plans: PlannedTasks[]): Promise<Outcome[]> {
