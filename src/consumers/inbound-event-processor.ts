@@ -4,7 +4,7 @@ import type { TaskActivityListener } from '../modules/tasks/task.activity.js';
 import type { Logger } from '../platform/logging/logger.js';
 import type { HandlingOutcome, IncomingMessage } from '../platform/messaging/event-bus.js';
 import { handleCallEnded } from './call-ended.handler.js';
-import { GroupCommitQueue } from './group-commit-queue.js';
+import { GroupCommitQueue } from '../platform/db/group-commit-queue.js';
 import { type AcceptedEvent, acceptDelivery } from './inbound-delivery.js';
 import { applyEventsInOneTransaction, type EventResult } from './inbound-event-group.js';
 import type { InboundHandler } from './inbound-handler.js';

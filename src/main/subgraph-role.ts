@@ -67,6 +67,7 @@ export async function startSubgraphRole(
     metrics: createMetricsRegistry('subgraph'),
     readiness: dependencyReadiness({ database, bus }),
     shutdownTimeoutMs: config.shutdownTimeoutMs,
+    createWaitMs: config.databaseTimeouts.acquireMs,
     dataVersions,
     features: {
       flowMemoryStore: flowMemory.store,

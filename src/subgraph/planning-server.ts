@@ -7,6 +7,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { CursorCodec } from '../modules/common/cursor.js';
 import { ProjectService } from '../modules/projects/project.service.js';
 import { TaskService } from '../modules/tasks/task.service.js';
+import { TaskCreationQueue } from '../modules/tasks/use-cases/task-creation-queue.js';
 import { createErrorFormatter } from '../platform/errors/graphql-errors.js';
 import { serviceUnavailableStatusPlugin } from '../platform/errors/service-unavailable.js';
 import { requestIdFrom } from '../platform/http/request-id.js';
@@ -51,6 +52,8 @@ export interface PlanningSubgraphOptions {
   dataVersions?: PlanningDataVersions;
   /** Shadow AI and Flow Memory: their stores, cache and clock (in-process memory, no report cache when unset). */
   features?: PlanningFeatures;
+  /** How long a create may wait for the creates written before it (`DATABASE_ACQUIRE_TIMEOUT_MS`); no bound when unset. */
+  createWaitMs?: number;
 }
 
 export interface RunningPlanningSubgraph {
@@ -82,10 +85,12 @@ export async function startPlanningSubgraph(options: PlanningSubgraphOptions): P
     : undefined;
 
   const features = featureDepsFor(options.features, logger);
+  // The API's concurrent creates, committed in groups (see TaskCreationQueue).
+  const taskCreations = new TaskCreationQueue(orm, codec, { maxWaitMs: options.createWaitMs });
   const contextFor = async (request: CallerRequest): Promise<PlanningContext> => {
     const caller = await callers.resolve(request);
     const em = orm.em.fork();
-    const serviceOptions = { eventHeaders: correlationHeaders(request.headers), onTaskActivity: metrics?.onTaskActivity, onDataChanged: announceChanges };
+    const serviceOptions = { eventHeaders: correlationHeaders(request.headers), onTaskActivity: metrics?.onTaskActivity, onDataChanged: announceChanges, taskCreations };
     return {
       caller,
       tasks: new TaskService(em, codec, serviceOptions),

@@ -165,6 +165,7 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
     host: '127.0.0.1',
     metrics: options.metrics?.planning,
     dataVersions: dataCache,
+    createWaitMs: options.databaseTimeouts?.acquireMs,
     features: { flowMemoryStore: memoryRedis && new RedisFlowMemoryStore(memoryRedis), reportCache: dataCache, ...options.features },
   });
   const commsVerifier = new TokenVerifier({

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { GroupCommitQueue } from '../../src/consumers/group-commit-queue.js';
+import { GroupCommitQueue } from '../../src/platform/db/group-commit-queue.js';
 
 /** A group runner the test finishes by hand, recording the groups it was given. */
 function aControlledRunner() {

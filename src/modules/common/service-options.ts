@@ -1,6 +1,7 @@
 import type { SqlEntityManager } from '@mikro-orm/postgresql';
 import type { EventActor } from '../../platform/outbox/outbox.repository.js';
 import type { TaskActivityListener } from '../tasks/task.activity.js';
+import type { TaskCreationQueue } from '../tasks/use-cases/task-creation-queue.js';
 import type { Caller } from './caller.js';
 import type { CursorCodec } from './cursor.js';
 
@@ -18,6 +19,11 @@ export interface ServiceOptions {
    * transaction (the worker), the listener collects and the outer code reports after its own commit.
    */
   onDataChanged?: (orgIds: string[]) => Promise<void> | void;
+  /**
+   * Where the API's creates without idempotency key are written, by group commit with the process's other creates;
+   * each create in a transaction of its own when unset (and always inside an outer transaction, as in the worker).
+   */
+  taskCreations?: TaskCreationQueue;
 }
 
 /**

@@ -10,7 +10,7 @@ import type { Task } from '../task.entity.js';
 import type { TaskCreationSource } from '../task.events.js';
 import { type CreateTaskInput, createTaskInput, idempotencyKey as idempotencyKeySchema } from '../task.inputs.js';
 import { TaskRepository } from '../task.repository.js';
-import { insertPlannedTasks, PlannedTasksRefused } from './insert-planned-tasks.js';
+import { insertPlannedTasks, type PlannedTasks, PlannedTasksRefused } from './insert-planned-tasks.js';
 
 /** The most tasks one `createTasks` (or one inbound event) creates. */
 export const MAX_BULK_CREATE = 100;
@@ -62,6 +62,16 @@ async function createMany(
   const inputs = parseEach(createTaskInput, rawInputs, pathOf);
   const source = how.source ?? 'api';
   const activity: TaskActivity[] = [];
+  const plan = (): PlannedTasks => ({ actor: caller, inputs, ids: inputs.map(() => randomUUID()), source, at: uc.now(), pathOf, eventHeaders: uc.options.eventHeaders });
+  const queue = uc.options.taskCreations;
+  if (queue && !key && !how.source) {
+    // Group commit with the process's other API creates (a key's claim and replay need a transaction of their own;
+    // an inbound event's creates join the consumer's transaction).
+    const tasks = await queue.submit(plan());
+    await uc.options.onDataChanged?.([caller.orgId]);
+    uc.options.onTaskActivity?.(tasks.map(() => ({ kind: 'created' as const, source })));
+    return tasks;
+  }
   const created = await uc.writeTransaction(caller.orgId, async (em) => {
     const scope = key ? { orgId: caller.orgId, userId: caller.userId, operation: how.operation, key } : undefined;
     const idempotency = new IdempotencyRepository(em);
@@ -69,8 +79,7 @@ async function createMany(
       const claim = await idempotency.claim(scope, requestHash(rawInputs));
       if (claim.kind === 'replay') return replay(em, uc, caller, claim.resultIds);
     }
-    const plan = { actor: caller, inputs, ids: inputs.map(() => randomUUID()), source, at: uc.now(), pathOf, eventHeaders: uc.options.eventHeaders };
-    const [tasks] = await insertPlannedTasks(em, uc.codec, [plan]).catch((error: unknown) => {
+    const [tasks] = await insertPlannedTasks(em, uc.codec, [plan()]).catch((error: unknown) => {
       throw error instanceof PlannedTasksRefused ? error.cause : error;
     });
     if (scope) await idempotency.recordResult(scope, tasks!.map((t) => t.id));
