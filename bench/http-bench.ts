@@ -495,12 +495,20 @@ ${details}
 
 ${split}`,
   );
-  const failed = results.filter((r) => r.errors > 0 || r.non2xx > 0);
+  // The reference gateways' own failures (e.g. Hive's subgraph fetches timing out under load) are reported in the
+  // table and here; only a failure of this product's scenarios fails the bench.
+  const erred = results.filter((r) => r.errors > 0 || r.non2xx > 0);
+  const references = erred.filter((r) => REFERENCE_SCENARIOS.has(r.name));
+  if (references.length) console.warn(`bench: errors in reference scenarios ${references.map((r) => r.name).join(', ')} (see the table)`);
+  const failed = erred.filter((r) => !REFERENCE_SCENARIOS.has(r.name));
   if (failed.length) {
     console.error(`bench failed: errors in ${failed.map((r) => r.name).join(', ')}`);
     process.exit(1);
   }
 }
+
+/** Scenarios of other gateways, measured beside ours. */
+const REFERENCE_SCENARIOS = new Set(['S6', 'S7', 'S7nd']);
 
 main().then(
   () => process.exit(0),
