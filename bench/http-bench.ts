@@ -52,6 +52,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WRITES_PER_SECOND = Number(process.env.BENCH_WRITES_PER_SECOND ?? 20);
 /** The roles listen on this port and the next ones (`BENCH_PORT_BASE`, default 4100). */
 const PORT_BASE = Number(process.env.BENCH_PORT_BASE ?? 4100);
+const METRICS_TOKEN = 'bench-metrics-token-0123456789';
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -258,7 +259,9 @@ async function run(scenario: Scenario): Promise<Result> {
 
 /** A gateway's answer-cache lookups so far, by outcome (`hit`, `shared`, `miss`, `error`). */
 async function cacheLookups(metricsUrl: string): Promise<Record<string, number>> {
-  const text = await (await fetch(metricsUrl)).text();
+  const response = await fetch(metricsUrl, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  if (!response.ok) throw new Error(`${metricsUrl} answered ${response.status}: ${await response.text()}`);
+  const text = await response.text();
   const counts: Record<string, number> = { hit: 0, shared: 0, miss: 0, error: 0 };
   for (const match of text.matchAll(/^gateway_subgraph_cache_lookups_total\{[^}]*outcome="(\w+)"[^}]*\} (\d+)/gm)) {
     counts[match[1]!] = (counts[match[1]!] ?? 0) + Number(match[2]);
@@ -294,6 +297,8 @@ async function main() {
       NODE_ENV: 'production',
       DATABASE_URL: database.url,
       PLANNING_CURSOR_SECRET: 'bench-cursor-secret-0123456789',
+      // In production the gateway serves /metrics only to a scraper holding this token (the S2w cache lookups).
+      METRICS_TOKEN,
       AUTH_PRIVATE_KEY_FILE: await writeGatewayKey(),
     };
     const bare = await roles.start(['bench/servers/bare-server.ts'], { PORT: String(PORT_BASE) }, PORT_BASE);
