@@ -28,12 +28,12 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { gunzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
 import { writeDocSection } from './benchmarks-doc.js';
 import { reportOneCallPerTask } from './comms-calls.js';
+import { cpuSeconds, pidsNamed } from './process-cpu.js';
 import { CLI, createRunDatabase, mintToken, RoleProcesses, rssMb, writeGatewayKey } from './roles.js';
 import { seedBenchData } from './seed.js';
 import { loadConfig } from '../src/config/config.js';
@@ -127,33 +127,6 @@ interface Result {
   cpuMsPerRequestByRole: Record<string, number>;
   /** What else the run measured (the requests alongside, the cache's lookups). */
   detail?: string;
-}
-
-/** CPU seconds (user + system) a process has used so far; 0 once it is gone. */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
-
-/**
- * The pids of every process of a server on this machine by its command name (`postgres`, `redis-server`); the servers
- * are shared, so other clients' work counts too.
- */
-function pidsNamed(command: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === command) pids.push(Number(entry));
-    } catch {
-      // gone
-    }
-  }
-  return pids;
 }
 
 const roles = new RoleProcesses();
