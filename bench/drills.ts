@@ -42,7 +42,14 @@ const drills: Array<[string, () => Promise<DrillResult>]> = [
   ['redisCut', () => redisCut(environment, { cutMs: 5_000 })],
   ['postgresCut', () => postgresCut(environment, { connections: 20, durationSeconds: 20, cutAfterMs: 5_000, cutMs: 5_000 })],
   ['sigtermUnderLoad', () => sigtermUnderLoad(environment, { connections: 20, signalAfterMs: 3_000 })],
-  ['soak', () => soak(environment, { seconds: SOAK_SECONDS, rate: SOAK_RATE })],
+  [
+    'soak',
+    () =>
+      soak(
+        { url: `http://127.0.0.1:${environment.ports.gateway}/graphql`, headers: environment.bearer, pids: [environment.gateway.pid!, environment.subgraph.pid!], weighs: 'gateway + subgraph' },
+        { seconds: SOAK_SECONDS, rate: SOAK_RATE },
+      ),
+  ],
 ];
 
 async function main() {

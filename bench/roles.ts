@@ -1,5 +1,5 @@
 import { PLANNING_ENTITIES } from '../src/modules/planning-entities.js';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
@@ -13,10 +13,17 @@ import { generatePrivateKeyPem, loadKeyRing } from '../src/platform/identity/sig
 import { TokenIssuer } from '../src/platform/identity/token-issuer.js';
 
 /**
- * Node flags of every role, as the Dockerfile and `npm start` set them: a larger young generation (64 MB semi-spaces)
- * cut the subgraph's garbage-collection time per request by about a third in the bench.
+ * Node flags of every role: the ones `npm start` runs the CLI with (read from its script in package.json, which the
+ * Dockerfile's NODE_OPTIONS repeat), so the bench measures the memory and GC settings a user gets.
  */
-export const NODE_FLAGS = ['--max-semi-space-size=64'];
+export const NODE_FLAGS = startScriptNodeFlags();
+
+function startScriptNodeFlags(): string[] {
+  const { scripts } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
+  const match = /\bnode((?: --[\w-]+(?:=\S+)?)*) dist\/main\/cli\.js start\b/.exec(scripts.start ?? '');
+  if (!match) throw new Error(`package.json's start script does not run "node [flags] dist/main/cli.js start": ${scripts.start}`);
+  return match[1]!.trim().split(' ').filter(Boolean);
+}
 
 /**
  * More flags for every child, from `BENCH_NODE_FLAGS` (space-separated): e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
@@ -24,11 +31,32 @@ export const NODE_FLAGS = ['--max-semi-space-size=64'];
  */
 const EXTRA_NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
-/** The command line of a role of ours, for {@link RoleProcesses.start}. */
-export const CLI = ['src/main/cli.ts'];
+/**
+ * The command line of a role of ours, for {@link RoleProcesses.start}: the built CLI, as `npm start` and the image run
+ * it (no TypeScript loader in the process: tsx's loader thread and transpile caches held some 75 MB per role).
+ * {@link RoleProcesses.start} builds `dist/` once per run before the first role of ours starts.
+ */
+export const CLI = ['dist/main/cli.js'];
+
+let built = false;
+
+/** `npm run build`, once per process: the bench measures the sources as they are now, not an old `dist/`. */
+export function buildOnce(): void {
+  if (built) return;
+  const result = spawnSync('npm', ['run', 'build', '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (result.status !== 0) throw new Error(`npm run build failed (exit ${result.status ?? result.signal})`);
+  built = true;
+}
+
+/** Node's arguments for a script: built JavaScript runs as is, TypeScript (the bench's own servers) through tsx. */
+function nodeArguments(script: string[]): string[] {
+  if (script[0]?.startsWith('dist/')) buildOnce();
+  const loader = script[0]?.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  return [...NODE_FLAGS, ...EXTRA_NODE_FLAGS, ...loader, ...script];
+}
 
 /**
- * The child processes of one bench or drill run: each started with `node --import tsx`, ready once its `/health`
+ * The child processes of one bench or drill run: each started with `node` (TypeScript through `--import tsx`), ready once its `/health`
  * answers, and all killed by {@link stopAll} (the caller runs it in `finally` and on signals).
  */
 export class RoleProcesses {
@@ -47,7 +75,7 @@ export class RoleProcesses {
   }
 
   start(script: string[], env: Record<string, string>, port: number): Promise<ChildProcess> {
-    const child = spawn(process.execPath, [...NODE_FLAGS, ...EXTRA_NODE_FLAGS, '--import', 'tsx', ...script], {
+    const child = spawn(process.execPath, nodeArguments(script), {
       env: { ...process.env, LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', this.options.quiet ? 'pipe' : 'inherit'],
     });
@@ -124,7 +152,8 @@ export async function writeGatewayKey(): Promise<string> {
 /** A bearer token for `bench-user` of org `bench` (role member), minted by our CLI with the run's key. */
 export function mintToken(env: Record<string, string>): Promise<string> {
   return new Promise<string>((resolve, reject) => {
-    const mint = spawn(process.execPath, ['--import', 'tsx', ...CLI, 'token', 'mint', '--sub', 'bench-user', '--org', 'bench', '--roles', 'member', '--ttl', '7200'], {
+    buildOnce();
+    const mint = spawn(process.execPath, [...CLI, 'token', 'mint', '--sub', 'bench-user', '--org', 'bench', '--roles', 'member', '--ttl', '7200'], {
       env: { ...process.env, ...env },
     });
     let out = '';

@@ -127,7 +127,7 @@ describe('docker-compose.yml', () => {
     const comms = service('comms-example');
 
     expect(comms.build).toBeTruthy();
-    expect(JSON.stringify(comms.command)).toContain('src/examples/comms/main.ts');
+    expect(JSON.stringify(comms.command)).toContain('dist/examples/comms/main.js');
     expect(String(environmentOf(comms).COMMS_PORT)).toBe('4002');
   });
 });
@@ -234,6 +234,16 @@ describe('Dockerfile', () => {
 
     expect(users.length).toBeGreaterThan(0);
     expect(users.at(-1)).not.toMatch(/^(root|0)(:|$)/);
+  });
+
+  it('when its NODE_OPTIONS are read, then they are the Node flags npm start runs the built CLI with', () => {
+    const { scripts } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
+    const startFlags = /\bnode((?: --[\w-]+(?:=\S+)?)*) dist\/main\/cli\.js start\b/.exec(scripts.start ?? '')?.[1]?.trim();
+    const nodeOptions = /NODE_OPTIONS=("[^"]*"|\S+)/.exec(dockerfile)?.[1]?.replace(/"/g, '');
+
+    expect(startFlags, 'npm start runs node [flags] dist/main/cli.js start').toBeTruthy();
+    expect(nodeOptions).toBe(startFlags);
+    expect(instructions.at(-1)).toBe('CMD ["node", "dist/main/cli.js", "subgraph"]');
   });
 
   it('when it is read, then it declares a HEALTHCHECK', () => {

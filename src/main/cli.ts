@@ -1,7 +1,6 @@
 import { PLANNING_ENTITIES } from '../modules/planning-entities.js';
 import { type Config, ConfigError, loadConfig } from '../config/config.js';
-import { inProcessCallEvents, rabbitMqCallEvents, startCommsSubgraph } from '../examples/comms/comms.subgraph.js';
-import { FederationError } from '../platform/federation/compose-supergraph.js';
+import { FederationError } from '../platform/federation/federation.errors.js';
 import { openDatabase } from '../platform/db/database.js';
 import { SchemaTooNewError } from '../platform/db/schema-version.js';
 import { KeyLoadError } from '../platform/identity/signing-keys.js';
@@ -9,15 +8,11 @@ import { createLogger, type Logger } from '../platform/logging/logger.js';
 import { startTelemetry } from '../platform/telemetry/telemetry.js';
 import { devEventInjector } from '../platform/messaging/dev-event-injector.js';
 import { InProcessEventBus } from '../platform/messaging/in-process-event-bus.js';
-import { contractsUsage } from './contracts-usage.command.js';
 import { compose, keysGenerate, outboxStatus, tokenMint, UsageError, userAdd } from './commands.js';
-import { DEMO_USER, startGatewayRole } from './gateway-role.js';
 import { keyRingFor } from './identity-setup.js';
-import { callerResolverFor, startSubgraphRole } from './subgraph-role.js';
 import { planningDataCacheFor } from './planning-cache-setup.js';
 import { assertPortsAvailable, listeningOn, PortUnavailableError, reachableUrl, type Role, rolePortsOf } from './role-ports.js';
 import { startupBanner } from './startup-banner.js';
-import { startWorkerRole } from './worker-role.js';
 
 const USAGE = `Usage: focus-kraliki <command> [options]
 
@@ -64,7 +59,7 @@ const COMMANDS: Record<string, Run> = {
   keys: (rest) => subcommand(rest, { generate: (args) => keysGenerate(args) }),
   token: (rest, config) => subcommand(rest, { mint: (args) => tokenMint(args, config()) }),
   user: (rest, config, logger) => subcommand(rest, { add: (args) => userAdd(args, config(), logger()) }),
-  contracts: (rest, config, logger) => subcommand(rest, { usage: (args) => contractsUsage(args, config, logger) }),
+  contracts: (rest, config, logger) => subcommand(rest, { usage: async (args) => (await import('./contracts-usage.command.js')).contractsUsage(args, config, logger) }),
 };
 
 async function noArgs(rest: string[], run: () => Promise<number>): Promise<number> {
@@ -92,6 +87,14 @@ async function runRoles(roles: Role[], config: Config, logger: Logger): Promise<
   // Then the keys: a missing production key is a configuration error, reported before anything is opened.
   const needsKeys = roles.includes('gateway') || (roles.includes('subgraph') && config.trustMode !== 'headers' && !config.contextJwksUrl);
   const keys = needsKeys ? await keyRingFor(config) : undefined;
+  // Each role's code is loaded only where the role runs: a subgraph or worker replica holds neither the gateway's
+  // query planner (some 18 MB of heap) nor the comms example.
+  const [gatewayRole, subgraphRole, workerRole, comms] = await Promise.all([
+    roles.includes('gateway') ? import('./gateway-role.js') : undefined,
+    roles.includes('subgraph') || roles.includes('comms') ? import('./subgraph-role.js') : undefined,
+    roles.includes('worker') ? import('./worker-role.js') : undefined,
+    roles.includes('comms') ? import('../examples/comms/comms.subgraph.js') : undefined,
+  ]);
   const database = await openDatabase({ entities: PLANNING_ENTITIES,
     databaseUrl: config.databaseUrl,
     poolMax: config.databasePoolMax,
@@ -118,9 +121,9 @@ async function runRoles(roles: Role[], config: Config, logger: Logger): Promise<
   const telemetry = await startTelemetry({ endpoint: config.otelExporterEndpoint, serviceName: `focus-kraliki-${roles.join('-')}` }, logger);
   stoppers.push(() => telemetry.shutdown());
 
-  let worker: Awaited<ReturnType<typeof startWorkerRole>> | undefined;
+  let worker: Awaited<ReturnType<typeof import('./worker-role.js').startWorkerRole>> | undefined;
   try {
-    worker = roles.includes('worker') ? await listeningOn(portOf('worker'), () => startWorkerRole(config, logger, database, dataCache.cache)) : undefined;
+    worker = workerRole ? await listeningOn(portOf('worker'), () => workerRole.startWorkerRole(config, logger, database, dataCache.cache)) : undefined;
     // Stoppers run in reverse: the gateway stops first (its in-flight requests still reach the subgraphs), the worker last.
     if (worker) {
       const started = worker;
@@ -130,27 +133,27 @@ async function runRoles(roles: Role[], config: Config, logger: Logger): Promise<
     const injector = worker?.bus instanceof InProcessEventBus && !config.isProduction ? { '/dev/events': devEventInjector(worker.bus) } : undefined;
     // The subgraphs of this process, at the address each one bound (PLANNING_PORT or COMMS_PORT may be 0).
     const bound: Record<string, string> = {};
-    if (roles.includes('subgraph')) {
-      const subgraph = await listeningOn(portOf('subgraph'), () => startSubgraphRole(config, logger, database, injector, keys, worker?.bus, dataCache.cache));
+    if (roles.includes('subgraph') && subgraphRole) {
+      const subgraph = await listeningOn(portOf('subgraph'), () => subgraphRole.startSubgraphRole(config, logger, database, injector, keys, worker?.bus, dataCache.cache));
       stoppers.push((deadline) => subgraph.stop(deadline));
       urls.planning = subgraph.url;
       bound.planning = reachableUrl(subgraph.url);
     }
-    if (roles.includes('comms')) {
+    if (comms && subgraphRole) {
       // The example learns its calls from the comms.call.ended events on this process's bus (or RabbitMQ's exchange).
       const events = worker?.bus instanceof InProcessEventBus
-        ? inProcessCallEvents(worker.bus)
-        : config.rabbitmqUrl && rabbitMqCallEvents({ url: config.rabbitmqUrl, exchange: config.events.topology.exchange, logger });
-      const callers = callerResolverFor(config, keys, logger, 'comms');
-      const comms = await listeningOn(portOf('comms'), () => startCommsSubgraph({ port: config.commsPort, host: config.planningHost, callers, events: events || undefined, logger }));
-      stoppers.push((deadline) => comms.stop(deadline));
-      urls.comms = comms.url;
-      bound.comms = reachableUrl(comms.url);
+        ? comms.inProcessCallEvents(worker.bus)
+        : config.rabbitmqUrl && comms.rabbitMqCallEvents({ url: config.rabbitmqUrl, exchange: config.events.topology.exchange, logger });
+      const callers = subgraphRole.callerResolverFor(config, keys, logger, 'comms');
+      const server = await listeningOn(portOf('comms'), () => comms.startCommsSubgraph({ port: config.commsPort, host: config.planningHost, callers, events: events || undefined, logger }));
+      stoppers.push((deadline) => server.stop(deadline));
+      urls.comms = server.url;
+      bound.comms = reachableUrl(server.url);
     }
-    if (roles.includes('gateway')) {
+    if (gatewayRole) {
       // An explicit SUBGRAPH_*_URL still wins over the address the subgraph bound here.
       const gatewayConfig = { ...config, subgraphUrls: { ...bound, ...config.subgraphUrls } };
-      const gateway = await listeningOn(portOf('gateway'), () => startGatewayRole(gatewayConfig, logger, database, keys!, undefined, dataCache.cache));
+      const gateway = await listeningOn(portOf('gateway'), () => gatewayRole.startGatewayRole(gatewayConfig, logger, database, keys!, undefined, dataCache.cache));
       stoppers.push((deadline) => gateway.stop(deadline));
       urls.gateway = gateway.gateway.url;
       routing = gateway.routingUrls;
@@ -160,7 +163,7 @@ async function runRoles(roles: Role[], config: Config, logger: Logger): Promise<
     await runSteps([...stoppers.reverse(), () => database.close()], Date.now() + config.shutdownTimeoutMs, logger);
     throw error;
   }
-  const demoLogin = roles.includes('gateway') && database.mode === 'embedded' && !config.isProduction ? DEMO_USER : undefined;
+  const demoLogin = gatewayRole && database.mode === 'embedded' && !config.isProduction ? gatewayRole.DEMO_USER : undefined;
 
   logger.info(
     {
@@ -169,9 +172,7 @@ async function runRoles(roles: Role[], config: Config, logger: Logger): Promise<
       database: database.mode,
       bus: worker?.bus.kind,
       redis: config.redisUrl ? 'redis' : 'in-process',
-      ...(roles.includes('gateway') && database.mode === 'embedded' && !config.isProduction
-        ? { demoLogin: { email: DEMO_USER.email, password: DEMO_USER.password } }
-        : {}),
+      ...(demoLogin ? { demoLogin: { email: demoLogin.email, password: demoLogin.password } } : {}),
     },
     `focus-kraliki ${roles.join(' + ')} ready`,
   );

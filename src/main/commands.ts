@@ -8,12 +8,11 @@ import { ROLES, type Role } from '../modules/common/caller.js';
 import { hashPassword } from '../modules/users/password.js';
 import { UserRepository } from '../modules/users/user.repository.js';
 import { openDatabase } from '../platform/db/database.js';
-import { composeSupergraph, loadSupergraphConfig } from '../platform/federation/compose-supergraph.js';
 import { generatePrivateKeyPem } from '../platform/identity/signing-keys.js';
 import { TokenIssuer } from '../platform/identity/token-issuer.js';
 import type { Logger } from '../platform/logging/logger.js';
 import { outboxLag } from '../platform/outbox/outbox-relay.js';
-import { SUPERGRAPH_FILE } from './gateway-role.js';
+import { SUPERGRAPH_FILE } from './supergraph-file.js';
 import { keyRingFor } from './identity-setup.js';
 
 /** Bad command-line arguments: the CLI prints the message and the usage, and exits 2. */
@@ -97,6 +96,8 @@ export async function userAdd(args: string[], config: Config, logger: Logger): P
 export async function compose(args: string[]): Promise<number> {
   const values = parse(args, { config: { type: 'string' }, out: { type: 'string' } });
   const configPath = typeof values.config === 'string' ? values.config : new URL('../../schema/supergraph.yaml', import.meta.url).pathname;
+  // Composition is loaded only by this command: no role process needs it.
+  const { composeSupergraph, loadSupergraphConfig } = await import('../platform/federation/compose-supergraph.js');
   const { subgraphs } = await loadSupergraphConfig(configPath);
   const sdl = composeSupergraph(subgraphs);
   const out = typeof values.out === 'string' ? values.out : SUPERGRAPH_FILE.pathname;

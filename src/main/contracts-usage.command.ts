@@ -8,7 +8,7 @@ import { apiSchemaOf } from '../platform/federation/api-schema.js';
 import type { Logger } from '../platform/logging/logger.js';
 import { createRedisClient } from '../platform/redis/redis-client.js';
 import { UsageError } from './commands.js';
-import { SUPERGRAPH_FILE } from './gateway-role.js';
+import { SUPERGRAPH_FILE } from './supergraph-file.js';
 
 /** One row of the report: a deprecated member and a client, or the member alone with 0 when nobody used it. */
 export interface UsageRow {

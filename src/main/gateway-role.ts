@@ -18,7 +18,9 @@ import type { SubgraphAnswerStore } from '../platform/cache/planning-data-cache.
 import { DeprecatedUsageRecorder, InProcessDeprecatedUsageStore, RedisDeprecatedUsageStore } from '../gateway/deprecations/deprecated-usage-store.js';
 
 /** The committed supergraph (`focus-kraliki compose` writes it). */
-export const SUPERGRAPH_FILE = new URL('../../schema/supergraph.graphql', import.meta.url);
+import { SUPERGRAPH_FILE } from './supergraph-file.js';
+
+export { SUPERGRAPH_FILE };
 
 export const DEMO_USER = { email: 'test@example.com', password: 'password', orgId: 'demo', roles: ['admin' as const] };
 

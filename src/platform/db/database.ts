@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../logging/logger.js';
-import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { withMigrationLock } from './migration-lock.js';
 import { type DatabaseTimeouts, migrateToLatest, openOrm, type OrmOptions, type QueryCounter } from './orm.js';
 import { notifyRelaysAfterCommit } from '../outbox/outbox-notifier.js';
@@ -42,7 +41,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const { logger } = options;
   const embedded = options.databaseUrl
     ? undefined
-    : await startEmbeddedPostgres({ dataDir: join(options.dataDir, 'pglite'), port: options.embeddedPort });
+    : await (await import('./embedded-postgres.js')).startEmbeddedPostgres({ dataDir: join(options.dataDir, 'pglite'), port: options.embeddedPort });
   const clientUrl = options.databaseUrl ?? embedded!.url;
   // PGlite has one session for every connection: a pool of one keeps transactions from interleaving in it.
   const poolMax = embedded ? 1 : options.poolMax;
