@@ -236,14 +236,21 @@ describe('Dockerfile', () => {
     expect(users.at(-1)).not.toMatch(/^(root|0)(:|$)/);
   });
 
-  it('when its NODE_OPTIONS are read, then they are the Node flags npm start runs the built CLI with', () => {
+  it('when its entrypoint is read, then it is node with the flags npm start runs the built CLI with', () => {
     const { scripts } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
-    const startFlags = /\bnode((?: --[\w-]+(?:=\S+)?)*) dist\/main\/cli\.js start\b/.exec(scripts.start ?? '')?.[1]?.trim();
-    const nodeOptions = /NODE_OPTIONS=("[^"]*"|\S+)/.exec(dockerfile)?.[1]?.replace(/"/g, '');
+    const startFlags = /\bnode((?: --[\w-]+(?:=\S+)?)*) dist\/main\/cli\.js start\b/.exec(scripts.start ?? '')?.[1]?.trim().split(' ');
+    const entrypoint = instructions.find((line) => /^ENTRYPOINT\s/.test(line));
 
     expect(startFlags, 'npm start runs node [flags] dist/main/cli.js start').toBeTruthy();
-    expect(nodeOptions).toBe(startFlags);
-    expect(instructions.at(-1)).toBe('CMD ["node", "dist/main/cli.js", "subgraph"]');
+    expect(JSON.parse(entrypoint!.replace(/^ENTRYPOINT\s+/, ''))).toEqual(['node', ...startFlags!]);
+    expect(instructions.at(-1)).toBe('CMD ["dist/main/cli.js", "subgraph"]');
+  });
+
+  it('when the services\' commands are read, then each names a built script the entrypoint runs', () => {
+    for (const [name, svc] of Object.entries(services)) {
+      if (!svc.build) continue;
+      expect((svc.command as string[])[0], name).toMatch(/^dist\/.+\.js$/);
+    }
   });
 
   it('when it is read, then it declares a HEALTHCHECK', () => {
