@@ -1,7 +1,9 @@
 /**
  * The whole `npm start` under a steady load: one process holding the gateway, the planning subgraph, the worker and
  * the comms example (the built CLI with the Node flags of `npm start`), on real PostgreSQL, Redis and RabbitMQ, soaked
- * with the page query at half the S2 figure of the HTTP bench for BENCH_SOAK_SECONDS (default 600), in 60 s windows.
+ * with the page query at half the process's own peak (measured first: 50 connections for 10 s) for BENCH_SOAK_SECONDS
+ * (default 600), in 60 s windows. Half the HTTP bench's S2 is out of reach here: S2's gateway and subgraph are separate
+ * processes sharing both cores, while this one process runs on one.
  * Reports each window's req/s, p99 and highest RSS of the process, and fails like drill e when a request failed, the
  * rate was not held, or p99 or RSS grew. Writes the "start-soak" section of docs/benchmarks.md.
  *
@@ -12,6 +14,7 @@
  * set, a random Redis key prefix, suffixed exchanges and queues; all of it is removed at the end.
  */
 import { randomBytes } from 'node:crypto';
+import autocannon from 'autocannon';
 import { rm } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { dirname } from 'node:path';
@@ -19,6 +22,7 @@ import amqplib from 'amqplib';
 import { Redis } from 'ioredis';
 import { suffixedTopology } from '../src/platform/messaging/event-bus.js';
 import { writeDocSection } from './benchmarks-doc.js';
+import { PAGE_BODY } from './drills/drill-kit.js';
 import { soak } from './drills/soak.drill.js';
 import { CLI, createRunDatabase, freePort, NODE_FLAGS, RoleProcesses, signToken, writeGatewayKey } from './roles.js';
 import { seedBenchData } from './seed.js';
@@ -78,8 +82,13 @@ async function main(): Promise<boolean> {
   };
   const start = await roles.start([...CLI, 'start'], env, port);
   const bearer = { authorization: `Bearer ${await signToken(env)}` };
-  console.log(`soaking the npm start process (pid ${start.pid}) for ${SECONDS} s ...`);
-  const result = await soak({ url: `http://127.0.0.1:${port}/graphql`, headers: bearer, pids: [start.pid!], weighs: 'the one npm start process' }, { seconds: SECONDS, rate: RATE });
+  const url = `http://127.0.0.1:${port}/graphql`;
+  const peak = await autocannon({ url, connections: 50, duration: 10, method: 'POST', headers: { 'content-type': 'application/json', ...bearer }, body: PAGE_BODY });
+  if (peak.non2xx || peak.errors) throw new Error(`the peak run failed: ${peak.non2xx} non-2xx answers, ${peak.errors} errors`);
+  const peakRps = Math.round(peak.requests.average);
+  const rate = RATE ?? Math.max(1, Math.round(peakRps / 2));
+  console.log(`peak ${peakRps} req/s; soaking the npm start process (pid ${start.pid}) at ${rate} req/s for ${SECONDS} s ...`);
+  const result = await soak({ url, headers: bearer, pids: [start.pid!], weighs: 'the one npm start process' }, { seconds: SECONDS, rate });
   console.log(`${result.passed ? 'passed' : 'FAILED'}: ${result.figures}`);
   const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   writeDocSection(
@@ -88,8 +97,8 @@ async function main(): Promise<boolean> {
 
 Measured with \`npm run bench:soak\` (BENCH_SOAK_SECONDS=${SECONDS}) on ${new Date().toISOString().slice(0, 10)}: ${machine}. One process
 runs every role, as \`npm start\` does (\`node ${NODE_FLAGS.join(' ')} dist/main/cli.js start\`, \`NODE_ENV=production\`), on real
-PostgreSQL, Redis and RabbitMQ with the bench data set; 10 connections send the page query through its gateway at half
-the S2 figure of the HTTP bench. RSS is the process's, sampled every second; each window shows its highest sample.
+PostgreSQL, Redis and RabbitMQ with the bench data set; 10 connections send the page query through its gateway at
+${RATE ? 'BENCH_SOAK_RATE' : `half its own peak (${peakRps} req/s with 50 connections for 10 s, measured first)`}. RSS is the process's, sampled every second; each window shows its highest sample.
 
 | result | figures |
 |---|---|

@@ -101,7 +101,7 @@ export async function soak(target: SoakTarget, { seconds, rate: requestedRate }:
   const peakRssMb = Math.max(...samples.map((x) => x.rssMb));
   const counts = { errors: problems.length, firstP99: first.p99, lastP99: last.p99, firstRssMb: first.rssMb, lastRssMb: last.rssMb, peakRssMb };
   return drillResult(
-    `e. soak ${seconds} s at ${rate} req/s (half of S2 ${peak} req/s)`,
+    `e. soak ${seconds} s at ${rate} req/s (half of ${requestedRate ? 'the given peak' : 'S2'} ${peak} req/s)`,
     `per ${windowSeconds} s: ${samples.map((x, i) => `#${i + 1} ${x.rps} req/s p99 ${x.p99} ms RSS ${x.rssMb} MB`).join('; ')}; RSS of ${target.weighs}, peak ${peakRssMb} MB; errors ${problems.length} (${countBy(problems)}); ` +
       `rate ${rateHeld ? 'held' : 'NOT held'} (every window >= 90 % of ${rate} req/s), p99 ${p99Stable ? 'stable' : 'NOT stable'} (last <= 1.5 x first + 5 ms), RSS ${rssStable ? 'stable' : 'NOT stable'} (last <= 1.2 x first)`,
     counts,
