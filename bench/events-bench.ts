@@ -10,6 +10,7 @@ import { PLANNING_ENTITIES } from '../src/modules/planning-entities.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { writeDocSection } from './benchmarks-doc.js';
+import { deleteTopology } from './roles.js';
 import amqplib from 'amqplib';
 import pg from 'pg';
 import { loadConfig } from '../src/config/config.js';
@@ -152,8 +153,7 @@ async function main() {
       `prefetch ${CONSUMER_PREFETCH}, group max ${CONSUMER_GROUP_MAX}, ${CONSUMER_GROUP_LANES} lanes; ${groups} commits, ${(events / groups).toFixed(1)} events per commit)`;
   } finally {
     await orm.close(true);
-    for (const q of [topology.queue, topology.deadLetterQueue]) await channel.deleteQueue(q).catch(() => {});
-    for (const x of [topology.exchange, topology.deadLetterExchange]) await channel.deleteExchange(x).catch(() => {});
+    await deleteTopology(channel, topology);
     await connection.close();
     await admin.query(`drop database if exists ${dbName} with (force)`);
     await admin.end();

@@ -6,15 +6,18 @@ import { mkdtemp } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type amqplib from 'amqplib';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { loadConfig } from '../src/config/config.js';
 import { migrateToLatest, openOrm } from '../src/platform/db/orm.js';
+import type { EventTopology } from '../src/platform/messaging/event-bus.js';
 import { generatePrivateKeyPem, loadKeyRing } from '../src/platform/identity/signing-keys.js';
 import { TokenIssuer } from '../src/platform/identity/token-issuer.js';
 
 /**
- * Node flags of every role: the ones `npm start` runs the CLI with (read from its script in package.json, which the
- * Dockerfile's NODE_OPTIONS repeat), so the bench measures the memory and GC settings a user gets.
+ * Node flags of every role: the ones `npm start` runs the CLI with (read from its script in package.json; the image's
+ * entrypoint repeats them, a test keeps the two equal), so the bench measures the memory and GC settings a user gets.
  */
 export const NODE_FLAGS = startScriptNodeFlags();
 
@@ -140,6 +143,20 @@ export async function createRunDatabase(adminUrl: string, prefix: string) {
       await admin.end();
     },
   };
+}
+
+/** Deletes a run's suffixed queues and exchanges; one never declared is simply absent. */
+export async function deleteTopology(channel: amqplib.Channel, topology: EventTopology): Promise<void> {
+  for (const queue of [topology.queue, topology.deadLetterQueue]) await channel.deleteQueue(queue).catch(() => {});
+  for (const exchange of [topology.exchange, topology.deadLetterExchange]) await channel.deleteExchange(exchange).catch(() => {});
+}
+
+/** Deletes every key of a run's Redis key prefix. */
+export async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { lazyConnect: true });
+  await redis.connect();
+  for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 500 })) if ((keys as string[]).length) await redis.del(...(keys as string[]));
+  redis.disconnect();
 }
 
 /** A fresh Ed25519 signing key for the gateway, in a private temporary file. */

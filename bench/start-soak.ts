@@ -19,12 +19,11 @@ import { rm } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 import amqplib from 'amqplib';
-import { Redis } from 'ioredis';
 import { suffixedTopology } from '../src/platform/messaging/event-bus.js';
 import { writeDocSection } from './benchmarks-doc.js';
 import { PAGE_BODY } from './drills/drill-kit.js';
 import { soak } from './drills/soak.drill.js';
-import { CLI, createRunDatabase, freePort, NODE_FLAGS, RoleProcesses, signToken, writeGatewayKey } from './roles.js';
+import { CLI, createRunDatabase, deleteRedisKeys, deleteTopology, freePort, NODE_FLAGS, RoleProcesses, signToken, writeGatewayKey } from './roles.js';
 import { seedBenchData } from './seed.js';
 
 const SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 600);
@@ -44,13 +43,9 @@ async function cleanUp(): Promise<void> {
   await database?.drop();
   if (keyFile) await rm(dirname(keyFile), { recursive: true, force: true });
   const connection = await amqplib.connect(amqpUrl);
-  const channel = await connection.createChannel();
-  for (const queue of [topology.queue, topology.deadLetterQueue]) await channel.deleteQueue(queue).catch(() => {});
-  for (const exchange of [topology.exchange, topology.deadLetterExchange]) await channel.deleteExchange(exchange).catch(() => {});
+  await deleteTopology(await connection.createChannel(), topology);
   await connection.close();
-  const redis = new Redis(redisUrl);
-  for await (const keys of redis.scanStream({ match: `${redisPrefix}*`, count: 500 })) if ((keys as string[]).length) await redis.del(...(keys as string[]));
-  redis.disconnect();
+  await deleteRedisKeys(redisUrl, redisPrefix);
 }
 
 async function main(): Promise<boolean> {

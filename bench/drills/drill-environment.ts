@@ -4,12 +4,11 @@ import { rm } from 'node:fs/promises';
 import { Agent } from 'node:http';
 import { dirname } from 'node:path';
 import amqplib from 'amqplib';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { declareTopology } from '../../src/platform/messaging/amqp-event-bus.js';
 import { type EventTopology, suffixedTopology } from '../../src/platform/messaging/event-bus.js';
 import { TcpProxy } from '../../test/testkit/tcp-proxy.js';
-import { CLI, createRunDatabase, freePort, RoleProcesses, signToken, writeGatewayKey } from '../roles.js';
+import { CLI, createRunDatabase, deleteRedisKeys, deleteTopology, freePort, RoleProcesses, signToken, writeGatewayKey } from '../roles.js';
 import { seedBenchData } from '../seed.js';
 import { PAGE_BODY, post } from './drill-kit.js';
 
@@ -180,18 +179,13 @@ export class DrillEnvironment {
     this.agent.destroy();
     for (const proxy of this.proxyList) await proxy.stop();
     if (this.connection) {
-      const channel = await this.connection.createChannel();
-      for (const q of [this.topology.queue, this.topology.deadLetterQueue]) await channel.deleteQueue(q).catch(() => {});
-      for (const x of [this.topology.exchange, this.topology.deadLetterExchange]) await channel.deleteExchange(x).catch(() => {});
+      await deleteTopology(await this.connection.createChannel(), this.topology);
       await this.connection.close().catch(() => {});
     }
     await this.dbClient?.end().catch(() => {});
     await this.database?.drop();
     if (this.keyFile) await rm(dirname(this.keyFile), { recursive: true, force: true });
-    const redis = new Redis(this.options.redisUrl, { lazyConnect: true });
-    await redis.connect();
-    for await (const keys of redis.scanStream({ match: `${this.redisPrefix}*`, count: 500 })) if ((keys as string[]).length) await redis.del(...(keys as string[]));
-    redis.disconnect();
+    await deleteRedisKeys(this.options.redisUrl, this.redisPrefix);
   }
 
   private ready(): Running {

@@ -16,11 +16,7 @@ import { accessTokenVerifier, redisFor, revocationStoreFor } from './identity-se
 import { dependencyReadiness } from './readiness-checks.js';
 import type { SubgraphAnswerStore } from '../platform/cache/planning-data-cache.js';
 import { DeprecatedUsageRecorder, InProcessDeprecatedUsageStore, RedisDeprecatedUsageStore } from '../gateway/deprecations/deprecated-usage-store.js';
-
-/** The committed supergraph (`focus-kraliki compose` writes it). */
 import { SUPERGRAPH_FILE } from './supergraph-file.js';
-
-export { SUPERGRAPH_FILE };
 
 export const DEMO_USER = { email: 'test@example.com', password: 'password', orgId: 'demo', roles: ['admin' as const] };
 

@@ -10,7 +10,7 @@ import { startGateway, type RunningGateway } from '../../src/gateway/gateway-ser
 import { RequestLimits } from '../../src/gateway/limits/request-limits.js';
 import { restRouteTemplates, restShimRoutes } from '../../src/gateway/rest/rest-shim.js';
 import type { Registry } from 'prom-client';
-import { SUPERGRAPH_FILE } from '../../src/main/gateway-role.js';
+import { SUPERGRAPH_FILE } from '../../src/main/supergraph-file.js';
 import type { Role } from '../../src/modules/common/caller.js';
 import { hashPassword } from '../../src/modules/users/password.js';
 import { UserRepository } from '../../src/modules/users/user.repository.js';

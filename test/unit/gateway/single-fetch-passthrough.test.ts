@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { SUPERGRAPH_FILE } from '../../../src/main/gateway-role.js';
+import { SUPERGRAPH_FILE } from '../../../src/main/supergraph-file.js';
 import { SingleFetchPassthrough } from '../../../src/gateway/single-fetch-passthrough.js';
 import { composeSupergraph } from '../../../src/platform/federation/compose-supergraph.js';
 
