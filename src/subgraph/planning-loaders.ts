@@ -9,6 +9,7 @@ import { ProjectRepository } from '../modules/projects/project.repository.js';
 import type { Task } from '../modules/tasks/task.entity.js';
 import type { TaskFilter, TaskOrder } from '../modules/tasks/task.inputs.js';
 import { type TaskPageExtras, TaskRepository } from '../modules/tasks/task.repository.js';
+import { PrimedLoader } from './primed-loader.js';
 
 const isEntityId = (id: string) => entityId.safeParse(id).success;
 
@@ -30,7 +31,8 @@ export function createPlanningLoaders(em: SqlEntityManager, orgId: string, codec
   const projects = new ProjectRepository(em, codec);
   const projectTaskPages = new Map<string, DataLoader<string, Connection<Task>>>();
 
-  const projectById = byIdLoader<Project>((ids) => projects.findByIds(orgId, ids));
+  // The loaders a task page primes answer primed keys as plain values (see PrimedLoader).
+  const projectById = new PrimedLoader(byIdLoader<Project>((ids) => projects.findByIds(orgId, ids)));
   /** The first {@link MAX_SUBTASKS} direct subtasks of each parent (`Task.subtasks` answers a prefix of them). */
   const subtasksByParent = new DataLoader<string, Task[]>(async (parentIds) => {
     const found = await tasks.findSubtasks(orgId, parentIds, MAX_SUBTASKS);
@@ -43,13 +45,17 @@ export function createPlanningLoaders(em: SqlEntityManager, orgId: string, codec
     return parentIds.map((id) => byParent.get(id) ?? []);
   });
   /** The ids of {@link subtasksByParent}'s subtasks; a task page primes them from its own statement. */
-  const subtaskIdsByParent = new DataLoader<string, string[]>(async (parentIds) =>
-    (await subtasksByParent.loadMany(parentIds)).map((found) => (found instanceof Error ? found : found.map((subtask) => subtask.id))),
+  const subtaskIdsByParent = new PrimedLoader(
+    new DataLoader<string, string[]>(async (parentIds) =>
+      (await subtasksByParent.loadMany(parentIds)).map((found) => (found instanceof Error ? found : found.map((subtask) => subtask.id))),
+    ),
   );
-  const subtaskCountByParent = new DataLoader<string, number>(async (parentIds) => {
-    const counts = await tasks.countSubtasks(orgId, parentIds);
-    return parentIds.map((id) => counts.get(id) ?? 0);
-  });
+  const subtaskCountByParent = new PrimedLoader(
+    new DataLoader<string, number>(async (parentIds) => {
+      const counts = await tasks.countSubtasks(orgId, parentIds);
+      return parentIds.map((id) => counts.get(id) ?? 0);
+    }),
+  );
 
   return {
     taskById: byIdLoader((ids) => tasks.findByIds(orgId, ids)),

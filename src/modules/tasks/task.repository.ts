@@ -30,6 +30,9 @@ export interface TaskPageExtras {
 const SUBTASK_COUNT = '__subtask_count';
 const SUBTASK_IDS = '__subtask_ids';
 const PROJECT_PREFIX = '__project_';
+/** Each project column with its name in the page's row (built once: this runs for every row of a page). */
+const PREFIXED_PROJECT_COLUMNS = PROJECT_COLUMNS.map((column) => [column, `${PROJECT_PREFIX}${column}`] as const);
+const PREFIXED_PROJECT_ID = `${PROJECT_PREFIX}id`;
 
 /** Where positions are handed out: the tasks of one project of an org, or its tasks outside any project. */
 export interface PositionScope {
@@ -165,8 +168,10 @@ export class TaskRepository {
     const task = this.toTask(raw);
     if (extras.subtaskCount) extras.subtaskCount(task.id, Number(raw[SUBTASK_COUNT]));
     if (extras.subtaskIds) extras.subtaskIds(task.id, raw[SUBTASK_IDS] as string[]);
-    if (extras.project && raw[`${PROJECT_PREFIX}id`] != null) {
-      extras.project(projectFromRow(Object.fromEntries(PROJECT_COLUMNS.map((c) => [c, raw[`${PROJECT_PREFIX}${c}`]]))));
+    if (extras.project && raw[PREFIXED_PROJECT_ID] != null) {
+      const projectRow: Record<string, unknown> = {};
+      for (const [column, prefixed] of PREFIXED_PROJECT_COLUMNS) projectRow[column] = raw[prefixed];
+      extras.project(projectFromRow(projectRow));
     }
     return task;
   }

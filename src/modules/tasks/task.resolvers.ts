@@ -3,6 +3,7 @@ import { assertCanRead } from '../common/caller.js';
 import { parseSubtaskCount } from '../common/page-args.js';
 import { connectionNodeFields, selectedFields } from '../common/selection.js';
 import type { Task as TaskEntity } from './task.entity.js';
+import { whenLoaded } from '../common/when-loaded.js';
 
 /** True when a query asks nothing of an object but its id (a REST task's `parent { id }`). */
 const onlyIdOf = (info: Parameters<typeof selectedFields>[0]) => [...selectedFields(info)].every((name) => name === 'id' || name === '__typename');
@@ -26,7 +27,7 @@ export const Task: TaskResolvers = {
     const subtasks = await ctx.loaders.subtasksByParent.load(task.id);
     return ctx.answerSize.take(subtasks.length > size ? subtasks.slice(0, size) : subtasks);
   },
-  subtaskIds: async (task, _args, ctx) => ctx.answerSize.take(await ctx.loaders.subtaskIdsByParent.load(task.id)),
+  subtaskIds: (task, _args, ctx) => whenLoaded(ctx.loaders.subtaskIdsByParent.load(task.id), (ids) => ctx.answerSize.take(ids)),
   subtaskCount: (task, _args, ctx) => ctx.loaders.subtaskCountByParent.load(task.id),
   owner: (task) => ({ id: task.ownerId }),
   assignee: (task) => (task.assigneeId ? { id: task.assigneeId } : null),
