@@ -1,5 +1,5 @@
 import { unwrapResolverError } from '@apollo/server/errors';
-import { OptimisticLockError } from '@mikro-orm/core';
+import { DeadlockException, ForeignKeyConstraintViolationException, LockWaitTimeoutException, OptimisticLockError } from '@mikro-orm/core';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../logging/logger.js';
 import { PlanningError } from './planning-error.js';
@@ -8,7 +8,7 @@ import { isDatabaseUnavailable, serviceUnavailableError } from './service-unavai
 
 /**
  * The one place where errors become GraphQL errors: domain errors keep their code and safe extensions; a lost
- * optimistic-lock race is a CONFLICT; an unreachable database is SERVICE_UNAVAILABLE (503); anything unknown is logged and answered without internals.
+ * optimistic-lock race, a deadlock or a row deleted under a write is a CONFLICT (nothing written; retrying may succeed); an unreachable database is SERVICE_UNAVAILABLE (503); anything unknown is logged and answered without internals.
  */
 export function createErrorFormatter(logger: Logger, isProduction: boolean) {
   const includeStacktrace = !isProduction;
@@ -30,6 +30,15 @@ export function createErrorFormatter(logger: Logger, isProduction: boolean) {
     }
     if (original instanceof OptimisticLockError) {
       return { ...formatted, message: 'The object was changed concurrently; reload and retry', extensions: { code: 'CONFLICT' } };
+    }
+    // A concurrent change the writes could not wait out: nothing was written, the same call may succeed again.
+    if (original instanceof ForeignKeyConstraintViolationException) {
+      logger.warn({ err: (original as Error).message, path: formatted.path }, 'a write referred to a row deleted concurrently');
+      return { message: 'An object this change refers to was deleted concurrently; reload and retry', path: formatted.path, locations: formatted.locations, extensions: { code: 'CONFLICT' } };
+    }
+    if (original instanceof DeadlockException || original instanceof LockWaitTimeoutException) {
+      logger.warn({ err: (original as Error).message, path: formatted.path }, 'a write collided with a concurrent one');
+      return { message: 'The change collided with a concurrent one and was not made; retry', path: formatted.path, locations: formatted.locations, extensions: { code: 'CONFLICT' } };
     }
     if (isDatabaseUnavailable(original)) {
       logger.warn({ err: (original as Error)?.message, path: formatted.path }, 'database unavailable during a GraphQL operation');

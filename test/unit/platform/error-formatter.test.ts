@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { DeadlockException, ForeignKeyConstraintViolationException, LockWaitTimeoutException } from '@mikro-orm/core';
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { createErrorFormatter } from '../../../src/platform/errors/graphql-errors.js';
@@ -31,5 +33,26 @@ describe('GraphQL error formatting: stack traces only for the unexpected, only i
     const invalid = new GraphQLError('Cannot query field "nope" on type "Query".');
     const validation = development({ message: invalid.message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', stacktrace: trace } }, invalid);
     expect(validation.extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED' });
+  });
+});
+
+describe('GraphQL error formatting: writes that lost a race with another transaction', () => {
+  const formatter = createErrorFormatter(createLogger('silent'), false);
+  // The GraphQLError Apollo Server itself sees (Node's resolution of graphql), so that it unwraps the resolver's error.
+  const { GraphQLError: ServerGraphQLError } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
+  const driverError = (code: string, message: string) => Object.assign(new Error(message), { code });
+
+  it.each([
+    ['a foreign key violation (a referenced row deleted meanwhile)', new ForeignKeyConstraintViolationException(driverError('23503', 'insert violates foreign key')), /deleted concurrently/],
+    ['a deadlock', new DeadlockException(driverError('40P01', 'deadlock detected')), /collided with a concurrent one/],
+    ['a lock wait timeout', new LockWaitTimeoutException(driverError('55P03', 'lock timeout')), /collided with a concurrent one/],
+  ])('when a resolver fails with %s, then the answer is a CONFLICT that says to retry, without the driver\'s text or a trace', (_what, original, message) => {
+    const error = new ServerGraphQLError(original.message, { originalError: original, path: ['createTask'] });
+    const answer = formatter({ message: error.message, path: ['createTask'], extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: trace } }, error);
+    expect(answer.message).toMatch(message);
+    expect(answer.message).toMatch(/retry/);
+    expect(answer.extensions).toEqual({ code: 'CONFLICT' });
+    expect(answer.path).toEqual(['createTask']);
+    expect(JSON.stringify(answer)).not.toMatch(/foreign key|deadlock detected|lock timeout/);
   });
 });

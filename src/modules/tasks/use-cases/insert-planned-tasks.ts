@@ -5,7 +5,9 @@ import type { CursorCodec } from '../../common/cursor.js';
 import type { Task } from '../task.entity.js';
 import { type TaskCreationSource, taskCreated } from '../task.events.js';
 import type { CreateTaskInput } from '../task.inputs.js';
+import { lockExistingForReference, referenceKey } from '../task.locks.js';
 import { positionScopeKey, TaskRepository } from '../task.repository.js';
+import { NotFoundError } from '../../../platform/errors/planning-error.js';
 import { newTaskData } from './new-task.js';
 import { resolveProjectsOfNewTasks } from './task-placement.js';
 
@@ -55,6 +57,9 @@ export async function insertPlannedTasks(em: SqlEntityManager, codec: CursorCode
     }
   }
   const locked = await repository.lockPositionScopesOfOrgs(plans.flatMap((plan, k) => projectIds[k]!.map((projectId) => ({ orgId: plan.actor.orgId, projectId }))));
+  // The projects and parents read above may have been deleted since: checked again under a lock that keeps them.
+  const refused = await refusalOfVanishedReferences(em, plans);
+  if (refused) throw refused;
   const firstFree = await repository.nextPositions(locked);
   const nextPosition = new Map(locked.map((scope, i) => [positionScopeKey(scope), firstFree[i]!]));
 
@@ -76,4 +81,30 @@ export async function insertPlannedTasks(em: SqlEntityManager, codec: CursorCode
     })),
   );
   return tasks;
+}
+
+/**
+ * The refusal of the first plan naming a project or parent that no longer exists, checked under `FOR KEY SHARE`
+ * locks held until the transaction ends (after the position locks, the order every writer takes them in): a project or
+ * task deleted between the plan's first lookup and its insert answers NOT_FOUND naming its input, as one deleted
+ * before the create does, not the foreign key's violation. Costs a statement only for plans that name one.
+ */
+async function refusalOfVanishedReferences(em: SqlEntityManager, plans: PlannedTasks[]): Promise<PlannedTasksRefused | undefined> {
+  const pairsOf = (field: 'projectId' | 'parentId') =>
+    plans.flatMap((plan) => plan.inputs.flatMap((input) => (input[field] ? [[plan.actor.orgId, input[field]] as const] : [])));
+  const [projectPairs, parentPairs] = [pairsOf('projectId'), pairsOf('parentId')];
+  if (projectPairs.length === 0 && parentPairs.length === 0) return undefined;
+  const projects = await lockExistingForReference(em, 'planning_projects', projectPairs);
+  const parents = await lockExistingForReference(em, 'planning_tasks', parentPairs);
+  for (const [k, plan] of plans.entries()) {
+    for (const [i, input] of plan.inputs.entries()) {
+      if (input.projectId && !projects.has(referenceKey(plan.actor.orgId, input.projectId))) {
+        return new PlannedTasksRefused(k, new NotFoundError('Project', input.projectId, `${plan.pathOf(i)}.projectId`));
+      }
+      if (input.parentId && !parents.has(referenceKey(plan.actor.orgId, input.parentId))) {
+        return new PlannedTasksRefused(k, new NotFoundError('Task', input.parentId, `${plan.pathOf(i)}.parentId`));
+      }
+    }
+  }
+  return undefined;
 }

@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { aCaller, createProject, createTask, startTestPlanningApp, type TestPlanningApp } from '../../testkit/planning-app.js';
+import { CREATE_TASK, CREATE_TASKS, DELETE_TASK, expectNotFound } from './task-api.js';
+
+/**
+ * Writes racing a delete in another transaction. The other transaction is a plain connection the test holds open,
+ * so each race is played in one order on purpose: the write starts, waits on the other's lock, and then the other
+ * commits. Needs a PostgreSQL server of its own (the embedded PGlite runs every connection in one session).
+ */
+describe.skipIf(!process.env.DATABASE_URL)('writes racing a delete', () => {
+  let app: TestPlanningApp;
+  let other: pg.Client;
+  beforeAll(async () => {
+    app = await startTestPlanningApp();
+  });
+  afterAll(async () => app?.close());
+  afterEach(async () => {
+    await other?.query('rollback').catch(() => undefined);
+    await other?.end();
+  });
+
+  const sql = <T>(query: string, params: unknown[] = []) => app.orm.em.fork().execute<T[]>(query, params);
+
+  /** Opens the other transaction. */
+  async function beginOther() {
+    other = new pg.Client({ connectionString: app.database.url });
+    await other.connect();
+    await other.query('begin');
+    return other;
+  }
+
+  /** Resolves once a statement of this database waits on a lock (the write under test, behind the other transaction). */
+  async function aWriteWaitsOnALock() {
+    for (let attempt = 0; attempt < 500; attempt++) {
+      const [row] = await sql<{ n: string }>(`select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
+      if (Number(row!.n) > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error('no statement came to wait on the other transaction within 5 s');
+  }
+
+  it('when a subtask is created while its parent is being deleted, then the create answers NOT_FOUND naming input.parentId and writes nothing', async () => {
+    const caller = aCaller();
+    const parent = await createTask(app, caller, { title: 'Parent' });
+    await (await beginOther()).query('delete from planning_tasks where org_id = $1 and id = $2', [caller.orgId, parent.id]);
+
+    const creating = app.gql(caller, CREATE_TASK, { input: { title: 'Too late', parentId: parent.id } });
+    await aWriteWaitsOnALock();
+    await other.query('commit');
+
+    const error = expectNotFound(await creating, 'input.parentId');
+    expect(error.extensions?.id).toBe(parent.id);
+    expect(await sql('select id from planning_tasks where org_id = ?', [caller.orgId])).toEqual([]);
+    const created = await sql<{ aggregate_id: string }>(`select aggregate_id from planning_outbox where envelope->>'org_id' = ? and event_type = 'planning.task.created'`, [caller.orgId]);
+    expect(created.map((row) => row.aggregate_id)).toEqual([parent.id]);
+  });
+
+  it('when tasks are created in a project while it is being deleted, then createTasks answers NOT_FOUND naming the input and writes none of them', async () => {
+    const caller = aCaller();
+    const project = await createProject(app, caller, { name: 'Doomed' });
+    await (await beginOther()).query('delete from planning_projects where org_id = $1 and id = $2', [caller.orgId, project.id]);
+
+    const creating = app.gql(caller, CREATE_TASKS, { inputs: [{ title: 'Unfiled' }, { title: 'Filed', projectId: project.id }] });
+    await aWriteWaitsOnALock();
+    await other.query('commit');
+
+    const error = expectNotFound(await creating, 'inputs.1.projectId');
+    expect(error.extensions?.id).toBe(project.id);
+    expect(await sql('select id from planning_tasks where org_id = ?', [caller.orgId])).toEqual([]);
+  });
+
+  it('when a task is deleted while a subtask of it is being created, then the subtask goes with it and each of the tasks has its deleted event', async () => {
+    const caller = aCaller();
+    const parent = await createTask(app, caller, { title: 'Parent' });
+    const child = await createTask(app, caller, { title: 'Child', parentId: parent.id });
+    // The other transaction writes a subtask of the child, as a create in flight does, and has not committed yet.
+    const lateId = randomUUID();
+    await (await beginOther()).query(
+      `insert into planning_tasks (id, org_id, title, title_key, status, priority, parent_id, owner_id, created_at, updated_at)
+       values ($1, $2, 'Late', 'late', 'PENDING', 2, $3, $4, now(), now())`,
+      [lateId, caller.orgId, child.id, caller.userId],
+    );
+
+    const deleting = app.gql(caller, DELETE_TASK, { id: parent.id });
+    await aWriteWaitsOnALock();
+    await other.query('commit');
+
+    expect((await deleting).data?.deleteTask).toEqual({ deletedId: parent.id });
+    expect(await sql('select id from planning_tasks where org_id = ?', [caller.orgId])).toEqual([]);
+    const deleted = await sql<{ aggregate_id: string }>(
+      `select aggregate_id from planning_outbox where envelope->>'org_id' = ? and event_type = 'planning.task.deleted' order by seq`,
+      [caller.orgId],
+    );
+    // Deepest first: the late subtask, its parent, then the deleted task.
+    expect(deleted.map((row) => row.aggregate_id)).toEqual([lateId, child.id, parent.id]);
+  });
+});
