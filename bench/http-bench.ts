@@ -7,6 +7,7 @@
  *     RABBITMQ_URL=amqp://guest:guest@127.0.0.1:5672 npm run bench:http
  *
  *   S0  bare node:http server, fixed JSON body (the machine's ceiling)
+ *   S0q bare node:http server running S1's page statement with pg alone (the floor of an HTTP request + one query)
  *   S1  the planning subgraph directly (headers trust mode)
  *   S1s the planning subgraph directly in signed mode, with a context signed as our gateway signs it
  *   S2  the same query through our gateway: real token, revocation, rate limit, signed context all on
@@ -275,6 +276,7 @@ async function main() {
       AUTH_PRIVATE_KEY_FILE: await writeGatewayKey(),
     };
     const bare = await roles.start(['bench/servers/bare-server.ts'], { PORT: String(PORT_BASE) }, PORT_BASE);
+    const bareSql = await roles.start(['bench/servers/bare-sql-server.ts'], { PORT: String(PORT_BASE + 10), DATABASE_URL: database.url }, PORT_BASE + 10);
     // The planning subgraph announces its changes in the Redis store the gateways read (answer cache of S2c).
     const redisKeyPrefix = `bench-${randomBytes(3).toString('hex')}:`;
     const shared = { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: redisKeyPrefix };
@@ -302,6 +304,7 @@ async function main() {
     const hiveNoDedupe = await roles.start(['bench/servers/hive-gateway.ts'], { PORT: `${PORT_BASE + 8}`, SUBGRAPH_PLANNING_URL: `http://127.0.0.1:${PORT_BASE + 2}/graphql`, HIVE_DEDUPLICATE_INFLIGHT: 'false' }, PORT_BASE + 8);
     for (const [child, name] of [
       [bare, 'bare server'],
+      [bareSql, 'bare server + pg'],
       [signedSubgraph, 'planning (signed)'],
       [headersSubgraph, 'planning (headers)'],
       [comms, 'comms'],
@@ -333,6 +336,7 @@ async function main() {
     const ours = () => [gateway.pid!, signedSubgraph.pid!];
     const scenarios: Scenario[] = [
       { name: 'S0', what: 'bare node:http, fixed JSON', url: `http://127.0.0.1:${PORT_BASE}/`, headers: {}, pids: pid(bare) },
+      { name: 'S0q', what: 'bare node:http + pg: the page statement alone, rows to JSON', url: `http://127.0.0.1:${PORT_BASE + 10}/`, headers: {}, pids: pid(bareSql) },
       { name: 'S1', what: 'planning subgraph directly', url: `http://127.0.0.1:${PORT_BASE + 2}/graphql`, headers: caller, pids: pid(headersSubgraph) },
       {
         name: 'S1s',
@@ -441,7 +445,7 @@ async function main() {
         `| ${r.name} | ${r.what} | ${Math.round(r.rps)} | ${rounds.get(r.name)!.map((x) => Math.round(x.rps)).join(', ')} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} | ${r.peakRssMb} | ${r.cpuMsPerRequest.toFixed(2)} | ${r.postgresCpuMsPerRequest.toFixed(2)} | ${r.redisCpuMsPerRequest.toFixed(2)} |`,
     ),
   ].join('\n');
-  const ratios = [ratio('S2', 'S1'), ratio('S2', 'S1s'), ratio('S2', 'S6'), ratio('S2nd', 'S6'), ratio('S2', 'S7'), ratio('S2', 'S7nd'), ratio('S2nd', 'S7nd'), ratio('S2c', 'S6'), ratio('S2w', 'S6'), ratio('S1', 'S0')].join('; ');
+  const ratios = [ratio('S2', 'S1'), ratio('S2', 'S1s'), ratio('S2', 'S6'), ratio('S2nd', 'S6'), ratio('S2', 'S7'), ratio('S2', 'S7nd'), ratio('S2nd', 'S7nd'), ratio('S2c', 'S6'), ratio('S2w', 'S6'), ratio('S1', 'S0'), ratio('S1', 'S0q')].join('; ');
   const details = results.filter((r) => r.detail).map((r) => `- ${r.name}: ${r.detail}`).join('\n');
   const split = [
     '| scenario | CPU ms/req by process (medians) |',
@@ -463,7 +467,9 @@ Query of S1, S1s, S2, S2nd, S2c, S6, S7 and S7nd:
 (comms example subgraph as its own process, one call reported per task on RabbitMQ). S4: \`GET /api/planning/tasks?limit=20\`, same token. S5: \`${CREATE_MUTATION}\`
 (its rounds run after those of every read scenario, as each create grows the list). S2w: S2c's query while the same
 mutation runs alongside at ${WRITES_PER_SECOND}/s (\`BENCH_WRITES_PER_SECOND\`) through the same gateway; its req/s counts the reads.
-Peak RSS sums the processes serving the scenario.
+Peak RSS sums the processes serving the scenario. S0q answers S1's page from PostgreSQL with the \`pg\` driver alone (the
+statement S1 runs, prepared, its rows mapped to the same JSON; no GraphQL, ORM, caller check or log): the floor of one HTTP
+request plus one query, which S1's CPU per page is read against.
 
 ${table}
 
