@@ -1,4 +1,5 @@
 import type { SqlEntityManager } from '@mikro-orm/postgresql';
+import { retryingDeadlocks } from '../../platform/db/deadlock-retry.js';
 import type { EventActor } from '../../platform/outbox/outbox.repository.js';
 import type { TaskActivityListener } from '../tasks/task.activity.js';
 import type { TaskCreationQueue } from '../tasks/use-cases/task-creation-queue.js';
@@ -34,7 +35,10 @@ export interface UseCaseContext {
   readonly em: SqlEntityManager;
   readonly codec: CursorCodec;
   readonly options: ServiceOptions;
-  /** Runs `work` in a transaction; once it has succeeded, reports the org's data as changed. */
+  /**
+   * Runs `work` in a transaction (again, up to 3 times, when PostgreSQL aborted it to break a deadlock); once it has
+   * succeeded, reports the org's data as changed. `work` keeps no state of an attempt outside the transaction.
+   */
   writeTransaction<T>(orgId: string, work: (em: SqlEntityManager) => Promise<T>): Promise<T>;
   now(): Date;
   /** The caller as the author of events, with this request's headers (request id, trace) for the messages. */
@@ -50,7 +54,8 @@ export abstract class UseCaseService implements UseCaseContext {
   ) {}
 
   async writeTransaction<T>(orgId: string, work: (em: SqlEntityManager) => Promise<T>): Promise<T> {
-    const result = await this.em.transactional(work);
+    // A deadlock aborts the whole transaction: one of its own runs again; one inside an outer transaction cannot.
+    const result = this.em.isInTransaction() ? await this.em.transactional(work) : await retryingDeadlocks(() => this.em.transactional(work));
     await this.options.onDataChanged?.([orgId]);
     return result;
   }

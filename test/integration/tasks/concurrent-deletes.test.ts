@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { aCaller, createProject, createTask, startTestPlanningApp, type TestPlanningApp } from '../../testkit/planning-app.js';
-import { CREATE_TASK, CREATE_TASKS, DELETE_TASK, expectNotFound } from './task-api.js';
+import { CREATE_TASK, CREATE_TASKS, DELETE_TASK, MOVE_TASK, expectNotFound } from './task-api.js';
 
 /**
  * Writes racing a delete in another transaction. The other transaction is a plain connection the test holds open,
  * so each race is played in one order on purpose: the write starts, waits on the other's lock, and then the other
  * commits. Needs a PostgreSQL server of its own (the embedded PGlite runs every connection in one session).
  */
-describe.skipIf(!process.env.DATABASE_URL)('writes racing a delete', () => {
+describe.skipIf(!process.env.DATABASE_URL)('writes racing a delete or another write', () => {
   let app: TestPlanningApp;
   let other: pg.Client;
   beforeAll(async () => {
@@ -95,5 +95,26 @@ describe.skipIf(!process.env.DATABASE_URL)('writes racing a delete', () => {
     );
     // Deepest first: the late subtask, its parent, then the deleted task.
     expect(deleted.map((row) => row.aggregate_id)).toEqual([lateId, child.id, parent.id]);
+  });
+  it('when a move is chosen to break a deadlock, then it runs again once the other side is through and succeeds (not a CONFLICT)', async () => {
+    const caller = aCaller();
+    const task = await createTask(app, caller, { title: 'Moved' });
+    const ahead = await createTask(app, caller, { title: 'Ahead' });
+    // The other transaction holds the task's row; the move takes its scope's position lock, then waits for the row.
+    const holder = await beginOther();
+    // PostgreSQL breaks a cycle in the backend whose deadlock_timeout (1 s) runs out first: here, the move's.
+    await holder.query(`set local deadlock_timeout = '30s'`);
+    await holder.query('select id from planning_tasks where id = $1 for update', [task.id]);
+
+    const changing = app.gql(caller, MOVE_TASK, { id: task.id, input: { position: 1 } });
+    await aWriteWaitsOnALock();
+    // Now the other side asks for the same position lock: a cycle, which PostgreSQL ends by aborting the move's transaction.
+    await holder.query('select pg_advisory_xact_lock(hashtext($1))', [`planning_tasks:${caller.orgId}:-`]);
+    await holder.query('commit');
+
+    const answer = await changing;
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data?.moveTask).toMatchObject({ id: task.id, position: 1, version: 2 });
+    expect((await sql<{ position: number }>('select position from planning_tasks where id = ?', [ahead.id]))[0]?.position).toBe(0);
   });
 });

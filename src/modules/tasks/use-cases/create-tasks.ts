@@ -73,6 +73,7 @@ async function createMany(
     return tasks;
   }
   const created = await uc.writeTransaction(caller.orgId, async (em) => {
+    activity.length = 0; // a deadlock's retry runs this again
     const scope = key ? { orgId: caller.orgId, userId: caller.userId, operation: how.operation, key } : undefined;
     const idempotency = new IdempotencyRepository(em);
     if (scope) {

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { GroupCommitQueue } from '../../../platform/db/group-commit-queue.js';
+import { retryingDeadlocks } from '../../../platform/db/deadlock-retry.js';
 import { isDatabaseUnavailable } from '../../../platform/errors/service-unavailable.js';
 import type { CursorCodec } from '../../common/cursor.js';
 import type { Task } from '../task.entity.js';
@@ -126,7 +127,7 @@ export class TaskCreationQueue {
   }
 
   private async write(plans: PlannedTasks[]): Promise<Task[][]> {
-    const written = await this.orm.em.fork().transactional((em) => insertPlannedTasks(em, this.codec, plans));
+    const written = await retryingDeadlocks(() => this.orm.em.fork().transactional((em) => insertPlannedTasks(em, this.codec, plans)));
     this.committed.groups++;
     this.committed.creates += plans.length;
     return written;

@@ -1,0 +1,40 @@
+import { DeadlockException } from '@mikro-orm/core';
+import { describe, expect, it } from 'vitest';
+import { DEADLOCK_ATTEMPTS, retryingDeadlocks } from '../../../src/platform/db/deadlock-retry.js';
+
+const deadlock = () => new DeadlockException(Object.assign(new Error('deadlock detected'), { code: '40P01' }));
+
+describe('retryingDeadlocks', () => {
+  it('when a transaction is aborted by a deadlock and then passes, then its answer is the second attempt\'s', async () => {
+    let attempts = 0;
+    const answer = await retryingDeadlocks(async () => {
+      attempts++;
+      if (attempts === 1) throw deadlock();
+      return 'written';
+    });
+    expect(answer).toBe('written');
+    expect(attempts).toBe(2);
+  });
+
+  it(`when every attempt meets a deadlock, then it gives up after ${DEADLOCK_ATTEMPTS} attempts with the deadlock`, async () => {
+    let attempts = 0;
+    await expect(
+      retryingDeadlocks(async () => {
+        attempts++;
+        throw deadlock();
+      }),
+    ).rejects.toBeInstanceOf(DeadlockException);
+    expect(attempts).toBe(DEADLOCK_ATTEMPTS);
+  });
+
+  it('when the failure is not a deadlock, then it is not run again', async () => {
+    let attempts = 0;
+    await expect(
+      retryingDeadlocks(async () => {
+        attempts++;
+        throw new Error('some other failure');
+      }),
+    ).rejects.toThrow('some other failure');
+    expect(attempts).toBe(1);
+  });
+});
