@@ -21,7 +21,7 @@ import { observeRequest, operationNameOf } from '../platform/logging/request-log
 import { boundedLogText } from '../platform/logging/bounded-text.js';
 import type { Registry } from 'prom-client';
 import { planningMetrics } from './planning-metrics.js';
-import { PLANNING_DATA_VERSIONS_HEADER, type PlanningDataVersions } from '../platform/cache/planning-data-cache.js';
+import { coalescedBumps, PLANNING_DATA_VERSIONS_HEADER, type PlanningDataVersions } from '../platform/cache/planning-data-cache.js';
 import { type CallerRequest, type CallerResolver } from './caller-from-request.js';
 import type { PlanningContext } from './planning-context.js';
 import { createPlanningLoaders } from './planning-loaders.js';
@@ -73,10 +73,11 @@ export async function startPlanningSubgraph(options: PlanningSubgraphOptions): P
   const metrics = options.metrics ? planningMetrics(options.metrics, orm, Object.keys(options.extraRoutes ?? {})) : undefined;
 
   const { dataVersions } = options;
-  const announceChanges = dataVersions
+  const bump = dataVersions && coalescedBumps(dataVersions);
+  const announceChanges = bump
     ? async (orgIds: string[]) => {
         try {
-          await dataVersions.bump(orgIds);
+          await bump(orgIds);
         } catch (error) {
           // The change is committed either way; cached answers of these orgs expire with their TTL.
           logger.error({ err: error, orgIds }, 'planning subgraph: could not announce a change to the answer cache');

@@ -15,6 +15,27 @@ export interface PlanningDataVersions {
   bump(orgIds: readonly string[]): Promise<void>;
 }
 
+/**
+ * `bump` for many callers at once: the orgs asked for until the event loop's next turn go out as one bump (the
+ * creates of one group commit all finish in the same turn, each asking for its org), and every caller's promise
+ * settles with it, so each still returns only after a bump issued after its own commit.
+ */
+export function coalescedBumps(versions: PlanningDataVersions): (orgIds: readonly string[]) => Promise<void> {
+  let pending: { orgIds: Set<string>; done: Promise<void> } | undefined;
+  return (orgIds) => {
+    if (!pending) {
+      const batch: { orgIds: Set<string>; done: Promise<void> } = { orgIds: new Set(), done: Promise.resolve() };
+      batch.done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        pending = undefined;
+        return versions.bump([...batch.orgIds]);
+      });
+      pending = batch;
+    }
+    for (const orgId of orgIds) pending.orgIds.add(orgId);
+    return pending.done;
+  };
+}
+
 /** Gateway's side: answers of one subgraph fetch, stored under the org's version token at the time of reading. */
 export interface SubgraphAnswerStore {
   readonly fingerprint: string;
