@@ -54,8 +54,12 @@ export abstract class UseCaseService implements UseCaseContext {
   ) {}
 
   async writeTransaction<T>(orgId: string, work: (em: SqlEntityManager) => Promise<T>): Promise<T> {
-    // A deadlock aborts the whole transaction: one of its own runs again; one inside an outer transaction cannot.
-    const result = this.em.isInTransaction() ? await this.em.transactional(work) : await retryingDeadlocks(() => this.em.transactional(work));
+    // A deadlock aborts the whole transaction: one of its own runs again, one inside an outer transaction is the outer
+    // one's to handle. A retry starts from an empty identity map: the first attempt may have changed the request's
+    // entities (a transaction's fork shares them) before it was aborted.
+    const result = this.em.isInTransaction()
+      ? await this.em.transactional(work)
+      : await retryingDeadlocks((attempt) => this.em.transactional(work, attempt > 1 ? { clear: true } : {}));
     await this.options.onDataChanged?.([orgId]);
     return result;
   }

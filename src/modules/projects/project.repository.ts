@@ -55,6 +55,12 @@ export class ProjectRepository {
     return q;
   }
 
+  /** Locks the project's row `FOR UPDATE` until the transaction ends; false when it is not in the org. */
+  async lockForDelete(orgId: string, id: string): Promise<boolean> {
+    const rows = await this.em.execute<Array<{ id: string }>>(this.em.getKnex()('planning_projects').select('id').where({ org_id: orgId, id }).forUpdate());
+    return rows.length > 0;
+  }
+
   /** Deletes the project; returns whether it existed in the org. Its tasks lose it by foreign key (detach them first). */
   async delete(orgId: string, id: string): Promise<boolean> {
     return (await this.em.nativeDelete(ProjectSchema, { orgId, id })) > 0;

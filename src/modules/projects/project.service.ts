@@ -87,6 +87,9 @@ export class ProjectService extends UseCaseService {
     assertIsAdmin(caller);
     const projectId = parseInput(entityId, id, 'id');
     return this.writeTransaction(caller.orgId, async (em) => {
+      // The project's row first: a create naming it holds it (FOR KEY SHARE) until it commits, so the delete waits for
+      // it (and then detaches its task too) instead of holding task counters the create's insert waits for.
+      if (!(await new ProjectRepository(em, this.codec).lockForDelete(caller.orgId, projectId))) throw new NotFoundError('Project', projectId, 'id');
       // Its tasks stay, without a project: detached first, each as a change of its own, then the project goes.
       const tasks = new TaskRepository(em, this.codec);
       const detached = await tasks.findIdsInProject(caller.orgId, projectId);

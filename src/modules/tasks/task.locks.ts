@@ -45,7 +45,8 @@ export async function lockTaskTree(em: SqlEntityManager, repository: TaskReposit
     const tree = await repository.findSelfAndDescendantIds(orgId, taskId);
     const fresh = tree.filter((id) => !locked.has(id));
     if (fresh.length === 0) return tree;
-    const found = await em.execute<Array<{ id: string }>>(em.getKnex()('planning_tasks').select('id').where('org_id', orgId).whereIn('id', fresh).forUpdate());
+    // In id order, as a create's check takes its rows, so the two cannot each hold a row the other waits for.
+    const found = await em.execute<Array<{ id: string }>>(em.getKnex()('planning_tasks').select('id').where('org_id', orgId).whereIn('id', fresh).orderBy('id').forUpdate());
     if (found.length === 0 && locked.size === 0) return [];
     // A row of the tree deleted meanwhile is not locked; the next round no longer finds it.
     for (const row of found) locked.add(row.id);

@@ -1,5 +1,5 @@
 import { unwrapResolverError } from '@apollo/server/errors';
-import { DeadlockException, ForeignKeyConstraintViolationException, LockWaitTimeoutException, OptimisticLockError } from '@mikro-orm/core';
+import { DeadlockException, DriverException, ForeignKeyConstraintViolationException, LockWaitTimeoutException, OptimisticLockError } from '@mikro-orm/core';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../logging/logger.js';
 import { PlanningError } from './planning-error.js';
@@ -36,7 +36,8 @@ export function createErrorFormatter(logger: Logger, isProduction: boolean) {
       logger.warn({ err: (original as Error).message, path: formatted.path }, 'a write referred to a row deleted concurrently');
       return { message: 'An object this change refers to was deleted concurrently; reload and retry', path: formatted.path, locations: formatted.locations, extensions: { code: 'CONFLICT' } };
     }
-    if (original instanceof DeadlockException || original instanceof LockWaitTimeoutException) {
+    // PostgreSQL's lock timeout (55P03) reaches here as a plain DriverException: MikroORM converts only MySQL's.
+    if (original instanceof DeadlockException || original instanceof LockWaitTimeoutException || (original instanceof DriverException && original.code === '55P03')) {
       logger.warn({ err: (original as Error).message, path: formatted.path }, 'a write collided with a concurrent one');
       return { message: 'The change collided with a concurrent one and was not made; retry', path: formatted.path, locations: formatted.locations, extensions: { code: 'CONFLICT' } };
     }

@@ -66,7 +66,8 @@ describe('start-up experience of the real CLI', () => {
     await child.waitForStderr('is ready');
     expect(child.stdout).not.toContain('announced to no gateway');
     child.signal('SIGTERM');
-    expect((await child.exited).code).toBe(0);
+    const exit = await child.exited;
+    expect({ code: exit.code, signal: exit.signal }, `stderr: ${child.stderr.slice(-3000)}\nstdout: ${child.stdout.slice(-3000)}`).toEqual({ code: 0, signal: null });
   }, 90_000);
 
   it('when NODE_ENV=production and no signing key is configured, then the process exits non-zero naming AUTH_PRIVATE_KEY_FILE', async () => {

@@ -4,6 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { aCaller, createProject, createTask, startTestPlanningApp, type TestPlanningApp } from '../../testkit/planning-app.js';
 import { CREATE_TASK, CREATE_TASKS, DELETE_TASK, MOVE_TASK, expectNotFound } from './task-api.js';
 
+const DELETE_PROJECT = 'mutation($id: ID!) { deleteProject(id: $id) { deletedId detachedTaskCount } }';
+
 /**
  * Writes racing a delete in another transaction. The other transaction is a plain connection the test holds open,
  * so each race is played in one order on purpose: the write starts, waits on the other's lock, and then the other
@@ -96,6 +98,51 @@ describe.skipIf(!process.env.DATABASE_URL)('writes racing a delete or another wr
     // Deepest first: the late subtask, its parent, then the deleted task.
     expect(deleted.map((row) => row.aggregate_id)).toEqual([lateId, child.id, parent.id]);
   });
+  it('when a project is deleted while a task is being created in it, then the delete waits for the create, detaches its task too, and nothing deadlocks', async () => {
+    const admin = aCaller({ roles: ['admin'] });
+    const project = await createProject(app, admin, { name: 'Doomed' });
+    const earlier = await createTask(app, admin, { projectId: project.id });
+    // The other transaction is a create in flight: it holds the project as a create's check does, not yet its insert.
+    await (await beginOther()).query('select id from planning_projects where org_id = $1 and id = $2 for key share', [admin.orgId, project.id]);
+
+    const deleting = app.gql(admin, DELETE_PROJECT, { id: project.id });
+    await aWriteWaitsOnALock();
+    // Its insert must not wait on the delete (for the project's task counters): that would be a deadlock, broken only
+    // after deadlock_timeout (1 s), so a wait of 300 ms fails the test.
+    await other.query(`set local lock_timeout = '300ms'`);
+    const lateId = randomUUID();
+    await other.query(
+      `insert into planning_tasks (id, org_id, title, title_key, status, priority, project_id, owner_id, created_at, updated_at)
+       values ($1, $2, 'Late', 'late', 'PENDING', 2, $3, $4, now(), now())`,
+      [lateId, admin.orgId, project.id, admin.userId],
+    );
+    await other.query('commit');
+
+    expect((await deleting).data?.deleteProject).toEqual({ deletedId: project.id, detachedTaskCount: 2 });
+    const tasks = await sql<{ id: string; project_id: string | null }>('select id, project_id from planning_tasks where org_id = ? order by id', [admin.orgId]);
+    expect(tasks).toEqual([earlier.id, lateId].sort().map((id) => ({ id, project_id: null })));
+  });
+
+  it('when concurrent creates are committed together and one names a parent deleted meanwhile, then that one alone answers NOT_FOUND and the others are written', async () => {
+    const caller = aCaller();
+    const parent = await createTask(app, caller, { title: 'Parent' });
+    await (await beginOther()).query('delete from planning_tasks where org_id = $1 and id = $2', [caller.orgId, parent.id]);
+
+    const creating = Promise.all([
+      app.gql(caller, CREATE_TASK, { input: { title: 'Fine 1' } }),
+      app.gql(caller, CREATE_TASK, { input: { title: 'Orphan', parentId: parent.id } }),
+      app.gql(caller, CREATE_TASK, { input: { title: 'Fine 2' } }),
+    ]);
+    await aWriteWaitsOnALock();
+    await other.query('commit');
+
+    const [fine1, orphan, fine2] = await creating;
+    expectNotFound(orphan!, 'input.parentId');
+    const written = await sql<{ title: string }>('select title from planning_tasks where org_id = ? order by title', [caller.orgId]);
+    expect(written.map((row) => row.title)).toEqual(['Fine 1', 'Fine 2']);
+    expect([fine1!.errors, fine2!.errors]).toEqual([undefined, undefined]);
+  });
+
   it('when a move is chosen to break a deadlock, then it runs again once the other side is through and succeeds (not a CONFLICT)', async () => {
     const caller = aCaller();
     const task = await createTask(app, caller, { title: 'Moved' });

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { DeadlockException, ForeignKeyConstraintViolationException, LockWaitTimeoutException } from '@mikro-orm/core';
+import { LockWaitTimeoutException } from '@mikro-orm/core';
+import { PostgreSqlExceptionConverter } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { createErrorFormatter } from '../../../src/platform/errors/graphql-errors.js';
@@ -42,10 +43,14 @@ describe('GraphQL error formatting: writes that lost a race with another transac
   const { GraphQLError: ServerGraphQLError } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
   const driverError = (code: string, message: string) => Object.assign(new Error(message), { code });
 
+  // Converted as MikroORM converts the driver's errors on PostgreSQL (55P03 stays a plain DriverException there).
+  const converted = (code: string, message: string) => new PostgreSqlExceptionConverter().convertException(driverError(code, message));
   it.each([
-    ['a foreign key violation (a referenced row deleted meanwhile)', new ForeignKeyConstraintViolationException(driverError('23503', 'insert violates foreign key')), /deleted concurrently/],
-    ['a deadlock', new DeadlockException(driverError('40P01', 'deadlock detected')), /collided with a concurrent one/],
-    ['a lock wait timeout', new LockWaitTimeoutException(driverError('55P03', 'lock timeout')), /collided with a concurrent one/],
+    ['a foreign key violation (a referenced row deleted meanwhile)', converted('23503', 'insert violates foreign key'), /deleted concurrently/],
+    ['a deadlock', converted('40P01', 'deadlock detected'), /collided with a concurrent one/],
+    ['a serialization failure', converted('40001', 'could not serialize access'), /collided with a concurrent one/],
+    ["PostgreSQL's lock timeout", converted('55P03', 'canceling statement due to lock timeout'), /collided with a concurrent one/],
+    ['a lock wait timeout of another driver', new LockWaitTimeoutException(driverError('HY000', 'lock timeout')), /collided with a concurrent one/],
   ])('when a resolver fails with %s, then the answer is a CONFLICT that says to retry, without the driver\'s text or a trace', (_what, original, message) => {
     const error = new ServerGraphQLError(original.message, { originalError: original, path: ['createTask'] });
     const answer = formatter({ message: error.message, path: ['createTask'], extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: trace } }, error);
@@ -53,6 +58,6 @@ describe('GraphQL error formatting: writes that lost a race with another transac
     expect(answer.message).toMatch(/retry/);
     expect(answer.extensions).toEqual({ code: 'CONFLICT' });
     expect(answer.path).toEqual(['createTask']);
-    expect(JSON.stringify(answer)).not.toMatch(/foreign key|deadlock detected|lock timeout/);
+    expect(JSON.stringify(answer)).not.toMatch(/foreign key|deadlock detected|lock timeout|serialize/);
   });
 });
