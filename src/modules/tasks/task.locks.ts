@@ -11,23 +11,25 @@ import type { TaskRepository } from './task.repository.js';
 /**
  * Which (org, id) pairs have a row in `table`, each row locked `FOR KEY SHARE` until the transaction ends: it cannot
  * be deleted before the rows about to reference it commit, and one deleted meanwhile is not returned (the lock waits
- * for the deleting transaction). Keys as {@link referenceKey} makes them.
+ * for the deleting transaction). Answers each found row's `project_id` (tasks) or null (projects), keyed as
+ * {@link referenceKey} makes them.
  */
 export async function lockExistingForReference(
   em: SqlEntityManager,
   table: 'planning_tasks' | 'planning_projects',
   pairs: ReadonlyArray<readonly [orgId: string, id: string]>,
-): Promise<Set<string>> {
-  if (pairs.length === 0) return new Set();
-  const rows = await em.execute<Array<{ org_id: string; id: string }>>(
+): Promise<Map<string, string | null>> {
+  if (pairs.length === 0) return new Map();
+  const columns = table === 'planning_tasks' ? ['org_id', 'id', 'project_id'] : ['org_id', 'id'];
+  const rows = await em.execute<Array<{ org_id: string; id: string; project_id?: string | null }>>(
     em
       .getKnex()(table)
-      .select('org_id', 'id')
+      .select(columns)
       .whereIn(['org_id', 'id'], pairs.map(([orgId, id]) => [orgId, id]))
       .orderBy(['org_id', 'id'])
       .forKeyShare(),
   );
-  return new Set(rows.map((row) => referenceKey(row.org_id, row.id)));
+  return new Map(rows.map((row) => [referenceKey(row.org_id, row.id), row.project_id ?? null]));
 }
 
 /** One string per (org, id) pair. */

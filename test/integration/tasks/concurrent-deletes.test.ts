@@ -123,6 +123,26 @@ describe.skipIf(!process.env.DATABASE_URL)('writes racing a delete or another wr
     expect(tasks).toEqual([earlier.id, lateId].sort().map((id) => ({ id, project_id: null })));
   });
 
+  it('when a subtask is created while its parent moves to another project, then the create answers CONFLICT naming input.parentId and writes nothing', async () => {
+    const caller = aCaller();
+    const [from, to] = [await createProject(app, caller, { name: 'From' }), await createProject(app, caller, { name: 'To' })];
+    const parent = await createTask(app, caller, { title: 'Parent', projectId: from.id });
+    // The other transaction is a move in flight: it holds the position lock of the parent's project, as moves do.
+    const mover = await beginOther();
+    await mover.query('select pg_advisory_xact_lock(hashtext($1))', [`planning_tasks:${caller.orgId}:${from.id}`]);
+    await mover.query('update planning_tasks set project_id = $1 where org_id = $2 and id = $3', [to.id, caller.orgId, parent.id]);
+
+    const creating = app.gql(caller, CREATE_TASK, { input: { title: 'Follows its parent', parentId: parent.id } });
+    await aWriteWaitsOnALock();
+    await mover.query('commit');
+
+    const answer = await creating;
+    expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.parentId', id: parent.id });
+    expect(answer.errors?.[0]?.message).toMatch(/moved to another project.*retry/);
+    const written = await sql<{ title: string }>('select title from planning_tasks where org_id = ?', [caller.orgId]);
+    expect(written.map((row) => row.title)).toEqual(['Parent']);
+  });
+
   it('when concurrent creates are committed together and one names a parent deleted meanwhile, then that one alone answers NOT_FOUND and the others are written', async () => {
     const caller = aCaller();
     const parent = await createTask(app, caller, { title: 'Parent' });

@@ -7,7 +7,7 @@ import { type TaskCreationSource, taskCreated } from '../task.events.js';
 import type { CreateTaskInput } from '../task.inputs.js';
 import { lockExistingForReference, referenceKey } from '../task.locks.js';
 import { positionScopeKey, TaskRepository } from '../task.repository.js';
-import { NotFoundError } from '../../../platform/errors/planning-error.js';
+import { ConflictError, NotFoundError } from '../../../platform/errors/planning-error.js';
 import { newTaskData } from './new-task.js';
 import { resolveProjectsOfNewTasks } from './task-placement.js';
 
@@ -58,7 +58,7 @@ export async function insertPlannedTasks(em: SqlEntityManager, codec: CursorCode
   }
   const locked = await repository.lockPositionScopesOfOrgs(plans.flatMap((plan, k) => projectIds[k]!.map((projectId) => ({ orgId: plan.actor.orgId, projectId }))));
   // The projects and parents read above may have been deleted since: checked again under a lock that keeps them.
-  const refused = await refusalOfVanishedReferences(em, plans);
+  const refused = await refusalOfVanishedReferences(em, plans, projectIds);
   if (refused) throw refused;
   const firstFree = await repository.nextPositions(locked);
   const nextPosition = new Map(locked.map((scope, i) => [positionScopeKey(scope), firstFree[i]!]));
@@ -84,12 +84,17 @@ export async function insertPlannedTasks(em: SqlEntityManager, codec: CursorCode
 }
 
 /**
- * The refusal of the first plan naming a project or parent that no longer exists, checked under `FOR KEY SHARE`
+ * The refusal of the first plan naming a project or parent that no longer exists (or a parent that moved to another
+ * project, which its subtask would have joined), checked under `FOR KEY SHARE`
  * locks held until the transaction ends (after the position locks, the order every writer takes them in): a project or
  * task deleted between the plan's first lookup and its insert answers NOT_FOUND naming its input, as one deleted
  * before the create does, not the foreign key's violation. Costs a statement only for plans that name one.
  */
-async function refusalOfVanishedReferences(em: SqlEntityManager, plans: PlannedTasks[]): Promise<PlannedTasksRefused | undefined> {
+async function refusalOfVanishedReferences(
+  em: SqlEntityManager,
+  plans: PlannedTasks[],
+  projectIds: ReadonlyArray<ReadonlyArray<string | null>>,
+): Promise<PlannedTasksRefused | undefined> {
   const pairsOf = (field: 'projectId' | 'parentId') =>
     plans.flatMap((plan) => plan.inputs.flatMap((input) => (input[field] ? [[plan.actor.orgId, input[field]] as const] : [])));
   const [projectPairs, parentPairs] = [pairsOf('projectId'), pairsOf('parentId')];
@@ -101,8 +106,15 @@ async function refusalOfVanishedReferences(em: SqlEntityManager, plans: PlannedT
       if (input.projectId && !projects.has(referenceKey(plan.actor.orgId, input.projectId))) {
         return new PlannedTasksRefused(k, new NotFoundError('Project', input.projectId, `${plan.pathOf(i)}.projectId`));
       }
-      if (input.parentId && !parents.has(referenceKey(plan.actor.orgId, input.parentId))) {
+      const parentKey = input.parentId ? referenceKey(plan.actor.orgId, input.parentId) : undefined;
+      if (input.parentId && !parents.has(parentKey!)) {
         return new PlannedTasksRefused(k, new NotFoundError('Task', input.parentId, `${plan.pathOf(i)}.parentId`));
+      }
+      // A subtask without a project of its own joins its parent's: the parent may have moved since it was read (a
+      // move holds the position lock this create now holds, so it cannot move again before the create commits).
+      if (input.parentId && !input.projectId && parents.get(parentKey!) !== projectIds[k]![i]) {
+        const field = `${plan.pathOf(i)}.parentId`;
+        return new PlannedTasksRefused(k, new ConflictError(`Task ${input.parentId} (${field}) moved to another project while the task was being created; retry`, { entity: 'Task', id: input.parentId, field }));
       }
     }
   }
