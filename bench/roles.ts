@@ -191,11 +191,52 @@ export async function signToken(env: Record<string, string>, orgId = 'bench'): P
   return token;
 }
 
-/** A port that was free a moment ago, for a role to bind (fixed ports collide with whatever else runs on the machine). */
+/** The kernel's range for ports bound to 0 (Linux: /proc/sys/net/ipv4/ip_local_port_range), else the IANA range. */
+function ephemeralPorts(): { low: number; high: number } {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (Number.isInteger(low) && Number.isInteger(high)) return { low: low!, high: high! };
+  } catch {
+    // not Linux
+  }
+  return { low: 49152, high: 65535 };
+}
+
+/** Ports this process handed out already: never handed out twice. */
+const handedOut = new Set<number>();
+
+/** Whether `port` can be bound on 127.0.0.1 right now. */
+async function canBind(port: number): Promise<boolean> {
+  const server = createServer();
+  const bound = await new Promise<boolean>((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => resolve(true));
+  });
+  if (bound) await new Promise<void>((resolve) => server.close(() => resolve()));
+  return bound;
+}
+
+/**
+ * A port that was free a moment ago, for a role to bind (fixed ports collide with whatever else runs on the
+ * machine). Drawn at random below the kernel's ephemeral range, so no socket bound to port 0 meanwhile (a worker on
+ * `WORKER_PORT=0`, any client's connection) can take it before the role binds it; never the same one twice in a
+ * process. Falls back to an ephemeral port when no such port is free.
+ */
 export async function freePort(): Promise<number> {
+  const { low } = ephemeralPorts();
+  const floor = 20_000;
+  if (low - floor > 1_000) {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const port = floor + Math.floor(Math.random() * (low - floor));
+      if (handedOut.has(port) || !(await canBind(port))) continue;
+      handedOut.add(port);
+      return port;
+    }
+  }
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  handedOut.add(port);
   return port;
 }

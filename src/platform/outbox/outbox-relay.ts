@@ -86,6 +86,9 @@ export class OutboxRelay {
         this.options.logger.warn({ err: (error as Error).message, failures }, 'outbox batch failed; will retry');
       }
       if (published === this.batchSize) continue;
+      // stop() may have come while the batch ran (its wake-up then found no sleep to end): do not sleep a whole
+      // poll interval before noticing. Checked in the same tick as the sleep starts, so no stop() falls in between.
+      if (!this.running) break;
       const delay = failures ? Math.min(250 * 2 ** failures, 10_000) : this.pollIntervalMs;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);

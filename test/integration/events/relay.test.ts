@@ -13,6 +13,29 @@ import { aCaller, createTasks, startTestPlanningApp, type TestPlanningApp } from
 const logger = createLogger('silent');
 
 /** Wraps a bus; `crashAfterPublish` makes publish fail after the broker got the messages (a relay dying before it marks). */
+/** Holds every publish until `release()`: a batch stays in flight as long as the test wants. */
+class GatedBus implements EventBus {
+  private open!: () => void;
+  private readonly gate = new Promise<void>((resolve) => (this.open = resolve));
+  publishing = false;
+  constructor(private readonly inner: EventBus) {}
+  get kind() {
+    return this.inner.kind;
+  }
+  async publish(messages: OutgoingMessage[]) {
+    this.publishing = true;
+    await this.gate;
+    await this.inner.publish(messages);
+  }
+  release() {
+    this.open();
+  }
+  consume: EventBus['consume'] = (...args) => this.inner.consume(...args);
+  stopConsuming = () => this.inner.stopConsuming();
+  isConnected = () => this.inner.isConnected();
+  close = () => this.inner.close();
+}
+
 class CrashingBus implements EventBus {
   crashAfterPublish = true;
   constructor(private readonly inner: EventBus) {}
@@ -118,6 +141,21 @@ describe('outbox relay', () => {
       }
     },
   );
+
+  it('when a relay is stopped while a batch is in flight, then it stops once the batch is done, not after its next poll', async () => {
+    const caller = aCaller();
+    await createTasks(app, caller, 3);
+    const bus = new GatedBus(harness.createBus());
+    // Polls once a minute: a stop noticed only after the next sleep would take that minute.
+    const relay = new OutboxRelay({ orm: app.orm, bus, logger, pollIntervalMs: 60_000 });
+    await relay.start();
+    await waitUntil(() => bus.publishing, 10_000, 'the relay to start publishing');
+    const stopped = relay.stop().then(() => 'stopped' as const);
+    bus.release();
+    const outcome = await Promise.race([stopped, new Promise((resolve) => setTimeout(() => resolve('still running after 10 s'), 10_000))]);
+    expect(outcome).toBe('stopped');
+    expect(await unsentCount()).toBe(0);
+  });
 
   it('when published rows are older than the retention, then pruning deletes them and keeps unsent ones', async () => {
     const caller = aCaller();
