@@ -50,8 +50,7 @@ export async function lockTaskTree(em: SqlEntityManager, repository: TaskReposit
     // In id order, as a create's check takes its rows, so the two cannot each hold a row the other waits for.
     const found = await em.execute<Array<{ id: string }>>(em.getKnex()('planning_tasks').select('id').where('org_id', orgId).whereIn('id', fresh).orderBy('id').forUpdate());
     if (found.length === 0 && locked.size === 0) return [];
-    // A row of the tree deleted meanwhile is not locked; the next round no longer finds it.
-    for (const row of found) locked.add(row.id);
+    // A row of the tree deleted meanwhile is not locked; the next round no longer finds it, so it counts as done.
     for (const id of fresh) locked.add(id);
   }
 }
